@@ -1,0 +1,164 @@
+"""The Python API, mirroring the CLI: ``kg build`` is :func:`build`.
+
+>>> from kg import build_graph
+>>> graph = build_graph(["seeds/"])          # an rdflib.Graph
+>>> report = build(["seeds/"], "seeds.ttl")  # writes the file, returns figures
+
+Both read documents, run them through one spaCy pipeline with ``nlp.pipe``,
+turn the facts into RDF and (for ``build``) write the file atomically. One
+article that cannot be read or processed is reported and skipped; it never
+stops the others.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from spacy.language import Language
+
+from .documents import DocumentError, NoInputError, read_documents
+from .export import write_graph
+from .facts import ArticleFacts, Document
+from .graph import build_dataset, check_base
+from .namespaces import DEFAULT_BASE
+from .pipeline import doc_to_facts, load_pipeline
+
+BATCH_SIZE = 32
+
+
+@dataclass
+class BuildReport:
+    """What a build read and wrote: the figures of ``kg build``'s summary."""
+
+    articles: int = 0
+    entities: int = 0
+    statements: int = 0
+    fundings: int = 0
+    roles: int = 0
+    memberships: int = 0
+    events: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    def count(self, facts: ArticleFacts) -> None:
+        self.articles += 1
+        self.statements += len(facts.statements)
+        self.fundings += len(facts.fundings)
+        self.roles += len(facts.roles)
+        self.memberships += len(facts.memberships)
+        self.events += len(facts.events)
+
+    def summary(self) -> str:
+        skipped = f" ({len(self.errors)} skipped)" if self.errors else ""
+        return (
+            f"{self.articles} articles{skipped}: {self.entities} entities, "
+            f"{self.statements} statements, {self.fundings} fundings, {self.roles} roles, "
+            f"{self.memberships} memberships, {self.events} events; "
+            f"{self.triples} triples in {self.seconds:.1f} s"
+        )
+
+
+def extract_facts(
+    documents: Iterable[Document | DocumentError],
+    nlp: Language,
+    on_error: Callable[[str], None] = lambda message: None,
+) -> Iterator[ArticleFacts]:
+    """Facts of each readable document, in order, through ``nlp.pipe`` in batches.
+
+    A batch that fails is run again one document at a time, so the document at
+    fault is named and skipped and its neighbours still get through.
+    """
+    batch: list[Document] = []
+    for item in documents:
+        if isinstance(item, DocumentError):
+            on_error(str(item))
+            continue
+        batch.append(item)
+        if len(batch) >= BATCH_SIZE:
+            yield from _run_batch(batch, nlp, on_error)
+            batch = []
+    yield from _run_batch(batch, nlp, on_error)
+
+
+def _run_batch(batch: list[Document], nlp: Language, on_error: Callable[[str], None]) -> Iterator[ArticleFacts]:
+    if not batch:
+        return
+    try:
+        docs = list(nlp.pipe((d.text for d in batch), batch_size=BATCH_SIZE))
+    except Exception:  # noqa: BLE001 - isolate the culprit below
+        docs = None
+    if docs is not None:
+        for doc, document in zip(docs, batch, strict=True):
+            yield doc_to_facts(doc, document)
+        return
+    for document in batch:
+        try:
+            yield doc_to_facts(nlp(document.text), document)
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
+            on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
+
+
+def build_dataset_from(
+    paths: Iterable[str | Path],
+    *,
+    base: str = DEFAULT_BASE,
+    spacy_model: str | None = None,
+    nlp: Language | None = None,
+    on_error: Callable[[str], None] = lambda message: None,
+    on_article: Callable[[ArticleFacts], None] = lambda facts: None,
+    report: BuildReport | None = None,
+) -> Dataset:
+    """One named graph per article of ``paths`` (files or folders)."""
+    check_base(base)
+    nlp = nlp or load_pipeline(spacy_model)
+    report = report if report is not None else BuildReport()
+
+    def errors(message: str) -> None:
+        report.errors.append(message)
+        on_error(message)
+
+    def counted(facts_stream: Iterator[ArticleFacts]) -> Iterator[ArticleFacts]:
+        keys: set[str] = set()
+        for facts in facts_stream:
+            report.count(facts)
+            keys.update(e.key for e in facts.entities)
+            report.entities = len(keys)
+            on_article(facts)
+            yield facts
+
+    return build_dataset(counted(extract_facts(read_documents(paths), nlp, errors)), base)
+
+
+def build_graph(paths: Iterable[str | Path], **options) -> Graph:
+    """The knowledge graph of the articles under ``paths``, as one rdflib Graph."""
+    from .export import union
+
+    return union(build_dataset_from(paths, **options))
+
+
+def build(
+    paths: Iterable[str | Path],
+    output: str | Path,
+    *,
+    format: str = "turtle",
+    base: str = DEFAULT_BASE,
+    spacy_model: str | None = None,
+    on_error: Callable[[str], None] = lambda message: None,
+    on_article: Callable[[ArticleFacts], None] = lambda facts: None,
+) -> BuildReport:
+    """Build the graph of ``paths`` and write it to ``output``; return the figures."""
+    started = time.perf_counter()
+    report = BuildReport()
+    dataset = build_dataset_from(
+        paths, base=base, spacy_model=spacy_model, on_error=on_error, on_article=on_article, report=report
+    )
+    if report.articles == 0:
+        raise NoInputError("", "no article could be read; nothing written")
+    report.triples = write_graph(output, dataset, format)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,219 @@
+"""Write graphs to files: deterministic bytes, written atomically.
+
+Why not just ``graph.serialize(...)``? Because rdflib's output order is not
+always stable across processes: N-Triples and N-Quads come out in store order,
+TriG lists named graphs in set (hash) order, and JSON-LD lists nodes in set
+order. Builds must be reproducible (the same facts give byte-identical files
+whatever PYTHONHASHSEED is), so each format is normalised here:
+
+* turtle: rdflib already sorts subjects, predicates and objects;
+* nt, nquads: lines sorted;
+* trig: rdflib's writer, with the named graphs sorted by name;
+* json-ld: rdflib's conversion with a context built from the project's
+  prefixes, then nodes sorted by ``@id`` and value arrays sorted.
+
+Turtle, N-Triples and JSON-LD hold one graph, the union of the articles (see
+:func:`kg.graph.merge_graphs`); TriG and N-Quads keep one named graph per article.
+Files are replaced atomically, so a failed run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph
+from rdflib.plugins.serializers.jsonld import from_rdf
+from rdflib.plugins.serializers.trig import TrigSerializer
+
+from kg.graph import bind_prefixes, merge_graphs
+from kg.namespaces import DEFAULT_BASE, PREFIXES
+
+FORMATS = {
+    "turtle": ".ttl",
+    "nt": ".nt",
+    "json-ld": ".jsonld",
+    "trig": ".trig",
+    "nquads": ".nq",
+}
+QUAD_FORMATS = frozenset({"trig", "nquads"})
+
+
+# --- Graph or dataset -------------------------------------------------------
+
+
+def base_of(graph: Graph) -> str:
+    """The resource base a graph was built with: the IRI bound to prefix "r"."""
+    return str(dict(graph.namespaces()).get("r", DEFAULT_BASE))
+
+
+def named_graphs(dataset: Dataset) -> list[Graph]:
+    """The non-empty graphs of a dataset, sorted by name (hash order otherwise)."""
+    graphs = {g.identifier: g for g in dataset.graphs() if len(g)}
+    return [graphs[name] for name in sorted(graphs, key=str)]
+
+
+def union(data: Graph) -> Graph:
+    """A dataset's graphs merged into one; a plain graph as it is."""
+    if isinstance(data, Dataset):
+        return merge_graphs(named_graphs(data), base_of(data))
+    return data
+
+
+def as_dataset(data: Graph) -> Dataset:
+    """A dataset as it is; a plain graph as the default graph of a new dataset."""
+    if isinstance(data, Dataset):
+        return data
+    dataset = bind_prefixes(Dataset(), base_of(data))
+    for triple in data:
+        dataset.default_graph.add(triple)
+    return dataset
+
+
+def count(data: Graph, fmt: str) -> int:
+    """How many triples (quads for TriG and N-Quads) ``fmt`` writes for ``data``."""
+    if fmt in QUAD_FORMATS:
+        return sum(len(g) for g in named_graphs(as_dataset(data)))
+    return len(union(data))
+
+
+# --- One writer per format --------------------------------------------------
+
+
+def _sorted_lines(data: bytes) -> bytes:
+    lines = sorted({line for line in data.splitlines() if line.strip()})
+    return b"".join(line + b"\n" for line in lines)
+
+
+def _turtle(data: Graph) -> bytes:
+    return union(data).serialize(format="turtle", encoding="utf-8")
+
+
+def _nt(data: Graph) -> bytes:
+    return _sorted_lines(union(data).serialize(format="nt", encoding="utf-8"))
+
+
+def _nquads(data: Graph) -> bytes:
+    return _sorted_lines(as_dataset(data).serialize(format="nquads", encoding="utf-8"))
+
+
+class _SortedTrigSerializer(TrigSerializer):
+    """rdflib's TriG writer with the graphs in name order, the default graph first."""
+
+    def __init__(self, store: Dataset) -> None:
+        super().__init__(store)
+        default = store.default_graph.identifier
+        self.contexts = sorted(
+            {g.identifier: g for g in self.contexts}.values(),
+            key=lambda g: (g.identifier != default, str(g.identifier)),
+        )
+
+
+def _trig(data: Graph) -> bytes:
+    stream = io.BytesIO()
+    _SortedTrigSerializer(as_dataset(data)).serialize(stream, encoding="utf-8")
+    return stream.getvalue()
+
+
+def jsonld_context(base: str) -> dict[str, str]:
+    """The JSON-LD @context: the project's prefixes, "r" bound to ``base``."""
+    return {p: (base if p == "r" else str(ns)) for p, ns in sorted(PREFIXES.items())}
+
+
+def _canonical(value: Any) -> Any:
+    """Sort every array (RDF values are sets): nodes by @id, others by their JSON."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@context" else _canonical(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return sorted(items, key=_sort_key)
+    return value
+
+
+def _sort_key(item: Any) -> tuple[str, str]:
+    node_id = item.get("@id", "") if isinstance(item, dict) else ""
+    return (str(node_id), json.dumps(item, sort_keys=True, ensure_ascii=False))
+
+
+def _jsonld(data: Graph) -> bytes:
+    graph = union(data)
+    document = from_rdf(graph, context_data=jsonld_context(base_of(graph)))
+    text = json.dumps(
+        _canonical(document), indent=2, sort_keys=True, ensure_ascii=False
+    )
+    return (text + "\n").encode("utf-8")
+
+
+_WRITERS: dict[str, Callable[[Graph], bytes]] = {
+    "turtle": _turtle,
+    "nt": _nt,
+    "json-ld": _jsonld,
+    "trig": _trig,
+    "nquads": _nquads,
+}
+
+
+# --- Public API -------------------------------------------------------------
+
+
+def serialize(dataset_or_graph: Graph, fmt: str) -> bytes:
+    """``dataset_or_graph`` in format ``fmt`` (a key of FORMATS), as stable bytes."""
+    if fmt not in _WRITERS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return _WRITERS[fmt](dataset_or_graph)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` all at once: the old file survives any failure.
+
+    The bytes go to a temporary file in the same directory (so the final rename
+    stays on one file system), are flushed to disk, then replace ``path``.
+    """
+    path = Path(path)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable, where the platform allows it."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_graph(
+    path: str | os.PathLike[str], dataset: Graph, fmt: str = "turtle"
+) -> int:
+    """Serialize ``dataset`` to ``path`` atomically; return the triples (or quads) written.
+
+    turtle, nt and json-ld write the union of the graphs; trig and nquads keep
+    the named graphs.
+    """
+    if fmt not in _WRITERS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    target = as_dataset(dataset) if fmt in QUAD_FORMATS else union(dataset)
+    write_atomic(path, serialize(target, fmt))
+    return count(target, fmt)

@@ -1,0 +1,443 @@
+"""Turn the facts read from articles into RDF, following spec/vocabulary.md.
+
+Why this module is shaped the way it is:
+
+* **Everyone queries the core classes without inference.** An entity is always
+  typed with its core class (``dkg:Organization``) and, when known, also with its
+  finer kind (``dkg:Ministry``).
+* **Facts from many articles meet on the same nodes.** Entity IRIs are
+  ``base + key``; statements, fundings, memberships and events get IRIs from a
+  digest of what identifies them, so the same input always gives the same IRIs.
+* **Article text never reaches an IRI.** It only ever goes into literals; the
+  parts of IRIs go through :mod:`kg.ids` (or are checked) first. There are no
+  blank nodes, so outputs can be compared byte for byte and across stores.
+* **One rdfs:label per node.** Within an article and across articles, the most
+  seen label wins (ties: the smallest string) and the others become
+  ``skos:altLabel``; :func:`merge_graphs` applies that rule to the union, and it
+  sums ``dkg:mentionCount``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+from kg.facts import (
+    ENTITY_TYPES,
+    ArticleFacts,
+    Document,
+    Entity,
+    Event,
+    Evidence,
+    Funding,
+    Membership,
+    Role,
+    Statement,
+)
+from kg.ids import digest, slugify
+from kg.namespaces import DEFAULT_BASE, DKG, PREFIXES, SCHEMA
+
+log = logging.getLogger(__name__)
+
+#: The ontology, whose sub-classes of the core classes are the entity kinds
+#: (kg/ontology links to the repository's ontology/ and is package data).
+ONTOLOGY = Path(str(resources.files("kg") / "ontology" / "dkg.ttl"))
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NOT_IRI = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
+# C0 controls other than tab, newline and carriage return, and lone surrogates:
+# no RDF syntax (nor XML, nor UTF-8) can carry them.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+# --- IRIs -----------------------------------------------------------------
+
+
+def is_http_iri(text: str) -> bool:
+    """True for an absolute http(s) IRI with no character IRIs forbid."""
+    if not text or _NOT_IRI.search(text):
+        return False
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def check_base(base: str) -> str:
+    """Return ``base`` if it can prefix resource IRIs, else raise ValueError."""
+    if not (is_http_iri(base) and base.endswith(("/", "#"))):
+        raise ValueError(
+            f"base must be an absolute http(s) IRI ending in '/' or '#', got {base!r}"
+        )
+    return base
+
+
+def _slug(part: str) -> str:
+    return part if _SLUG.fullmatch(part) else slugify(part)
+
+
+def safe_key(key: str) -> str:
+    """The key itself when it is made of slugs, else each part slugified."""
+    parts = [_slug(p) for p in key.split("/") if p]
+    return "/".join(parts) or "x-" + digest(key, size=10)
+
+
+def article_iri(document_id: str, base: str = DEFAULT_BASE) -> URIRef:
+    """``base/article/<slug of the id>``: "000_06589e" gives ".../article/000-06589e"."""
+    return URIRef(check_base(base) + "article/" + _slug(document_id))
+
+
+def entity_iri(key: str, base: str = DEFAULT_BASE) -> URIRef:
+    """``base + key``, the key being ``"<type>/<slug>"``."""
+    return URIRef(check_base(base) + safe_key(key))
+
+
+def _fact_iri(base: str, kind: str, *parts: str) -> URIRef:
+    return URIRef(base + kind + "/" + digest(*parts))
+
+
+def role_iri(person_key: str, title: str, base: str = DEFAULT_BASE) -> URIRef:
+    """``base/role/<person slug>/<title slug>``: one post per person and title."""
+    person = safe_key(person_key)
+    person = person.removeprefix("person/")
+    return URIRef(check_base(base) + "role/" + person + "/" + slugify(title))
+
+
+# --- Literals ---------------------------------------------------------------
+
+
+def text_literal(value: str) -> Literal:
+    """A plain literal of article text, without characters no syntax can write."""
+    return Literal(_UNWRITABLE.sub("\ufffd", value))
+
+
+def date_literal(value: str) -> Literal:
+    """An xsd:date when ``value`` is a real YYYY-MM-DD date, else plain text."""
+    value = value.strip()
+    if _ISO_DATE.fullmatch(value):
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return Literal(value, datatype=XSD.date)
+    return text_literal(value)
+
+
+def decimal_literal(value: Decimal) -> Literal | None:
+    """An xsd:decimal in canonical form ("2500000000.0"), or None for NaN/inf.
+
+    The canonical form (no exponent, no trailing zeros, always a point) is what
+    Turtle writes back, so the literal survives a round trip unchanged.
+    """
+    if not value.is_finite():
+        return None
+    lexical = format(value.normalize() if value else Decimal(0), "f")
+    if "." not in lexical:
+        lexical += ".0"
+    return Literal(lexical, datatype=XSD.decimal)
+
+
+def int_literal(value: int) -> Literal:
+    return Literal(str(int(value)), datatype=XSD.integer)
+
+
+# --- Entity kinds -----------------------------------------------------------
+
+
+@cache
+def kinds() -> dict[str, str]:
+    """Each finer class of the ontology ("Ministry") -> the core type it refines.
+
+    Read from ontology/dkg.ttl, so a kind added there needs no code change.
+    """
+    onto = Graph()
+    if ONTOLOGY.exists():
+        onto.parse(ONTOLOGY, format="turtle")
+    core = {DKG[t]: t for t in ENTITY_TYPES}
+    found: dict[str, str] = {}
+    for cls in onto.subjects(RDF.type, OWL.Class):
+        if not isinstance(cls, URIRef) or not cls.startswith(str(DKG)) or cls in core:
+            continue
+        for sup in onto.transitive_objects(cls, RDFS.subClassOf):
+            if sup in core:
+                found[cls.removeprefix(str(DKG))] = core[sup]
+                break
+    return found
+
+
+# --- Graphs -----------------------------------------------------------------
+
+
+def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> Graph:
+    """Bind every prefix of namespaces.PREFIXES, "r" to ``base``."""
+    for prefix, namespace in PREFIXES.items():
+        iri = check_base(base) if prefix == "r" else str(namespace)
+        graph.bind(prefix, Namespace(iri), override=True, replace=True)
+    return graph
+
+
+def new_graph(base: str = DEFAULT_BASE) -> Graph:
+    """An empty graph with the project's prefixes bound."""
+    return bind_prefixes(Graph(bind_namespaces="none"), base)
+
+
+def settle_labels(graph: Graph, votes: Counter | None = None) -> None:
+    """Leave one rdfs:label per node; the other labels become skos:altLabel.
+
+    The label with most ``votes`` (default: one each) wins, ties going to the
+    smallest string. An altLabel equal to the label is dropped.
+    """
+    votes = votes if votes is not None else Counter()
+    labels: dict[URIRef, list[Literal]] = {}
+    for node, label in graph.subject_objects(RDFS.label):
+        labels.setdefault(node, []).append(label)
+    for node, found in labels.items():
+        best = min(
+            found, key=lambda lab: (-votes.get((node, lab), 1), str(lab), lab.n3())
+        )
+        for label in found:
+            if label != best:
+                graph.remove((node, RDFS.label, label))
+                graph.add((node, SKOS.altLabel, label))
+        graph.remove((node, SKOS.altLabel, best))
+
+
+class _Builder:
+    """Adds the triples of one article to a graph, remembering label votes and counts."""
+
+    def __init__(self, facts: ArticleFacts, base: str, graph: Graph) -> None:
+        self.base = check_base(base)
+        self.graph = graph
+        self.doc_id = facts.document.id
+        self.article = article_iri(facts.document.id, base)
+        self.votes: Counter = Counter()
+        self.mentions: Counter = Counter()
+
+    def node(self, key: str) -> URIRef:
+        return entity_iri(key, self.base)
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.graph.add((s, p, o))
+
+    def label(self, node: URIRef, label: str) -> None:
+        literal = text_literal(label)
+        self.votes[(node, literal)] += 1
+        self.add(node, RDFS.label, literal)
+
+    def provenance(
+        self, node: URIRef, evidence: Evidence, offsets: bool = True
+    ) -> None:
+        self.add(node, DKG.source, self.article)
+        self.add(node, DKG.evidence, text_literal(evidence.text))
+        if offsets:
+            self.add(node, DKG.evidenceStart, int_literal(evidence.start))
+            self.add(node, DKG.evidenceEnd, int_literal(evidence.end))
+
+    def document(self, doc: Document) -> None:
+        a = self.article
+        self.add(a, RDF.type, DKG.Article)
+        if doc.title:
+            self.add(a, DCTERMS.title, text_literal(doc.title))
+        if doc.url and doc.url.strip():
+            # A literal, not an IRI: article URLs may be malformed.
+            url = Literal(
+                _UNWRITABLE.sub("\ufffd", doc.url.strip()), datatype=XSD.anyURI
+            )
+            self.add(a, SCHEMA.url, url)
+            self.add(a, DCTERMS.source, url)
+        if doc.date and doc.date.strip():
+            self.add(a, DCTERMS.date, date_literal(doc.date))
+        if doc.publisher:
+            self.add(a, SCHEMA.publisher, text_literal(doc.publisher))
+
+    def entity(self, entity: Entity) -> None:
+        if entity.type not in ENTITY_TYPES:
+            raise ValueError(f"entity {entity.key!r} has unknown type {entity.type!r}")
+        node = self.node(entity.key)
+        self.add(node, RDF.type, DKG[entity.type])
+        if entity.kind and entity.kind != entity.type:
+            if kinds().get(entity.kind) == entity.type:
+                self.add(node, RDF.type, DKG[entity.kind])
+            else:
+                log.debug(
+                    "ignoring kind %r of %s %r", entity.kind, entity.type, entity.key
+                )
+        self.label(node, entity.label)
+        for alias in entity.aliases:
+            if alias != entity.label:
+                self.add(node, SKOS.altLabel, text_literal(alias))
+        for iri in entity.same_as:
+            if is_http_iri(iri):
+                self.add(node, OWL.sameAs, URIRef(iri))
+            else:
+                log.warning(
+                    "ignoring sameAs %r of %r: not an http(s) IRI", iri, entity.key
+                )
+        self.mentions[node] += entity.mentions
+        self.add(self.article, DKG.mentions, node)
+
+    def statement(self, st: Statement) -> None:
+        ev = st.evidence
+        node = _fact_iri(
+            self.base, "statement", self.doc_id, str(ev.start), st.speaker, st.text
+        )
+        self.add(node, RDF.type, DKG.Statement)
+        self.add(node, DKG.speaker, self.node(st.speaker))
+        self.add(node, DKG.text, text_literal(st.text))
+        self.add(node, DKG.direct, Literal(bool(st.direct)))
+        if st.date:
+            self.add(node, DKG.date, date_literal(st.date))
+        self.provenance(node, ev)
+
+    def funding(self, f: Funding) -> None:
+        ev = f.evidence
+        parts = (self.doc_id, str(ev.start), f.funder, f.recipient, f.amount or "")
+        node = _fact_iri(self.base, "funding", *parts)
+        self.add(node, RDF.type, DKG.Funding)
+        self.add(node, DKG.funder, self.node(f.funder))
+        self.add(node, DKG.recipient, self.node(f.recipient))
+        if f.amount:
+            self.add(node, DKG.amount, text_literal(f.amount))
+        value = decimal_literal(f.value) if f.value is not None else None
+        if value is not None:
+            self.add(node, DKG.amountValue, value)
+        if f.currency:
+            self.add(node, DKG.currency, text_literal(f.currency))
+        self.provenance(node, ev)
+
+    def role(self, role: Role) -> None:
+        node = role_iri(role.person, role.title, self.base)
+        self.add(node, RDF.type, DKG.Role)
+        self.label(node, role.title)
+        self.add(self.node(role.person), DKG.holdsRole, node)
+        if role.organization:
+            self.add(node, DKG.roleOf, self.node(role.organization))
+        # A post is one node however often it is read, so offsets would not pair up.
+        self.provenance(node, role.evidence, offsets=False)
+
+    def membership(self, m: Membership) -> None:
+        ev = m.evidence
+        member, org = self.node(m.member), self.node(m.organization)
+        self.add(member, DKG.memberOf, org)
+        node = _fact_iri(
+            self.base,
+            "membership",
+            self.doc_id,
+            str(ev.start),
+            m.member,
+            m.organization,
+        )
+        self.add(node, RDF.type, DKG.Membership)
+        self.add(node, DKG.member, member)
+        self.add(node, DKG.organization, org)
+        self.provenance(node, ev)
+
+    def event(self, event: Event) -> None:
+        ev = event.evidence
+        node = _fact_iri(self.base, "event", self.doc_id, event.label, str(ev.start))
+        self.add(node, RDF.type, DKG.Event)
+        self.label(node, event.label)
+        if event.kind:
+            self.add(node, DKG.eventKind, text_literal(event.kind))
+        for key in event.participants:
+            self.add(node, DKG.participant, self.node(key))
+        if event.place:
+            self.add(node, DKG.place, self.node(event.place))
+        if event.date:
+            self.add(node, DKG.date, date_literal(event.date))
+        self.provenance(node, ev)
+
+    def finish(self) -> None:
+        """One label per node, one summed mention count per entity."""
+        settle_labels(self.graph, self.votes)
+        for node, count in self.mentions.items():
+            before = self.graph.value(node, DKG.mentionCount)
+            if isinstance(before, Literal) and isinstance(before.value, int):
+                count += before.value  # the graph already holds another article
+            self.graph.set((node, DKG.mentionCount, int_literal(count)))
+
+
+def facts_to_graph(
+    facts: ArticleFacts, base: str = DEFAULT_BASE, graph: Graph | None = None
+) -> Graph:
+    """The triples of one article, added to ``graph`` (a new graph by default).
+
+    To combine articles, prefer :func:`merge` (or :func:`build_dataset`): only
+    they choose labels by how many articles use them.
+    """
+    graph = graph if graph is not None else new_graph(base)
+    build = _Builder(facts, base, graph)
+    build.document(facts.document)
+    for entity in facts.entities:
+        build.entity(entity)
+    for st in facts.statements:
+        build.statement(st)
+    for f in facts.fundings:
+        build.funding(f)
+    for role in facts.roles:
+        build.role(role)
+    for m in facts.memberships:
+        build.membership(m)
+    for event in facts.events:
+        build.event(event)
+    build.finish()
+    return graph
+
+
+def build_dataset(
+    all_facts: Iterable[ArticleFacts], base: str = DEFAULT_BASE
+) -> Dataset:
+    """One named graph per article, named by the article IRI.
+
+    Each graph is self-contained: it repeats the descriptions of the entities
+    the article mentions, with that article's labels and counts.
+    """
+    dataset = bind_prefixes(Dataset(), base)
+    for facts in all_facts:
+        named = dataset.graph(article_iri(facts.document.id, base))
+        facts_to_graph(facts, base, named)
+    return dataset
+
+
+def merge_graphs(graphs: Iterable[Graph], base: str = DEFAULT_BASE) -> Graph:
+    """The union of per-article graphs, with one label per node and summed counts.
+
+    A node's label is the one used by most graphs (ties: the smallest string);
+    ``dkg:mentionCount`` becomes the sum over graphs. Pass graphs in a stable
+    order: triples are added in that order, and serializers see it.
+    """
+    union = new_graph(base)
+    votes: Counter = Counter()
+    counts: Counter = Counter()
+    for graph in graphs:
+        for s, p, o in graph:
+            if (
+                p == DKG.mentionCount
+                and isinstance(o, Literal)
+                and isinstance(o.value, int)
+            ):
+                counts[s] += o.value
+                continue
+            if p == RDFS.label:
+                votes[(s, o)] += 1
+            union.add((s, p, o))
+    settle_labels(union, votes)
+    for node, count in counts.items():
+        union.add((node, DKG.mentionCount, int_literal(count)))
+    return union
+
+
+def merge(all_facts: Iterable[ArticleFacts], base: str = DEFAULT_BASE) -> Graph:
+    """One graph for all articles (for Turtle, N-Triples and JSON-LD)."""
+    return merge_graphs((facts_to_graph(f, base) for f in all_facts), base)

@@ -1,0 +1,551 @@
+"""Entities: people, organisations, countries, places and programmes.
+
+Two spaCy components:
+
+``kg_known_entities``
+    spaCy's own ``EntityRuler`` filled with every name of ontology/entities.ttl,
+    so known entities get their canonical key as the span's ``ent_id``.
+
+``kg_entities``
+    Finds the names the list does not know, from general evidence only: a
+    capitalised run of words is a person when a title, a given name, a speech
+    verb or an apposition says so; an organisation when it ends in a head word
+    (Ministry, Forum, Group...) or is an acronym; a place after "in"/"city of";
+    a programme after "a programme called". Capitals stand for their state
+    unless used as a location ("Berlin will meet the target" vs "met in
+    Berlin"). Surnames, acronyms and "the Commission" are then merged with the
+    full names they abbreviate, and the result replaces ``doc.ents``.
+
+With a trained pipeline (``--spacy-model``), its NER spans enter as one more
+kind of evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.pipeline import EntityRuler
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from ..ids import entity_key
+from . import lexicon
+from .lexicon import KnownEntity
+
+NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place"}
+CONNECTORS = {"of", "for", "the", "de", "von", "der", "van", "da", "di", "del", "la", "le", "du", "&"}
+COMPASS = {"east", "west", "north", "south", "northern", "southern", "eastern", "western", "central"}
+ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,6}$|^[A-Z](?:\.[A-Z])+\.?$")
+
+
+@dataclass
+class Mention:
+    """One stretch of text naming an entity."""
+
+    start: int
+    end: int
+    type: str
+    text: str
+    known: KnownEntity | None = None
+    kind: str | None = None
+    label: str | None = None  # canonical label when the rule knows better than the text
+    key: str | None = None
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class EntityInfo:
+    """An entity of one article, with every surface form read for it."""
+
+    key: str
+    type: str
+    label: str
+    kind: str | None = None
+    known: bool = False
+    aliases: set[str] = field(default_factory=set)
+    mentions: int = 0
+
+
+# --------------------------------------------------------------------------
+# kg_known_entities: the gazetteer as an EntityRuler
+
+
+def known_entity_patterns() -> list[dict]:
+    """EntityRuler patterns for every name of every known entity.
+
+    A name shared by a capital and its city-state ("Singapore") goes to the
+    capital, whose rule then decides between place and state from context.
+    """
+    gaz = lexicon.gazetteer()
+    owners: dict[str, KnownEntity] = {}
+    for ent in sorted(gaz.entities.values(), key=lambda e: (e.stands_for is None, e.key)):
+        for name in ent.names:
+            for variant in _variants(name):
+                owners.setdefault(variant, ent)
+    return [
+        {"label": ent.type, "pattern": name, "id": ent.key}
+        for name, ent in sorted(owners.items())
+    ]
+
+
+def _variants(name: str) -> list[str]:
+    """The forms a name takes in news copy: as listed, "Nato" for "NATO", "BRUSSELS"."""
+    forms = [name]
+    if ACRONYM.match(name) and "." not in name and len(name) > 3:
+        forms.append(name.capitalize())
+    if len(name) > 3 and not name.isupper():
+        forms.append(name.upper())
+    return forms
+
+
+@Language.factory("kg_known_entities", default_config={"overwrite_ents": True})
+def make_known_entities(nlp: Language, name: str, overwrite_ents: bool) -> EntityRuler:
+    ruler = EntityRuler(nlp, name=name, overwrite_ents=overwrite_ents, phrase_matcher_attr="ORTH")
+    ruler.add_patterns(known_entity_patterns())
+    return ruler
+
+
+# --------------------------------------------------------------------------
+# kg_entities
+
+
+def is_capitalised(token: Token) -> bool:
+    text = token.text
+    if not text[:1].isupper():
+        return False
+    core = text.replace(".", "").replace("-", "").replace("’", "").replace("'", "")
+    return core.isalnum()
+
+
+def _is_title_word(token: Token) -> bool:
+    return token.lower_ in lexicon.words("titles.txt")
+
+
+class EntityFinder:
+    """Finds and resolves the entity mentions of one doc (see module docstring)."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.state = doc._.kg
+        self.gaz = lexicon.gazetteer()
+        self.sentence_starts = {s.start for s in self.state.sentences}
+        self.common_acronyms = self._acronyms_of_common_nouns()
+
+    # -- candidates ---------------------------------------------------------
+
+    def known_mentions(self) -> list[Mention]:
+        found = []
+        for ent in self.doc.ents:
+            known = self.gaz.entities.get(ent.ent_id_) if ent.ent_id_ else None
+            if known is not None:
+                found.append(Mention(ent.start, ent.end, known.type, ent.text, known, known.kind))
+            elif ent.label_ in NER_TYPES and not ent.text[:1].islower():
+                found.append(Mention(ent.start, ent.end, NER_TYPES[ent.label_], ent.text, kind="ner"))
+        return found
+
+    def chunks(self) -> list[tuple[int, int]]:
+        """Maximal runs of capitalised words, with "of", "for the", "von der" inside."""
+        doc, runs, i = self.doc, [], 0
+        while i < len(doc):
+            if not is_capitalised(doc[i]):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(doc):
+                tok = doc[j]
+                if is_capitalised(tok) and not doc[j - 1].is_space:
+                    j += 1
+                elif (
+                    tok.text == "-"
+                    and not doc[j - 1].whitespace_
+                    and not tok.whitespace_
+                    and j + 1 < len(doc)
+                    and is_capitalised(doc[j + 1])
+                ):
+                    j += 2
+                elif tok.lower_ in CONNECTORS and self._connector_continues(j):
+                    j += 1
+                else:
+                    break
+            runs.append((i, j))
+            i = j
+        return runs
+
+    def _connector_continues(self, j: int) -> bool:
+        doc, k = self.doc, j
+        while k < len(doc) and doc[k].lower_ in CONNECTORS:
+            k += 1
+        return k < len(doc) and is_capitalised(doc[k]) and doc[j].lower_ != "the"
+
+    def _acronyms_of_common_nouns(self) -> set[str]:
+        """Acronyms the text defines from lowercase words: "multirole missiles (LMMs)"."""
+        found = set()
+        for tok in self.doc:
+            if tok.text == "(" and tok.i + 2 < len(self.doc) and self.doc[tok.i + 2].text == ")":
+                inner = self.doc[tok.i + 1].text
+                before = self.doc[tok.i - 1] if tok.i else None
+                if ACRONYM.match(inner.rstrip("s")) and before is not None and before.is_lower:
+                    found.add(inner.rstrip("s"))
+        return found
+
+    # -- classification ------------------------------------------------------
+
+    def classify(self, start: int, end: int, known: list[Mention]) -> list[Mention]:
+        """Mentions for one capitalised run, known names inside it included."""
+        doc = self.doc
+        inside = [m for m in known if m.start >= start and m.end <= end]
+        whole = [m for m in inside if m.start == start and m.end == end]
+        if whole:
+            return whole
+        head_kind = self._org_head_kind(start, end)
+        if head_kind and not self._has_title(start, end) and end - start > 1:
+            return [Mention(start, end, "Organization", doc[start:end].text, kind=head_kind)]
+        if head_kind == "Program":
+            return [Mention(start, end, "Program", doc[start:end].text)]
+        mentions, cursor = list(inside), start
+        for m in sorted(inside, key=lambda m: m.start):
+            mentions += self._classify_piece(cursor, m.start)
+            cursor = m.end
+        mentions += self._classify_piece(cursor, end)
+        return mentions
+
+    def _has_title(self, start: int, end: int) -> bool:
+        return any(_is_title_word(self.doc[i]) for i in range(start, end))
+
+    def _org_head_kind(self, start: int, end: int) -> str | None:
+        heads = lexicon.table("org_heads.txt")
+        programs = lexicon.words("program_heads.txt")
+        last = self.doc[end - 1].lower_
+        if last in programs:
+            return "Program"
+        for i in range(start, end):
+            word = self.doc[i].lower_
+            if word in heads and (i == end - 1 or self.doc[i + 1].lower_ in CONNECTORS):
+                return heads[word][0]
+        return None
+
+    def _classify_piece(self, start: int, end: int) -> list[Mention]:
+        doc = self.doc
+        while start < end and (doc[start].lower_ in CONNECTORS or doc[start].text == "-"):
+            start += 1
+        while end > start and (doc[end - 1].lower_ in CONNECTORS or doc[end - 1].text == "-"):
+            end -= 1
+        if start >= end:
+            return []
+        # A title inside the run: the name follows it ("Defense Minister Boris Pistorius").
+        titles = [i for i in range(start, end) if _is_title_word(doc[i]) or self._is_honorific(i)]
+        if titles:
+            name_start = titles[-1] + 1
+            modifiers = lexicon.words("role_modifiers.txt")
+            while name_start < end and (
+                doc[name_start].lower_ in modifiers or doc[name_start].text == "-"
+            ):
+                name_start += 1
+            if name_start < end and end - name_start <= 4:
+                return [self._person(name_start, end)]
+            return []
+        text = doc[start:end].text
+        if text.casefold() in lexicon.words("not_entities.txt") or self._is_adjective(start, end):
+            return []
+        mention = (
+            self._by_surname(start, end)
+            or self._by_lower_head(start, end)
+            or self._by_person_evidence(start, end)
+            or self._by_acronym(start, end)
+            or self._by_place_evidence(start, end)
+            or self._by_program_evidence(start, end)
+            or self._by_bare_name(start, end)
+        )
+        return [mention] if mention else []
+
+    def _is_honorific(self, i: int) -> bool:
+        return self.doc[i].lower_ in lexicon.words("honorifics.txt")
+
+    def _is_adjective(self, start: int, end: int) -> bool:
+        return self.doc[start:end].text in self.gaz.by_adjective
+
+    def _person(self, start: int, end: int) -> Mention:
+        return Mention(start, end, "Person", self.doc[start:end].text)
+
+    def _by_surname(self, start: int, end: int) -> Mention | None:
+        if end - start != 1:
+            return None
+        known = self.gaz.surnames.get(self.doc[start].text)
+        if known is not None:
+            return Mention(start, end, "Person", self.doc[start].text, known, known.kind)
+        return None
+
+    def _by_lower_head(self, start: int, end: int) -> Mention | None:
+        """ "Green party", "UE-Ukraine working group", "PAP news agency"."""
+        doc = self.doc
+        for phrase in lexicon.phrases("lower_org_heads.txt"):
+            stop = end + len(phrase)
+            if stop <= len(doc) and tuple(t.text for t in doc[end:stop]) == phrase:
+                kind = lexicon.table("lower_org_heads.txt")[" ".join(phrase)][0]
+                if self._acronym(start, end):
+                    return Mention(start, end, "Organization", doc[start:end].text, kind=kind)
+                return Mention(start, stop, "Organization", doc[start:stop].text, kind=kind)
+        return None
+
+    def _by_person_evidence(self, start: int, end: int) -> Mention | None:
+        doc = self.doc
+        if end - start > 4 or self._acronym(start, end):
+            return None
+        first = doc[start].text
+        if end - start >= 2 and first in lexicon.given_names():
+            return self._person(start, end)
+        if self._title_before(start) or self._apposition_after(end):
+            return self._person(start, end)
+        if self._speech_next_to(start, end):
+            if start > 0 and doc[start - 1].lower_ in {"reports", "reported"}:
+                return Mention(start, end, "Organization", doc[start:end].text, kind="NewsOutlet")
+            return self._person(start, end)
+        return None
+
+    def _title_before(self, start: int) -> bool:
+        """A post right before the name: "finance minister Rachel Reeves"."""
+        doc, i = self.doc, start - 1
+        while i >= 0 and doc[i].text == "-":
+            i -= 1
+        return i >= 0 and (_is_title_word(doc[i]) or self._is_honorific(i))
+
+    def _apposition_after(self, end: int) -> bool:
+        """ "Kubilius, European Defense Commissioner," / "Kamyshin, advisor to ..."."""
+        doc = self.doc
+        if end + 1 >= len(doc) or doc[end].text != ",":
+            return False
+        window = doc[end + 1 : min(end + 6, len(doc))]
+        for tok in window:
+            if tok.text in {",", ".", ";"} or tok.is_space:
+                return False
+            if _is_title_word(tok):
+                return True
+        return False
+
+    def _speech_next_to(self, start: int, end: int) -> bool:
+        verbs = lexicon.words("speech_verbs.txt")
+        doc = self.doc
+        after = doc[end].lower_ if end < len(doc) else ""
+        before = doc[start - 1].lower_ if start > 0 else ""
+        return after in verbs or before in verbs
+
+    def _acronym(self, start: int, end: int) -> bool:
+        return end - start == 1 and bool(ACRONYM.match(self.doc[start].text))
+
+    def _by_acronym(self, start: int, end: int) -> Mention | None:
+        if not self._acronym(start, end):
+            return None
+        text = self.doc[start].text
+        if text in self.common_acronyms or text.casefold() in lexicon.words("not_entities.txt"):
+            return None
+        nxt = self.doc[end] if end < len(self.doc) else None
+        if nxt is not None and nxt.text == "s" and not self.doc[start].whitespace_:
+            return None
+        return Mention(start, end, "Organization", text)
+
+    def _by_place_evidence(self, start: int, end: int) -> Mention | None:
+        doc = self.doc
+        if end - start > 3:
+            return None
+        before = [t.lower_ for t in doc[max(0, start - 5) : start]]
+        place_nouns = lexicon.words("place_nouns.txt")
+        if len(before) >= 2 and before[-1] == "of" and before[-2] in place_nouns:
+            return Mention(start, end, "Place", doc[start:end].text)
+        if doc[end - 1].lower_ in lexicon.words("place_heads.txt"):
+            return Mention(start, end, "Place", doc[start:end].text)
+        if before and before[-1] in {"in", "near", "at", "outside"} and start not in self.sentence_starts:
+            return Mention(start, end, "Place", doc[start:end].text)
+        return None
+
+    def _by_program_evidence(self, start: int, end: int) -> Mention | None:
+        doc = self.doc
+        before = [t.lower_ for t in doc[max(0, start - 6) : start]]
+        if before and before[-1] in {"called", "named", "dubbed", "titled"}:
+            if set(before) & lexicon.words("program_nouns.txt"):
+                return Mention(start, end, "Program", doc[start:end].text)
+        return None
+
+    def _by_bare_name(self, start: int, end: int) -> Mention | None:
+        """ "the Commission", "the Alliance": a head word alone stands for a known body."""
+        key = lexicon.table("bare_names.tsv").get(self.doc[start:end].text.casefold())
+        if key and start > 0 and self.doc[start - 1].lower_ == "the":
+            known = self.gaz.entities.get(key[0])
+            if known is not None:
+                return Mention(start, end, known.type, self.doc[start:end].text, known, known.kind)
+        return None
+
+    # -- context rules ---------------------------------------------------------
+
+    def apply_metonymy(self, mentions: list[Mention]) -> None:
+        """Capitals and seats stand for their state or body unless used as places."""
+        locatives = lexicon.words("locative_prepositions.txt")
+        for m in mentions:
+            if m.known is None or m.known.stands_for is None:
+                continue
+            target = self.gaz.entities.get(m.known.stands_for)
+            if target is None or self._used_as_place(m, locatives):
+                continue
+            m.known, m.type, m.kind = target, target.type, target.kind
+
+    def _used_as_place(self, m: Mention, locatives: frozenset[str]) -> bool:
+        doc, i = self.doc, m.start - 1
+        while i >= 0 and (doc[i].text in {",", "and", "or", "the"} or doc[i].ent_type_):
+            i -= 1
+        if i >= 0 and doc[i].lower_ in locatives:
+            return True
+        nxt = doc[m.end] if m.end < len(doc) else None
+        at_paragraph_start = m.start == 0 or doc[m.start - 1].is_space
+        if at_paragraph_start and nxt is not None and nxt.text in {"–", "—", "-", "(", ","}:
+            return True  # a dateline: "BRUSSELS – Nato said ..."
+        return nxt is not None and nxt.text == "-" and not nxt.whitespace_
+
+    def state_bodies(self, mentions: list[Mention]) -> list[Mention]:
+        """ "Ukrainian government", "Britain's government", "Russia's defence ministry"."""
+        doc, found = self.doc, []
+        bodies = lexicon.table("state_bodies.txt")
+        by_start = {m.start: m for m in mentions}
+        for tok in doc:
+            country, after = self._state_before(tok.i, by_start)
+            if country is None:
+                continue
+            for phrase in lexicon.phrases("state_bodies.txt"):
+                stop = after + len(phrase)
+                if stop <= len(doc) and tuple(t.lower_ for t in doc[after:stop]) == phrase:
+                    template, kind = bodies[" ".join(phrase)]
+                    label = template.format(country=country.label)
+                    found.append(
+                        Mention(tok.i, stop, "Organization", doc[tok.i : stop].text, kind=kind, label=label)
+                    )
+                    break
+        return found
+
+    def _state_before(self, i: int, by_start: dict[int, Mention]) -> tuple[KnownEntity | None, int]:
+        doc = self.doc
+        adjective = self.gaz.by_adjective.get(doc[i].text)
+        if adjective is not None and adjective.type == "Country":
+            return adjective, i + 1
+        m = by_start.get(i)
+        if m is not None and m.known is not None and m.known.type == "Country":
+            after = m.end
+            if after < len(doc) and doc[after].lower_ in {"'s", "’s"}:
+                after += 1
+            return m.known, after
+        return None, i
+
+    # -- clustering -------------------------------------------------------------
+
+    def resolve(self, mentions: list[Mention]) -> dict[str, EntityInfo]:
+        """Give every mention its entity key, merging aliases within the article."""
+        persons = [m for m in mentions if m.type == "Person" and m.known is None]
+        full_names = {}
+        for m in sorted(persons, key=lambda m: -m.length):
+            if m.length >= 2:
+                full_names.setdefault(self.doc[m.end - 1].text, m.text)
+        acronyms = self._acronym_expansions(mentions)
+        org_names = [m.label or m.text for m in mentions if m.type == "Organization" and m.known is None]
+        for m in mentions:
+            if m.known is not None:
+                m.key, m.label = m.known.key, m.known.label
+                continue
+            label = m.label or m.text
+            if m.type == "Person":
+                label = full_names.get(label, label)
+            elif m.type == "Organization":
+                label = acronyms.get(label) or self._longer_org_name(label, org_names) or label
+                known = self.gaz.lookup(label)
+                if known is not None and known.type == "Organization":
+                    m.known, m.key, m.label = known, known.key, known.label
+                    continue
+                label = _tidy_case(label)
+            m.label, m.key = label, entity_key(m.type, label)
+        return self._collect(mentions)
+
+    def _acronym_expansions(self, mentions: list[Mention]) -> dict[str, str]:
+        """ "European Defence Agency (EDA)": the acronym is an alias of the name."""
+        found, doc = {}, self.doc
+        for m in mentions:
+            if m.end + 2 < len(doc) and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
+                inner = doc[m.end + 1].text
+                if ACRONYM.match(inner):
+                    found[inner] = m.label or m.text
+        return found
+
+    @staticmethod
+    def _longer_org_name(name: str, names: list[str]) -> str | None:
+        """ "UE-Ukraine working group" -> "UE-Ukraine Inter-Institutional Working Group"."""
+        words = name.casefold().split()
+        for other in sorted(names, key=len, reverse=True):
+            theirs = other.casefold().split()
+            if len(theirs) > len(words) and theirs[0] == words[0] and theirs[-1] == words[-1]:
+                return other
+        return None
+
+    def _collect(self, mentions: list[Mention]) -> dict[str, EntityInfo]:
+        entities: dict[str, EntityInfo] = {}
+        for m in mentions:
+            info = entities.get(m.key)
+            if info is None:
+                info = entities[m.key] = EntityInfo(
+                    m.key, m.type, m.label, m.kind, known=m.known is not None
+                )
+            info.mentions += 1
+            if m.text != info.label:
+                info.aliases.add(m.text)
+        return entities
+
+
+def _tidy_case(label: str) -> str:
+    """ "EU-EUKRAINE INDUSTRY Forum" -> "EU-Eukraine Industry Forum" (acronyms kept)."""
+    if not any(c.islower() for c in label):
+        return label
+    parts = re.split(r"(\s+|-)", label)
+    return "".join(p.capitalize() if p.isupper() and len(p) > 3 else p for p in parts)
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    finder = EntityFinder(doc)
+    known = finder.known_mentions()
+    mentions: list[Mention] = []
+    for start, end in finder.chunks():
+        mentions += finder.classify(start, end, known)
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    mentions += [m for m in known if not covered & set(range(m.start, m.end))]
+    finder.apply_metonymy(mentions)
+    mentions += finder.state_bodies(mentions)
+    mentions = _without_overlaps(doc, mentions)
+    doc._.kg.entities = finder.resolve(mentions)
+    return mentions
+
+
+def _without_overlaps(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    spans = {}
+    for m in mentions:
+        spans[(m.start, m.end)] = m
+    kept = filter_spans([doc[s:e] for s, e in spans])
+    return sorted((spans[(s.start, s.end)] for s in kept), key=lambda m: m.start)
+
+
+@Language.component("kg_entities")
+def recognise_entities(doc: Doc) -> Doc:
+    mentions = find_mentions(doc)
+    doc._.kg.mentions = mentions
+    doc.ents = [Span(doc, m.start, m.end, label=m.type, kb_id=m.key) for m in mentions]
+    return doc
+
+
+def entity_counts(mentions: list[Mention]) -> Counter:
+    return Counter(m.key for m in mentions)
+
+
+def mentions_by_token(mentions: list[Mention]) -> dict[int, Mention]:
+    index: dict[int, Mention] = defaultdict()
+    for m in mentions:
+        for i in range(m.start, m.end):
+            index[i] = m
+    return index

@@ -1,0 +1,141 @@
+"""Events: meetings, summits, forums, conferences, visits and signings.
+
+A sentence with an event word outside quotations ("met", "summit", "news
+conference", a named forum such as "Shangri-La defence forum") gives one event:
+its participants are the actors the sentence names, its place the place it
+names, its date the first date expression. "the same forum" and "the signing
+ceremony" refer back to an event already read, and add to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from . import lexicon
+from .entities import Mention
+
+PARTICIPANTS = {"Person", "Organization", "Country"}
+EVENT_KINDS_OF_ORGS = {"Forum"}
+VERB_TRIGGERS = {"met", "meet", "meets", "convened", "convene", "gathered", "signed", "visited"}
+DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?"
+)
+DATE = re.compile(
+    rf"\b(?:(?:{DAYS}),?\s+)?(?:{MONTHS})\s+\d{{1,2}}(?:,?\s+\d{{4}})?\b"
+    rf"|\b\d{{1,2}}\s+(?:{MONTHS})(?:\s+\d{{4}})?\b"
+    rf"|\b(?:last|this|next)\s+(?:week|month|year|{DAYS}|{MONTHS})\b"
+    rf"|\b(?:{DAYS})\b"
+    rf"|\b(?:{MONTHS})\s+\d{{4}}\b"
+)
+
+
+@dataclass
+class FoundEvent:
+    label: str
+    kind: str
+    evidence: tuple[int, int]
+    participants: list[str] = field(default_factory=list)
+    place: str | None = None
+    date: str | None = None
+    forum: str | None = None  # key of the named forum it is, if any
+
+
+class EventFinder:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.state = doc._.kg
+        self.triggers = lexicon.table("event_triggers.txt")
+        self.events: list[FoundEvent] = []
+
+    def _mentions(self, s: Span) -> list[Mention]:
+        return [m for m in self.state.mentions if s.start <= m.start < s.end and not self.state.in_quote[m.start]]
+
+    def _trigger(self, s: Span, mentions: list[Mention]) -> tuple[int, str, Mention | None] | None:
+        forums = [m for m in mentions if m.kind in EVENT_KINDS_OF_ORGS]
+        for tok in s:
+            if self.state.in_quote[tok.i] or tok.lower_ not in self.triggers:
+                continue
+            if tok.ent_type_ and not forums:
+                continue  # "forum" inside a name is the forum itself
+            if tok.lower_ in VERB_TRIGGERS and not self._has_actor(tok.i, s, mentions):
+                continue
+            return tok.i, self.triggers[tok.lower_][0], forums[0] if forums else None
+        if forums:
+            return forums[0].start, "forum", forums[0]
+        return None
+
+    def _has_actor(self, i: int, s: Span, mentions: list[Mention]) -> bool:
+        before = any(m.end <= i and m.type in PARTICIPANTS for m in mentions)
+        places = any(m.type == "Place" for m in mentions)
+        return before or places
+
+    def _refers_back(self, i: int, kind: str) -> FoundEvent | None:
+        doc = self.doc
+        words = [t.lower_ for t in doc[max(0, i - 3) : i]]
+        if "same" in words or (words and words[-1] == "the") or (len(words) > 1 and words[-2] == "the"):
+            return next((e for e in reversed(self.events) if e.kind == kind), None)
+        return None
+
+    def _label(self, i: int, kind: str, forum: Mention | None, place: Mention | None) -> str:
+        if forum is not None:
+            return forum.label
+        doc, start = self.doc, i
+        while start - 1 >= 0 and (
+            doc[start - 1].ent_type_ or doc[start - 1].lower_ in {"news", "press", "signing", "’", "'s", "’s"}
+            or doc[start - 1].is_alpha and doc[start - 1].is_lower and doc[start - 1].lower_ not in {"a", "an", "the", "at", "of", "before", "after", "during", "in", "on", "ahead"}
+            and start > i - 3
+        ):
+            start -= 1
+        noun = doc[start : i + 1].text if doc[i].lower_ not in VERB_TRIGGERS else kind
+        return f"{noun} in {place.label}" if place is not None else noun
+
+    def sentence_event(self, s: Span) -> None:
+        mentions = self._mentions(s)
+        found = self._trigger(s, mentions)
+        if found is None:
+            return
+        i, kind, forum = found
+        participants = [m.key for m in mentions if m.type in PARTICIPANTS]
+        places = [m for m in mentions if m.type == "Place"]
+        place = next((m for m in places if m.start > 0 and self.doc[m.start - 1].lower_ in {"in", "at", "near"}), None)
+        place = place or (places[0] if places and forum is None else None)
+        date = DATE.search(s.text)
+        earlier = self._refers_back(i, kind) if forum is None else None
+        earlier = earlier or next((e for e in self.events if forum is not None and e.forum == forum.key), None)
+        if earlier is not None:
+            earlier.participants += [p for p in participants if p not in earlier.participants]
+            return
+        if not participants and place is None:
+            return
+        self.events.append(
+            FoundEvent(
+                label=self._label(i, kind, forum, place),
+                kind=kind,
+                evidence=(s.start_char, s.end_char),
+                participants=_unique(participants),
+                place=place.key if place is not None else None,
+                date=date.group() if date else None,
+                forum=forum.key if forum is not None else None,
+            )
+        )
+
+    def run(self) -> list[FoundEvent]:
+        for s in self.state.sentences:
+            self.sentence_event(s)
+        return self.events
+
+
+def _unique(keys: list[str]) -> list[str]:
+    return list(dict.fromkeys(keys))
+
+
+@Language.component("kg_events")
+def find_events(doc: Doc) -> Doc:
+    doc._.kg.events = EventFinder(doc).run()
+    return doc

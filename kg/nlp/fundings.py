@@ -1,0 +1,142 @@
+"""Fundings: who pays, lends or funds whom, and how much.
+
+A sentence with an amount of money and a funding word ("sent", "loan",
+"awarded", "via a new loan program, called SAFE") yields a funding when both
+ends can be named:
+
+- the recipient is a programme named in the sentence, the object of "send/give
+  X", or what follows "to", "for" or "on behalf of";
+- the funder is the agent after "funded by" / "underwritten by", else the
+  nearest actor before the funding word, else the article's last funder (a
+  story about one donor keeps naming it only once);
+- "the sale of ... to Poland" turns the roles round: the buyer pays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from . import lexicon
+from .entities import Mention
+from .money import Amount, find_amounts
+
+FUNDERS = {"Organization", "Country", "Person"}
+RECIPIENTS = {"Program", "Organization", "Country"}
+DOUBLE_OBJECT = {"send", "sends", "sent", "give", "gives", "gave", "lend", "lends", "lent", "grant", "granted", "award", "awarded", "pay", "paid"}  # fmt: skip
+AGENT_VERBS = {"funded", "financed", "underwritten", "backed", "paid", "provided", "granted"}
+TO_WORDS = {"to", "for"}
+
+
+@dataclass
+class FoundFunding:
+    funder: str
+    recipient: str
+    amount: str | None
+    value: Decimal | None
+    currency: str | None
+    evidence: tuple[int, int]
+
+
+class FundingFinder:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.state = doc._.kg
+        self.triggers = lexicon.words("funding_triggers.txt")
+        self.last_funder: str | None = None
+
+    def _mentions(self, s: Span) -> list[Mention]:
+        return [m for m in self.state.mentions if s.start <= m.start < s.end]
+
+    def _first_after(self, i: int, s: Span, types: set[str]) -> Mention | None:
+        return next((m for m in self._mentions(s) if m.start > i and m.type in types), None)
+
+    def recipient(self, s: Span, trigger: int, mentions: list[Mention]) -> tuple[Mention | None, int]:
+        doc = self.doc
+        programs = [m for m in mentions if m.type == "Program"]
+        if programs:
+            return programs[0], programs[0].start
+        if doc[trigger].lower_ in DOUBLE_OBJECT and trigger + 1 < s.end:
+            m = next((m for m in mentions if m.start == trigger + 1 and m.type in RECIPIENTS), None)
+            if m is not None:
+                return m, m.start
+        for i in range(trigger + 1, s.end):
+            words = doc[i].lower_
+            behalf = words == "behalf" and i + 1 < s.end and doc[i + 1].lower_ == "of"
+            if words in TO_WORDS or behalf:
+                nxt = i + 2 if behalf else i + 1
+                m = next((m for m in mentions if nxt <= m.start <= nxt + 1), None)
+                if m is not None and m.type in RECIPIENTS:
+                    return m, m.start
+        return None, -1
+
+    def funder(self, s: Span, trigger: int, mentions: list[Mention]) -> Mention | None:
+        doc = self.doc
+        agents = [
+            m
+            for m in mentions
+            if m.start >= 2 and doc[m.start - 1].lower_ == "by" and doc[m.start - 2].lower_ in AGENT_VERBS
+        ]
+        if agents:
+            return agents[-1]
+        before = [m for m in mentions if m.end <= trigger and m.type in FUNDERS]
+        for m in reversed(before):
+            prev = doc[m.start - 1].lower_ if m.start > s.start else ""
+            if prev not in {"to", "for", "with", "of", "from", "against", "in", "on", "by"}:
+                return m
+        return None
+
+    def sentence_fundings(self, s: Span) -> list[FoundFunding]:
+        doc = self.doc
+        triggers = [t.i for t in s if t.lower_ in self.triggers and not self.state.in_quote[t.i]]
+        amounts = find_amounts(s.text)
+        if not triggers or not amounts:
+            return []
+        mentions = self._mentions(s)
+        trigger = triggers[0]
+        if doc[trigger].lower_ in {"sale", "sold"}:
+            funder = self._first_after(trigger, s, FUNDERS)
+            recipient = self.funder(s, trigger, mentions)
+            anchor = funder.start if funder else -1
+        else:
+            recipient, anchor = self.recipient(s, trigger, mentions)
+            funder = self.funder(s, trigger, mentions)
+        if funder is not None:
+            self.last_funder = funder.key
+        funder_key = funder.key if funder is not None else self.last_funder
+        if recipient is None or funder_key is None or funder_key == recipient.key:
+            return []
+        amount = _closest(amounts, s, anchor)
+        return [
+            FoundFunding(
+                funder_key,
+                recipient.key,
+                amount.text,
+                amount.value,
+                amount.currency,
+                (s.start_char, s.end_char),
+            )
+        ]
+
+    def run(self) -> list[FoundFunding]:
+        found = []
+        for s in self.state.sentences:
+            found += self.sentence_fundings(s)
+        return found
+
+
+def _closest(amounts: list[Amount], s: Span, anchor_token: int) -> Amount:
+    """The amount nearest the recipient ("150 billion euros via ... SAFE")."""
+    if anchor_token < 0:
+        return amounts[0]
+    anchor = s.doc[anchor_token].idx - s.start_char
+    return min(amounts, key=lambda a: min(abs(a.start - anchor), abs(a.end - anchor)))
+
+
+@Language.component("kg_fundings")
+def find_fundings(doc: Doc) -> Doc:
+    doc._.kg.fundings = FundingFinder(doc).run()
+    return doc

@@ -1,0 +1,149 @@
+"""The word lists and known entities the rules read, loaded once from data files.
+
+Everything a rule needs to know about English news or about defence policy
+lives in ``kg/data/lexicons/`` or ``ontology/entities.ttl``, so that a
+newcomer can improve recall by editing a list instead of code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from ..facts import ENTITY_TYPES
+from ..namespaces import DEFAULT_BASE, DKG
+
+DATA = Path(str(resources.files("kg") / "data" / "lexicons"))
+ONTOLOGY = Path(str(resources.files("kg") / "ontology"))
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def words(name: str) -> frozenset[str]:
+    """A one-entry-per-line list, lowercased (``words("titles.txt")``)."""
+    return frozenset(line.casefold() for line in _lines(name))
+
+
+@cache
+def table(name: str) -> dict[str, tuple[str, ...]]:
+    """A tab-separated list: first column (lowercased) -> the other columns."""
+    rows = (line.split("\t") for line in _lines(name))
+    return {row[0].casefold(): tuple(c.strip() for c in row[1:]) for row in rows}
+
+
+@cache
+def phrases(name: str) -> tuple[tuple[str, ...], ...]:
+    """Multi-word entries of a list as token tuples, longest first."""
+    entries = {tuple(line.casefold().split()) for line in _lines(name)}
+    return tuple(sorted(entries, key=lambda p: (-len(p), p)))
+
+
+@cache
+def given_names() -> frozenset[str]:
+    return frozenset(_lines("given_names.txt")) if (DATA / "given_names.txt").exists() else frozenset()
+
+
+@dataclass
+class KnownEntity:
+    """One entry of ontology/entities.ttl."""
+
+    key: str
+    type: str
+    label: str
+    kind: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    adjectives: list[str] = field(default_factory=list)
+    stands_for: str | None = None  # key of the state or body a capital/seat names
+
+    @property
+    def names(self) -> list[str]:
+        return [self.label, *self.aliases]
+
+
+@dataclass
+class Gazetteer:
+    """The known entities, indexed the ways the rules look them up."""
+
+    entities: dict[str, KnownEntity]
+    by_name: dict[str, KnownEntity]  # exact surface form -> entity
+    by_adjective: dict[str, KnownEntity]  # "Polish" -> Poland
+    surnames: dict[str, KnownEntity]  # "Pistorius" -> Boris Pistorius, when no one else has it
+    core_of_kind: dict[str, str]  # "Ministry" -> "Organization"
+
+    def lookup(self, name: str) -> KnownEntity | None:
+        return self.by_name.get(name) or self.by_name.get(name.casefold())
+
+
+def _core_types(onto: Graph) -> dict[str, str]:
+    """Map each class of the ontology to the core class it specialises."""
+    core = {t: t for t in ENTITY_TYPES}
+    for cls in set(onto.subjects(RDFS.subClassOf, None)):
+        if not isinstance(cls, URIRef) or not str(cls).startswith(str(DKG)):
+            continue
+        for sup in onto.transitive_objects(cls, RDFS.subClassOf):
+            name = str(sup).removeprefix(str(DKG))
+            if name in ENTITY_TYPES:
+                core[str(cls).removeprefix(str(DKG))] = name
+                break
+    return core
+
+
+def _key(iri: URIRef) -> str:
+    return str(iri).removeprefix(DEFAULT_BASE)
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    onto = Graph()
+    for name in ("dkg.ttl", "entities.ttl"):
+        if (ONTOLOGY / name).exists():
+            onto.parse(ONTOLOGY / name, format="turtle")
+    core_of_kind = _core_types(onto)
+    entities: dict[str, KnownEntity] = {}
+    for subject, cls in onto.subject_objects(RDF.type):
+        kind = str(cls).removeprefix(str(DKG))
+        label = onto.value(subject, RDFS.label)
+        if kind not in core_of_kind or label is None or not str(subject).startswith(DEFAULT_BASE):
+            continue
+        stands_for = onto.value(subject, DKG.capitalOf) or onto.value(subject, DKG.seatOf)
+        entities[_key(subject)] = KnownEntity(
+            key=_key(subject),
+            type=core_of_kind[kind],
+            kind=None if kind in ENTITY_TYPES else kind,
+            label=str(label),
+            aliases=sorted(str(a) for a in onto.objects(subject, SKOS.altLabel)),
+            adjectives=sorted(str(a) for a in onto.objects(subject, DKG.adjective)),
+            stands_for=_key(stands_for) if stands_for else None,
+        )
+    by_name: dict[str, KnownEntity] = {}
+    by_adjective: dict[str, KnownEntity] = {}
+    for ent in sorted(entities.values(), key=lambda e: e.key):
+        for name in ent.names:
+            by_name.setdefault(name, ent)
+            if name.isupper() and len(name) > 1:  # acronyms: "Nato" for "NATO"
+                by_name.setdefault(name.casefold(), ent)
+        for adj in ent.adjectives:
+            by_adjective.setdefault(adj, ent)
+    return Gazetteer(entities, by_name, by_adjective, _unique_surnames(entities), core_of_kind)
+
+
+def _unique_surnames(entities: dict[str, KnownEntity]) -> dict[str, KnownEntity]:
+    """Last names of known people, kept only where they point to one person."""
+    owners: dict[str, set[str]] = {}
+    for ent in entities.values():
+        if ent.type != "Person":
+            continue
+        for name in ent.names:
+            parts = name.split()
+            if len(parts) >= 2:
+                owners.setdefault(parts[-1], set()).add(ent.key)
+    return {name: entities[next(iter(keys))] for name, keys in owners.items() if len(keys) == 1}

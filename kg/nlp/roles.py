@@ -1,0 +1,194 @@
+"""Roles (posts held by people) and memberships.
+
+A post is read where news writes it: as a title before the name ("German
+Defense Minister Boris Pistorius", "finance minister Rachel Reeves"), as an
+apposition after it ("Andrius Kubilius, European Defense Commissioner," /
+"Kamyshin, advisor to the Ukrainian president"), or after "as" ("take over
+as secretary-general of NATO"). The body the post belongs to comes from a
+country adjective, a possessive or a named organisation inside the title.
+
+Memberships are read from a body followed by its members in brackets: "the
+Group of Five countries (Poland, Germany, France, Italy, and the United
+Kingdom)".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from . import lexicon
+from .entities import Mention, mentions_by_token
+
+POSSESSIVE = {"'s", "’s"}
+
+
+@dataclass
+class FoundRole:
+    person: str
+    title: str
+    organization: str | None
+    evidence: tuple[int, int]
+
+
+@dataclass
+class FoundMembership:
+    member: str
+    organization: str
+    evidence: tuple[int, int]
+
+
+class RoleFinder:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.state = doc._.kg
+        self.mention_at = mentions_by_token(self.state.mentions)
+        self.titles = lexicon.words("titles.txt")
+        self.honorifics = lexicon.words("honorifics.txt")
+        self.modifiers = lexicon.words("role_modifiers.txt")
+        self.gaz = lexicon.gazetteer()
+
+    def _is_title_part(self, i: int) -> bool:
+        tok = self.doc[i]
+        m = self.mention_at.get(i)
+        if m is not None:
+            return m.type in {"Country", "Organization", "Place"}
+        return (
+            tok.lower_ in self.titles
+            or tok.lower_ in self.modifiers
+            or tok.text in self.gaz.by_adjective
+            or tok.text == "-"
+            or tok.lower_ in POSSESSIVE
+        )
+
+    def _has_title(self, start: int, end: int) -> bool:
+        return any(
+            self.doc[i].lower_ in self.titles and i not in self.mention_at for i in range(start, end)
+        )
+
+    def title_before(self, m: Mention, floor: int) -> tuple[int, int] | None:
+        i = m.start
+        while i - 1 >= floor and self._is_title_part(i - 1):
+            i -= 1
+        while i < m.start and self.doc[i].lower_ in {"the", "of", "and", "to", "for", "-"} | POSSESSIVE:
+            i += 1
+        return (i, m.start) if i < m.start and self._has_title(i, m.start) else None
+
+    def title_after(self, m: Mention, ceiling: int) -> tuple[int, int] | None:
+        """ ", European Defense Commissioner," / ", advisor to the Ukrainian president"."""
+        doc, start = self.doc, m.end + 1
+        if m.end >= ceiling or doc[m.end].text != "," or start >= ceiling:
+            return None
+        if doc[start].lower_ not in self.titles and not self._is_title_part(start):
+            return None
+        j = start
+        while j < ceiling and (self._is_title_part(j) or doc[j].lower_ in {"to", "the", "of"}):
+            other = self.mention_at.get(j)
+            if other is not None and other.type == "Person":
+                break
+            j += 1
+        while j > start and doc[j - 1].lower_ in {"the", "of", "to", "and"}:
+            j -= 1
+        if j < ceiling and doc[j].text not in {",", ".", ";", ")"} and not self.mention_at.get(j):
+            return None
+        return (start, j) if self._has_title(start, j) else None
+
+    def title_after_as(self, s: Span) -> list[tuple[Mention, tuple[int, int]]]:
+        """ "Rutte, who will take over as secretary-general of NATO"."""
+        doc, found = self.doc, []
+        for i in range(s.start + 1, s.end - 1):
+            if doc[i].lower_ != "as" or self.state.in_quote[i] or doc[i + 1].lower_ not in self.titles:
+                continue
+            j = i + 1
+            while j < s.end and (self._is_title_part(j) or doc[j].lower_ in {"of", "the"}):
+                j += 1
+            while doc[j - 1].lower_ in {"the", "of"}:
+                j -= 1
+            person = next(
+                (m for m in reversed(self.state.mentions) if m.end <= i and m.start >= s.start and m.type == "Person"),
+                None,
+            )
+            if person is not None and i - person.end <= 12:
+                found.append((person, (i + 1, j)))
+        return found
+
+    def role(self, person: Mention, span: tuple[int, int], s: Span) -> FoundRole:
+        start, end = span
+        doc = self.doc
+        organization = None
+        for i in range(start, end):
+            m = self.mention_at.get(i)
+            if m is not None and m.type in {"Country", "Organization"}:
+                organization = m.key
+                if i + 1 < end and doc[m.end].lower_ in POSSESSIVE and m.start == start:
+                    start = m.end + 1  # "the European Union's diplomatic chief" -> "diplomatic chief"
+                break
+            adjective = self.gaz.by_adjective.get(doc[i].text)
+            if adjective is not None and adjective.type == "Country":
+                organization = adjective.key
+                break
+        title = doc[start:end].text.strip()
+        return FoundRole(person.key, title, organization, (s.start_char, s.end_char))
+
+    def run(self) -> list[FoundRole]:
+        found: dict[tuple[str, str], FoundRole] = {}
+        for s in self.state.sentences:
+            people = [m for m in self.state.mentions if s.start <= m.start < s.end and m.type == "Person"]
+            spans = []
+            for m in people:
+                for span in (self.title_before(m, s.start), self.title_after(m, s.end)):
+                    if span:
+                        spans.append((m, span))
+                        spans += self._chained_title(m, span, s)
+            spans += self.title_after_as(s)
+            for person, span in spans:
+                role = self.role(person, span, s)
+                if role.title and role.title.casefold() not in self.honorifics:
+                    found.setdefault((role.person, role.title.casefold()), role)
+        return list(found.values())
+
+    def _chained_title(self, m: Mention, span: tuple[int, int], s: Span) -> list:
+        """ "the Green party chancellor candidate, Germany's Minister of Economics Robert Habeck"."""
+        start = span[0]
+        if span[1] != m.start or start - 2 < s.start or self.doc[start - 1].text != ",":
+            return []
+        end, i = start - 1, start - 1
+        while i - 1 >= s.start and (self._is_title_part(i - 1) or self.doc[i - 1].lower_ == "party"):
+            i -= 1
+        while i < end and self.doc[i].lower_ in {"the", "of"}:
+            i += 1
+        return [(m, (i, end))] if i < end and self._has_title(i, end) else []
+
+
+def find_memberships(doc: Doc) -> list[FoundMembership]:
+    """ "ORG [countries] (A, B, and C)": each bracketed state or body is a member."""
+    state, found = doc._.kg, []
+    mention_at = mentions_by_token(state.mentions)
+    for m in state.mentions:
+        if m.type != "Organization":
+            continue
+        i = m.end
+        if i < len(doc) and doc[i].lower_ in {"countries", "members", "nations", "states", "member"}:
+            i += 1
+        if i >= len(doc) or doc[i].text != "(":
+            continue
+        close = next((k for k in range(i, min(len(doc), i + 40)) if doc[k].text == ")"), None)
+        if close is None:
+            continue
+        members = {mention_at[k].key for k in range(i + 1, close) if k in mention_at}
+        inside = [mention_at[k] for k in range(i + 1, close) if k in mention_at]
+        if len(members) < 2 or any(x.type not in {"Country", "Organization"} for x in inside):
+            continue
+        sentence = next(s for s in state.sentences if s.start <= m.start < s.end)
+        for key in sorted(members):
+            found.append(FoundMembership(key, m.key, (sentence.start_char, sentence.end_char)))
+    return found
+
+
+@Language.component("kg_roles")
+def find_roles(doc: Doc) -> Doc:
+    doc._.kg.roles = RoleFinder(doc).run()
+    doc._.kg.memberships = find_memberships(doc)
+    return doc

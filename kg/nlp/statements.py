@@ -1,0 +1,440 @@
+"""Statements: direct quotations and reported speech, with the speaker resolved.
+
+News attributes speech in a handful of shapes, and each rule below reads one:
+
+- ``“...,” said Kubilius`` / ``“...,” he added`` / ``..., Tusk told journalists.``
+  (the attribution after the content);
+- ``Merz said: '...'`` / ``Habeck argues that ...`` / ``Hegseth told delegates “...”``
+  (the attribution before it), with ``, adding ...`` / ``, saying ...`` tails;
+- ``Ukraine, he added, has experienced ...`` (a parenthetical attribution);
+- ``According to the Ukrainian government, ...``;
+- ``Europe should ... . This was stated by Boris Pistorius`` (a later sentence
+  naming the speaker of an earlier one);
+- ``Trump's demand to spend 5% of GDP`` (a possessive speech noun);
+- headlines: ``... – Pistorius``, ``...: EU's Kallas``.
+
+A quotation no rule claims belongs to the last speaker ("The next great thing
+is drone swarms." after a paragraph of his). Pronouns go to the last speaker of
+the right kind, definite descriptions ("the German minister") to the last
+person who spoke.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from . import lexicon
+from .entities import Mention, mentions_by_token
+
+SPEAKER_TYPES = {"Person", "Organization", "Country"}
+PERSON_PRONOUNS = {"he", "she"}
+THING_PRONOUNS = {"it"}
+SKIP_BEFORE_VERB = {
+    "also", "has", "have", "had", "was", "were", "is", "will", "would", "later", "earlier",
+    "then", "consistently", "repeatedly", "again", "once", "previously", "recently",
+    "publicly", "quickly", "further", "reportedly", "had", "already", "explicitly", "has",
+}  # fmt: skip
+TIME_WORDS = {
+    "on", "last", "this", "next", "week", "month", "year", "earlier", "later", "yesterday",
+    "today", "tonight", "morning", "evening", "afternoon", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "in", "at", "a", "the", "news", "conference",
+    "briefing", "statement", "interview", "also", "again", "separately",
+}  # fmt: skip
+AUDIENCE_END = {"that", ":", ",", "“", '"', "'", "‘", "«"}
+
+
+@dataclass
+class Found:
+    """A statement before it becomes a fact: speaker mention key and content tokens."""
+
+    speaker: str
+    start: int
+    end: int
+    direct: bool
+    evidence: tuple[int, int]  # char offsets
+
+
+class StatementFinder:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.state = doc._.kg
+        self.mention_at = mentions_by_token(self.state.mentions)
+        self.verbs = lexicon.words("speech_verbs.txt")
+        self.quote_only = {v.lstrip("+") for v in self.verbs if v.startswith("+")}
+        self.verbs = {v.lstrip("+") for v in self.verbs}
+        self.history: list[tuple[int, str, str]] = []  # (token, key, type) of speakers
+        self.found: list[Found] = []
+
+    # -- speakers ---------------------------------------------------------------
+
+    def _speaker_mention(self, i: int) -> Mention | None:
+        m = self.mention_at.get(i)
+        return m if m is not None and m.type in SPEAKER_TYPES and m.key else None
+
+    def _remember(self, i: int, m_key: str, m_type: str) -> None:
+        self.history.append((i, m_key, m_type))
+
+    def _last_speaker(self, types: set[str], before: int) -> str | None:
+        for i, key, type_ in reversed(self.history):
+            if type_ in types and i <= before:
+                return key
+        return None
+
+    def _last_person_mentioned(self, before: int) -> str | None:
+        for m in reversed(self.state.mentions):
+            if m.start < before and m.type == "Person" and not self.state.in_quote[m.start]:
+                return m.key
+        return None
+
+    def resolve_pronoun(self, i: int) -> str | None:
+        word = self.doc[i].lower_
+        if word in PERSON_PRONOUNS:
+            return self._last_speaker({"Person"}, i) or self._last_person_mentioned(i)
+        if word in THING_PRONOUNS:
+            return self._last_speaker({"Organization", "Country"}, i)
+        return None
+
+    def _definite_description(self, i: int, floor: int) -> str | None:
+        """ "the German minister", "The German politician": the last person who spoke."""
+        if self.doc[i].lower_ not in lexicon.words("role_nouns.txt"):
+            return None
+        j = i - 1
+        while j >= floor and j > i - 4 and self.doc[j].lower_ != "the":
+            j -= 1
+        if j >= floor and self.doc[j].lower_ == "the":
+            return self._last_speaker({"Person"}, i) or self._last_person_mentioned(i)
+        return None
+
+    def speakers_ending_at(self, j: int, floor: int) -> tuple[list[str], int]:
+        """Speakers whose noun phrase ends at token j; and where that phrase starts."""
+        doc = self.doc
+        m = self._speaker_mention(j)
+        if m is not None:
+            keys, start = [m.key], m.start
+            while start - 2 >= floor and doc[start - 1].lower_ == "and":
+                other = self._speaker_mention(start - 2)
+                if other is None:
+                    break
+                keys.insert(0, other.key)
+                start = other.start
+            return keys, self._title_start(start, floor)
+        if doc[j].lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
+            key = self.resolve_pronoun(j)
+            return ([key] if key else []), j
+        if doc[j].lower_ == "who" and j - 2 >= floor and doc[j - 1].text == ",":
+            return self.speakers_ending_at(j - 2, floor)
+        key = self._definite_description(j, floor)
+        if key:
+            return [key], j
+        return [], j
+
+    def _title_start(self, start: int, floor: int) -> int:
+        """Extend a speaker's phrase left over its title ("Polish Prime Minister Donald Tusk")."""
+        doc, modifiers = self.doc, lexicon.words("role_modifiers.txt")
+        titles = lexicon.words("titles.txt")
+        i = start
+        while i - 1 >= floor:
+            tok = doc[i - 1]
+            word = tok.lower_
+            if word in titles or word in modifiers or tok.text == "-" or self.mention_at.get(i - 1):
+                i -= 1
+            elif tok.text in lexicon.gazetteer().by_adjective or word in {"'s", "’s"}:
+                i -= 1
+            else:
+                break
+        return i
+
+    def subject_before(self, v: int, floor: int) -> tuple[list[str], int]:
+        """The speaker(s) left of verb v, over adverbs and a comma-fenced apposition."""
+        doc, j = self.doc, v - 1
+        while j >= floor and doc[j].lower_ in SKIP_BEFORE_VERB:
+            j -= 1
+        if j < floor:
+            return [], v
+        if doc[j].text == "," and not self.state.in_quote[j]:
+            k = j - 1
+            while k > floor and not (doc[k].text == "," or self.state.in_quote[k]):
+                k -= 1
+            if k > floor and doc[k].text == ",":
+                keys, start = self.speakers_ending_at(k - 1, floor)
+                if keys:
+                    return keys, start
+            return [], v
+        return self.speakers_ending_at(j, floor)
+
+    def subject_after(self, v: int, ceiling: int) -> list[str]:
+        """ "said Kubilius", "said German Defense Minister Boris Pistorius"."""
+        doc, modifiers = self.doc, lexicon.words("role_modifiers.txt")
+        titles = lexicon.words("titles.txt")
+        j = v + 1
+        while j < ceiling and (
+            doc[j].lower_ in titles | modifiers
+            or doc[j].text in lexicon.gazetteer().by_adjective
+            or doc[j].text == "-"
+        ):
+            m = self._speaker_mention(j)
+            if m is not None:
+                break
+            j += 1
+        if j < ceiling:
+            m = self._speaker_mention(j)
+            if m is not None:
+                return [m.key]
+            if doc[j].lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
+                key = self.resolve_pronoun(j)
+                return [key] if key else []
+        return []
+
+    # -- content ---------------------------------------------------------------
+
+    def _after_verb(self, v: int, end: int) -> int:
+        """Where the content starts after a speech verb: over "that", ":", the audience."""
+        doc, i = self.doc, v + 1
+        if doc[v].lower_ in {"told", "tells", "tell", "telling"}:
+            stop = min(end, v + 8)
+            k = i
+            while k < stop and doc[k].text not in AUDIENCE_END and not self.state.in_quote[k]:
+                k += 1
+            i = k if k < stop else i
+        while i < end and (doc[i].lower_ in TIME_WORDS or doc[i].like_num) and self._is_time(i):
+            i += 1
+        if i < end and doc[i].lower_ in {"that", ":"}:
+            i += 1
+        if i < end and doc[i].text in {"for", "to"} and doc[v].lower_ in {"called", "calls", "pointed"}:
+            i += 1
+        return i
+
+    def _is_time(self, i: int) -> bool:
+        doc = self.doc
+        months = lexicon.table("months.txt")
+        j = i
+        while j < len(doc) and (doc[j].lower_ in TIME_WORDS or doc[j].like_num):
+            if doc[j].lower_ in months or doc[j].like_num or doc[j].lower_ in TIME_WORDS - {"on", "in", "at", "a", "the"}:
+                return True
+            j += 1
+        return j < len(doc) and doc[j].lower_.rstrip(".") in months
+
+    def _trim(self, start: int, end: int) -> tuple[int, int]:
+        doc = self.doc
+        while start < end and (doc[start].is_punct or doc[start].is_space) and doc[start].text not in "“\"'‘«":
+            start += 1
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in "”\"'’»":
+            end -= 1
+        return start, end
+
+    def _quote_covering(self, start: int, end: int):
+        """The quotation that is the whole of tokens start..end, if any."""
+        for q in self.state.quotes:
+            close = q.close_mark if q.close_mark is not None else q.end - 1
+            if q.open_mark >= start and close < end + 1:
+                before = self.doc[start : q.open_mark]
+                after = self.doc[close + 1 : end] if close + 1 < end else []
+                if all(t.is_punct or t.lower_ in {"that", ":"} for t in before) and all(
+                    t.is_punct for t in after
+                ):
+                    return q
+        return None
+
+    def add(self, speakers: list[str], start: int, end: int, sentence: Span, at: int) -> None:
+        start, end = self._trim(start, end)
+        if end - start < 2 or not speakers:
+            return
+        quote = self._quote_covering(start, end)
+        direct = quote is not None
+        if quote is not None:
+            start, end = quote.start, quote.end
+            start, end = self._trim(start, end)
+        for key in speakers:
+            self.found.append(Found(key, start, end, direct, (sentence.start_char, sentence.end_char)))
+            m_type = key.split("/")[0].capitalize()
+            self._remember(at, key, "Organization" if m_type == "Organization" else m_type)
+
+    # -- rules -----------------------------------------------------------------
+
+    def speech_verbs(self, sentence: Span) -> list[int]:
+        doc, found = self.doc, []
+        for tok in sentence:
+            if self.state.in_quote[tok.i] or tok.lower_ not in self.verbs:
+                continue
+            if tok.lower_ in self.quote_only and not self._quote_follows(tok.i, sentence.end):
+                continue
+            if tok.lower_ in {"pointed"} and not (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"to", "out"}):
+                continue
+            found.append(tok.i)
+        return found
+
+    def _quote_follows(self, v: int, end: int) -> bool:
+        doc = self.doc
+        return any(self.state.in_quote[i] for i in range(v + 1, end)) or (
+            v + 1 < end and doc[v + 1].lower_ == "for"
+        )
+
+    def sentence_statements(self, s: Span) -> None:
+        doc = self.doc
+        verbs = self.speech_verbs(s)
+        if self._according_to(s) or self._stated_by(s):
+            return
+        previous_speakers: list[str] = []
+        for n, v in enumerate(verbs):
+            limit = verbs[n + 1] if n + 1 < len(verbs) else s.end
+            limit = self._clause_end(v, limit, s.end)
+            participle = doc[v].lower_.endswith("ing") and doc[v - 1].text == ","
+            if participle and previous_speakers:
+                self.add(previous_speakers, self._after_verb(v, limit), limit, s, v)
+                continue
+            speakers, subj_start = self.subject_before(v, s.start)
+            inverted = False
+            if not speakers:
+                speakers = self.subject_after(v, s.end)
+                inverted = bool(speakers)
+                subj_start = v
+            if not speakers:
+                continue
+            previous_speakers = speakers
+            k = subj_start - 1
+            while k >= s.start and doc[k].text in {"”", '"', "’", "'", "»"}:
+                k -= 1
+            attribution_last = k >= s.start and doc[k].text == "," or (
+                inverted and k >= s.start and self.state.in_quote[k]
+            )
+            middle = attribution_last and self._parenthetical(v, limit)
+            if middle:
+                self.add(speakers, s.start, k, s, v)
+                self._extend_last(middle, limit)
+            elif attribution_last and k > s.start:
+                self.add(speakers, s.start, k + 1, s, v)
+                tail = self._after_verb(v, limit)
+                if tail < limit and doc[tail - 1].text == ":":
+                    self.add(speakers, tail, limit, s, v)
+            else:
+                self.add(speakers, self._after_verb(v, limit), limit, s, v)
+        self._speech_nouns(s)
+
+    def _clause_end(self, v: int, limit: int, end: int) -> int:
+        """Content stops before ", adding ..." or ", he said" that starts a new attribution."""
+        doc = self.doc
+        for i in range(v + 1, limit):
+            if doc[i].text == "," and not self.state.in_quote[i] and i + 1 < end:
+                nxt = doc[i + 1].lower_
+                if nxt in self.verbs and nxt.endswith("ing"):
+                    return i
+        return limit
+
+    def _parenthetical(self, v: int, limit: int) -> int | None:
+        """ "Ukraine, he added, has ...": the content resumes after the closing comma."""
+        doc = self.doc
+        if v + 1 < limit and doc[v + 1].text == "," and v + 2 < limit:
+            return v + 2
+        return None
+
+    def _extend_last(self, resume: int, limit: int) -> None:
+        """Join the two halves of a statement split by a parenthetical attribution."""
+        last = self.found[-1]
+        start, end = self._trim(resume, limit)
+        if end > start:
+            self.found[-1] = Found(last.speaker, last.start, end, False, last.evidence)
+
+    def _according_to(self, s: Span) -> bool:
+        doc = self.doc
+        for phrase in lexicon.phrases("report_intros.txt"):
+            for i in range(s.start, s.end - len(phrase)):
+                if tuple(t.lower_ for t in doc[i : i + len(phrase)]) != phrase or self.state.in_quote[i]:
+                    continue
+                j = i + len(phrase)
+                comma = next((k for k in range(j, s.end) if doc[k].text == ","), None)
+                if comma is None:
+                    continue
+                speakers, _ = self.speakers_ending_at(comma - 1, j)
+                if speakers:
+                    self.add(speakers, comma + 1, s.end, s, i)
+                    return True
+        return False
+
+    def _stated_by(self, s: Span) -> bool:
+        """ "This was stated by X ...": X said the sentence(s) before."""
+        doc = self.doc
+        words = [t.lower_ for t in doc[s.start : min(s.start + 4, s.end)]]
+        if len(words) < 4 or words[0] not in {"this", "that"} or words[1] not in {"was", "is"}:
+            return False
+        if words[2] not in self.verbs or words[3] != "by":
+            return False
+        speakers = self.subject_after(s.start + 3, s.end)
+        previous = [p for p in self.state.sentences if p.end <= s.start]
+        if not speakers or not previous:
+            return False
+        self.add(speakers, previous[-1].start, previous[-1].end, previous[-1], s.start)
+        return True
+
+    def _speech_nouns(self, s: Span) -> None:
+        """ "Trump's demand to spend 5% of GDP", "Macron's call for ..."."""
+        doc, nouns = self.doc, lexicon.words("speech_nouns.txt")
+        for i in range(s.start + 1, s.end - 2):
+            if doc[i].lower_ in {"'s", "’s"} and doc[i + 1].lower_ in nouns and not self.state.in_quote[i]:
+                speaker = self._speaker_mention(i - 1)
+                if speaker is None or doc[i + 2].lower_ not in {"to", "for", "that"}:
+                    continue
+                end = next((k for k in range(i + 3, s.end) if doc[k].text in {",", ";"}), s.end)
+                self.add([speaker.key], i + 3, end, s, i)
+
+    def headline(self, s: Span) -> bool:
+        """ "... – Pistorius", "...: EU's Kallas" in the first paragraph."""
+        doc = self.doc
+        for i in range(s.end - 2, s.start, -1):
+            if doc[i].text in {"–", "—", "-", ":"} and doc[i].whitespace_ or doc[i].text == ":":
+                tail = [t for t in doc[i + 1 : s.end] if not t.is_space]
+                if not tail:
+                    return False
+                last = self._speaker_mention(tail[-1].i)
+                if last is None or last.type != "Person":
+                    return False
+                if any(not (self.mention_at.get(t.i) or t.lower_ in {"'s", "’s"}) for t in tail):
+                    return False
+                self.add([last.key], s.start, i, s, s.start)
+                return True
+        return False
+
+    def orphan_quotes(self) -> None:
+        """Quotations no rule claimed: they belong to the last speaker before them."""
+        claimed = [(f.start, f.end) for f in self.found]
+        sentences = self.state.sentences
+        for q in self.state.quotes:
+            if any(s <= q.start and q.end <= e + 1 for s, e in claimed):
+                continue
+            words = [t for t in self.doc[q.start : q.end] if t.is_alpha]
+            if len(words) < 4:
+                continue
+            speaker = self._last_speaker(SPEAKER_TYPES, q.start)
+            sent = next((s for s in sentences if s.start <= q.start < s.end), None)
+            if speaker and sent is not None:
+                start, end = self._trim(q.start, q.end)
+                self.found.append(Found(speaker, start, end, True, (sent.start_char, sent.end_char)))
+
+    def run(self) -> list[Found]:
+        sentences = self.state.sentences
+        first_para_end = next((t.i for t in self.doc if t.is_space and "\n" in t.text), len(self.doc))
+        for n, s in enumerate(sentences):
+            if n == 0 and s.end <= first_para_end and self.headline(s):
+                continue
+            self.sentence_statements(s)
+        self.found.sort(key=lambda f: f.start)
+        self.orphan_quotes()
+        return _dedupe(self.found)
+
+
+def _dedupe(found: list[Found]) -> list[Found]:
+    seen, kept = set(), []
+    for f in sorted(found, key=lambda f: (f.start, -f.end)):
+        key = (f.speaker, f.start, f.end)
+        if key not in seen:
+            seen.add(key)
+            kept.append(f)
+    return kept
+
+
+@Language.component("kg_statements")
+def find_statements(doc: Doc) -> Doc:
+    doc._.kg.statements = StatementFinder(doc).run()
+    return doc

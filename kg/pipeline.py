@@ -1,0 +1,99 @@
+"""The spaCy pipeline: from Documents to ArticleFacts.
+
+``load_pipeline()`` gives the embedded pipeline, ``spacy.blank("en")`` plus
+the ``kg_*`` components, which needs no download. ``load_pipeline(NAME)``
+starts from any installed spaCy pipeline instead (``en_core_web_sm``, a path
+to a trained one); its NER then feeds the same components.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import nlp as _components  # noqa: F401  (registers the kg_* factories)
+from .facts import (
+    ArticleFacts,
+    Document,
+    Entity,
+    Event,
+    Evidence,
+    Funding,
+    Membership,
+    Role,
+    Statement,
+)
+
+KG_COMPONENTS = (
+    "kg_segmenter",
+    "kg_known_entities",
+    "kg_entities",
+    "kg_statements",
+    "kg_roles",
+    "kg_fundings",
+    "kg_events",
+)
+
+
+def load_pipeline(model: str | None = None) -> Language:
+    """The embedded pipeline, or ``model`` (a package name or path) with kg's components."""
+    if model is None:
+        nlp = spacy.blank("en")
+    else:
+        try:
+            nlp = spacy.load(model)
+        except OSError as exc:
+            raise ValueError(f"spaCy pipeline {model!r} is not installed or not a pipeline folder") from exc
+    for name in KG_COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def extract(documents: Iterable[Document], nlp: Language | None = None, batch_size: int = 32) -> Iterator[ArticleFacts]:
+    """Facts of each document, in order; one ``nlp.pipe`` over the whole stream."""
+    nlp = nlp or load_pipeline()
+    pairs = ((document.text, document) for document in documents)
+    for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield doc_to_facts(doc, document)
+
+
+def _evidence(doc: Doc, start_char: int, end_char: int) -> Evidence:
+    return Evidence(doc.text[start_char:end_char].strip(), start_char, end_char)
+
+
+def _text(doc: Doc, start: int, end: int) -> str:
+    return " ".join(doc[start:end].text.split())
+
+
+def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
+    """Turn what the components left in ``doc._.kg`` into plain dataclasses."""
+    state = doc._.kg
+    entities = [
+        Entity(
+            key=info.key,
+            type=info.type,
+            label=info.label,
+            aliases=tuple(sorted(info.aliases)),
+            mentions=info.mentions,
+            kind=info.kind if info.kind and info.kind != "ner" else None,
+        )
+        for info in sorted(state.entities.values(), key=lambda e: e.key)
+    ]
+    statements = [
+        Statement(f.speaker, _text(doc, f.start, f.end), f.direct, _evidence(doc, *f.evidence))
+        for f in state.statements
+    ]
+    roles = [Role(r.person, r.title, _evidence(doc, *r.evidence), r.organization) for r in state.roles]
+    fundings = [
+        Funding(f.funder, f.recipient, _evidence(doc, *f.evidence), f.amount, f.value, f.currency)
+        for f in state.fundings
+    ]
+    memberships = [Membership(m.member, m.organization, _evidence(doc, *m.evidence)) for m in state.memberships]
+    events = [
+        Event(e.label, e.kind, _evidence(doc, *e.evidence), tuple(e.participants), e.place, e.date)
+        for e in state.events
+    ]
+    return ArticleFacts(document, entities, statements, fundings, roles, memberships, events)
