@@ -6,7 +6,8 @@ TriG lists named graphs in set (hash) order, and JSON-LD lists nodes in set
 order. Builds must be reproducible (the same facts give byte-identical files
 whatever PYTHONHASHSEED is), so each format is normalised here:
 
-* turtle: rdflib already sorts subjects, predicates and objects;
+* turtle: rdflib already sorts subjects (by how often they are objects, then
+  IRI), predicates and objects;
 * nt, nquads: lines sorted;
 * trig: rdflib's writer, with the named graphs sorted by name;
 * json-ld: rdflib's conversion with a context built from the project's

@@ -26,6 +26,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span, Token
@@ -38,6 +39,7 @@ from .lexicon import KnownEntity
 NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place"}
 CONNECTORS = {"of", "for", "the", "de", "von", "der", "van", "da", "di", "del", "la", "le", "du", "&"}
 COMPASS = {"east", "west", "north", "south", "northern", "southern", "eastern", "western", "central"}
+DETERMINERS = {"the", "a", "an", "this", "that", "same", "its", "their", "our"}
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,6}$|^[A-Z](?:\.[A-Z])+\.?$")
 
 
@@ -253,6 +255,8 @@ class EntityFinder:
         text = doc[start:end].text
         if text.casefold() in lexicon.words("not_entities.txt") or self._is_adjective(start, end):
             return []
+        if end - start == 1 and text.casefold() in STOP_WORDS:
+            return []  # "As reported, ..."
         mention = (
             self._by_surname(start, end)
             or self._by_lower_head(start, end)
@@ -271,7 +275,8 @@ class EntityFinder:
         return self.doc[start:end].text in self.gaz.by_adjective
 
     def _person(self, start: int, end: int) -> Mention:
-        return Mention(start, end, "Person", self.doc[start:end].text)
+        known = self.gaz.surnames.get(self.doc[start].text) if end - start == 1 else None
+        return Mention(start, end, "Person", self.doc[start:end].text, known)
 
     def _by_surname(self, start: int, end: int) -> Mention | None:
         if end - start != 1:
@@ -288,8 +293,8 @@ class EntityFinder:
             stop = end + len(phrase)
             if stop <= len(doc) and tuple(t.text for t in doc[end:stop]) == phrase:
                 kind = lexicon.table("lower_org_heads.txt")[" ".join(phrase)][0]
-                if self._acronym(start, end):
-                    return Mention(start, end, "Organization", doc[start:end].text, kind=kind)
+                if self._acronym(start, end):  # "the PAP news agency" is PAP
+                    return Mention(start, stop, "Organization", doc[start:stop].text, kind=kind, label=doc[start].text)
                 return Mention(start, stop, "Organization", doc[start:stop].text, kind=kind)
         return None
 
@@ -297,6 +302,8 @@ class EntityFinder:
         doc = self.doc
         if end - start > 4 or self._acronym(start, end):
             return None
+        if start > 0 and doc[start - 1].lower_ in DETERMINERS:
+            return None  # "the same Time", "the Commission": not a person
         first = doc[start].text
         if end - start >= 2 and first in lexicon.given_names():
             return self._person(start, end)
@@ -442,11 +449,14 @@ class EntityFinder:
 
     def resolve(self, mentions: list[Mention]) -> dict[str, EntityInfo]:
         """Give every mention its entity key, merging aliases within the article."""
-        persons = [m for m in mentions if m.type == "Person" and m.known is None]
-        full_names = {}
-        for m in sorted(persons, key=lambda m: -m.length):
-            if m.length >= 2:
-                full_names.setdefault(self.doc[m.end - 1].text, m.text)
+        full_names: dict[str, Mention] = {}  # surname -> the full name it abbreviates
+        for m in sorted(mentions, key=lambda m: (-m.length, m.start)):
+            if m.type == "Person" and m.length >= 2:
+                full_names.setdefault(self.doc[m.end - 1].text, m)
+        for m in mentions:
+            anchor = full_names.get(m.text) if m.type == "Person" and m.length == 1 else None
+            if anchor is not None and anchor is not m:
+                m.known, m.label = anchor.known, anchor.label or anchor.text
         acronyms = self._acronym_expansions(mentions)
         org_names = [m.label or m.text for m in mentions if m.type == "Organization" and m.known is None]
         for m in mentions:
@@ -454,9 +464,7 @@ class EntityFinder:
                 m.key, m.label = m.known.key, m.known.label
                 continue
             label = m.label or m.text
-            if m.type == "Person":
-                label = full_names.get(label, label)
-            elif m.type == "Organization":
+            if m.type == "Organization":
                 label = acronyms.get(label) or self._longer_org_name(label, org_names) or label
                 known = self.gaz.lookup(label)
                 if known is not None and known.type == "Organization":

@@ -43,7 +43,7 @@ def table(name: str) -> dict[str, tuple[str, ...]]:
 @cache
 def phrases(name: str) -> tuple[tuple[str, ...], ...]:
     """Multi-word entries of a list as token tuples, longest first."""
-    entries = {tuple(line.casefold().split()) for line in _lines(name)}
+    entries = {tuple(line.split("\t")[0].casefold().split()) for line in _lines(name)}
     return tuple(sorted(entries, key=lambda p: (-len(p), p)))
 
 

@@ -43,6 +43,7 @@ TIME_WORDS = {
     "thursday", "friday", "saturday", "sunday", "in", "at", "a", "the", "news", "conference",
     "briefing", "statement", "interview", "also", "again", "separately",
 }  # fmt: skip
+ADJUNCTS = {"at", "in", "on", "during", "before", "after", "ahead", "while", "when", "following"}
 AUDIENCE_END = {"that", ":", ",", "“", '"', "'", "‘", "«"}
 
 
@@ -139,7 +140,7 @@ class StatementFinder:
         while i - 1 >= floor:
             tok = doc[i - 1]
             word = tok.lower_
-            if word in titles or word in modifiers or tok.text == "-" or self.mention_at.get(i - 1):
+            if word in titles | modifiers | lexicon.words("honorifics.txt") or tok.text == "-" or self.mention_at.get(i - 1):
                 i -= 1
             elif tok.text in lexicon.gazetteer().by_adjective or word in {"'s", "’s"}:
                 i -= 1
@@ -181,7 +182,7 @@ class StatementFinder:
             j += 1
         if j < ceiling:
             m = self._speaker_mention(j)
-            if m is not None:
+            if m is not None and (m.end >= ceiling or doc[m.end].text in {",", ".", ":", ";", ")"}):
                 return [m.key]
             if doc[j].lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
                 key = self.resolve_pronoun(j)
@@ -191,37 +192,45 @@ class StatementFinder:
     # -- content ---------------------------------------------------------------
 
     def _after_verb(self, v: int, end: int) -> int:
-        """Where the content starts after a speech verb: over "that", ":", the audience."""
+        """Where the content starts after a speech verb: over the audience, the time, "that"."""
         doc, i = self.doc, v + 1
         if doc[v].lower_ in {"told", "tells", "tell", "telling"}:
-            stop = min(end, v + 8)
             k = i
-            while k < stop and doc[k].text not in AUDIENCE_END and not self.state.in_quote[k]:
+            while k < end and doc[k].text not in AUDIENCE_END and not self.state.in_quote[k]:
                 k += 1
-            i = k if k < stop else i
-        while i < end and (doc[i].lower_ in TIME_WORDS or doc[i].like_num) and self._is_time(i):
-            i += 1
+            if k >= end or k - i > 8:
+                return end  # "..., Tusk told journalists on Friday."
+            i = k
+        i = self._skip_time(i, end)
         if i < end and doc[i].lower_ in {"that", ":"}:
             i += 1
         if i < end and doc[i].text in {"for", "to"} and doc[v].lower_ in {"called", "calls", "pointed"}:
             i += 1
         return i
 
-    def _is_time(self, i: int) -> bool:
-        doc = self.doc
-        months = lexicon.table("months.txt")
-        j = i
-        while j < len(doc) and (doc[j].lower_ in TIME_WORDS or doc[j].like_num):
-            if doc[j].lower_ in months or doc[j].like_num or doc[j].lower_ in TIME_WORDS - {"on", "in", "at", "a", "the"}:
-                return True
-            j += 1
-        return j < len(doc) and doc[j].lower_.rstrip(".") in months
+    def _skip_time(self, i: int, end: int) -> int:
+        """Over "on Feb 14", "Friday", "in a statement", "at a news conference in Brussels"."""
+        doc, months, j, anchored = self.doc, lexicon.table("months.txt"), i, False
+        while j < end:
+            word = doc[j].lower_.rstrip(".")
+            if word in TIME_WORDS or word in months or doc[j].like_num:
+                anchored |= word not in {"on", "in", "at", "a", "the"}
+                j += 1
+            elif anchored and j in self.mention_at and doc[j - 1].lower_ in {"in", "at"}:
+                j = self.mention_at[j].end  # "... news conference in Brussels"
+            else:
+                break
+        return j if anchored else i
 
     def _trim(self, start: int, end: int) -> tuple[int, int]:
+        """Without the punctuation around it; quote marks and balanced brackets stay."""
         doc = self.doc
-        while start < end and (doc[start].is_punct or doc[start].is_space) and doc[start].text not in "“\"'‘«":
+        while start < end and (doc[start].is_punct or doc[start].is_space) and doc[start].text not in "“\"'‘«(":
             start += 1
-        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in "”\"'’»":
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+            last = doc[end - 1].text
+            if last in "”\"'’»" or (last == ")" and "(" in doc[start:end].text):
+                break
             end -= 1
         return start, end
 
@@ -239,10 +248,10 @@ class StatementFinder:
         return None
 
     def add(self, speakers: list[str], start: int, end: int, sentence: Span, at: int) -> None:
+        quote = self._quote_covering(*self._trim(start, end))
         start, end = self._trim(start, end)
         if end - start < 2 or not speakers:
             return
-        quote = self._quote_covering(start, end)
         direct = quote is not None
         if quote is not None:
             start, end = quote.start, quote.end
@@ -257,8 +266,10 @@ class StatementFinder:
     def speech_verbs(self, sentence: Span) -> list[int]:
         doc, found = self.doc, []
         for tok in sentence:
-            if self.state.in_quote[tok.i] or tok.lower_ not in self.verbs:
+            if self.state.in_quote[tok.i] or tok.lower_ not in self.verbs or tok.i in self.mention_at:
                 continue
+            if not tok.is_lower and tok.i != sentence.start:
+                continue  # "the United States" is no speech verb
             if tok.lower_ in self.quote_only and not self._quote_follows(tok.i, sentence.end):
                 continue
             if tok.lower_ in {"pointed"} and not (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"to", "out"}):
@@ -277,41 +288,60 @@ class StatementFinder:
         verbs = self.speech_verbs(s)
         if self._according_to(s) or self._stated_by(s):
             return
-        previous_speakers: list[str] = []
+        previous: list[str] = []
         for n, v in enumerate(verbs):
             limit = verbs[n + 1] if n + 1 < len(verbs) else s.end
             limit = self._clause_end(v, limit, s.end)
-            participle = doc[v].lower_.endswith("ing") and doc[v - 1].text == ","
-            if participle and previous_speakers:
-                self.add(previous_speakers, self._after_verb(v, limit), limit, s, v)
+            if previous and doc[v - 1].lower_ in {",", "and"} and self._continues(v):
+                # "..., adding that ...", "criticized X and demanded Y": the same speaker
+                self.add(previous, self._after_verb(v, limit), limit, s, v)
                 continue
             speakers, subj_start = self.subject_before(v, s.start)
-            inverted = False
+            if not speakers and doc[v].lower_.endswith("ing"):
+                speakers, subj_start = self._sentence_subject(s, v), v
             if not speakers:
-                speakers = self.subject_after(v, s.end)
-                inverted = bool(speakers)
-                subj_start = v
+                speakers, subj_start = self.subject_after(v, s.end), v
             if not speakers:
                 continue
-            previous_speakers = speakers
-            k = subj_start - 1
-            while k >= s.start and doc[k].text in {"”", '"', "’", "'", "»"}:
-                k -= 1
-            attribution_last = k >= s.start and doc[k].text == "," or (
-                inverted and k >= s.start and self.state.in_quote[k]
-            )
-            middle = attribution_last and self._parenthetical(v, limit)
-            if middle:
-                self.add(speakers, s.start, k, s, v)
-                self._extend_last(middle, limit)
-            elif attribution_last and k > s.start:
-                self.add(speakers, s.start, k + 1, s, v)
-                tail = self._after_verb(v, limit)
-                if tail < limit and doc[tail - 1].text == ":":
-                    self.add(speakers, tail, limit, s, v)
-            else:
-                self.add(speakers, self._after_verb(v, limit), limit, s, v)
+            previous = speakers
+            self._attribute(speakers, subj_start, v, limit, s)
         self._speech_nouns(s)
+
+    def _continues(self, v: int) -> bool:
+        """A second speech verb that shares the subject of the first ("and demanded")."""
+        doc = self.doc
+        if doc[v].lower_.endswith("ing"):
+            return True
+        return doc[v - 1].lower_ == "and" and not self._speaker_mention(v - 2)
+
+    def _sentence_subject(self, s: Span, v: int) -> list[str]:
+        """ "Trump shocked Europeans by implying ...": the actor the sentence opens with."""
+        for m in self.state.mentions:
+            if s.start <= m.start < v and m.type in SPEAKER_TYPES and not self.state.in_quote[m.start]:
+                prev = self.doc[m.start - 1].lower_ if m.start > s.start else ""
+                if prev not in {"to", "of", "for", "by", "with", "from", "against", "on", "in", "at"}:
+                    return [m.key]
+        return []
+
+    def _attribute(self, speakers: list[str], subj_start: int, v: int, limit: int, s: Span) -> None:
+        """Place the content: after the verb, before the attribution, or around it."""
+        doc = self.doc
+        after = self._after_verb(v, limit)
+        k = subj_start - 1
+        while k >= s.start and doc[k].text in {"”", '"', "’", "'", "»"}:
+            k -= 1
+        comma_before = k > s.start and doc[k].text == ","
+        rest = self._trim(after, limit)
+        nothing_after = rest[1] <= rest[0] or doc[rest[0]].lower_ in ADJUNCTS
+        if comma_before and self._parenthetical(v, limit):
+            self.add(speakers, s.start, k, s, v)  # "Ukraine, he added, has ..."
+            self._extend_last(v + 2, limit)
+        elif comma_before and (nothing_after or doc[after - 1].text == ":"):
+            self.add(speakers, s.start, subj_start, s, v)  # "“...,” said Kubilius."
+            if not nothing_after:
+                self.add(speakers, after, limit, s, v)  # "..., he said, adding: “...”"
+        else:
+            self.add(speakers, after, limit, s, v)  # "Merz said: '...'"
 
     def _clause_end(self, v: int, limit: int, end: int) -> int:
         """Content stops before ", adding ..." or ", he said" that starts a new attribution."""
@@ -377,7 +407,8 @@ class StatementFinder:
                 if speaker is None or doc[i + 2].lower_ not in {"to", "for", "that"}:
                     continue
                 end = next((k for k in range(i + 3, s.end) if doc[k].text in {",", ";"}), s.end)
-                self.add([speaker.key], i + 3, end, s, i)
+                first = i + 2 if doc[i + 2].lower_ == "to" else i + 3
+                self.add([speaker.key], first, end, s, i)
 
     def headline(self, s: Span) -> bool:
         """ "... – Pistorius", "...: EU's Kallas" in the first paragraph."""
@@ -401,7 +432,7 @@ class StatementFinder:
         claimed = [(f.start, f.end) for f in self.found]
         sentences = self.state.sentences
         for q in self.state.quotes:
-            if any(s <= q.start and q.end <= e + 1 for s, e in claimed):
+            if any(s < q.end and q.start < e for s, e in claimed):
                 continue
             words = [t for t in self.doc[q.start : q.end] if t.is_alpha]
             if len(words) < 4:
