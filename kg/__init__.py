@@ -11,4 +11,12 @@ from .api import BuildReport, build, build_dataset_from, build_graph
 from .pipeline import extract, load_pipeline
 
 __version__ = "0.1.0"
-__all__ = ["BuildReport", "build", "build_dataset_from", "build_graph", "extract", "load_pipeline", "__version__"]
+__all__ = [
+    "BuildReport",
+    "build",
+    "build_dataset_from",
+    "build_graph",
+    "extract",
+    "load_pipeline",
+    "__version__",
+]

@@ -85,7 +85,9 @@ def extract_facts(
     yield from _run_batch(batch, nlp, on_error)
 
 
-def _run_batch(batch: list[Document], nlp: Language, on_error: Callable[[str], None]) -> Iterator[ArticleFacts]:
+def _run_batch(
+    batch: list[Document], nlp: Language, on_error: Callable[[str], None]
+) -> Iterator[ArticleFacts]:
     if not batch:
         return
     try:
@@ -131,7 +133,9 @@ def build_dataset_from(
             on_article(facts)
             yield facts
 
-    return build_dataset(counted(extract_facts(read_documents(paths), nlp, errors)), base)
+    return build_dataset(
+        counted(extract_facts(read_documents(paths), nlp, errors)), base
+    )
 
 
 def build_graph(paths: Iterable[str | Path], **options) -> Graph:
@@ -155,7 +159,12 @@ def build(
     started = time.perf_counter()
     report = BuildReport()
     dataset = build_dataset_from(
-        paths, base=base, spacy_model=spacy_model, on_error=on_error, on_article=on_article, report=report
+        paths,
+        base=base,
+        spacy_model=spacy_model,
+        on_error=on_error,
+        on_article=on_article,
+        report=report,
     )
     if report.articles == 0:
         raise NoInputError("", "no article could be read; nothing written")

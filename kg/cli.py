@@ -26,12 +26,41 @@ def main() -> None:
 
 @main.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
-@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True)
-@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Namespace of the resources minted.")
-@click.option("--spacy-model", metavar="NAME|PATH", help="An installed spaCy pipeline to use instead of the embedded one.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File to write.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="turtle",
+    show_default=True,
+)
+@click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    help="Namespace of the resources minted.",
+)
+@click.option(
+    "--spacy-model",
+    metavar="NAME|PATH",
+    help="An installed spaCy pipeline to use instead of the embedded one.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings only.")
-def build_command(paths: tuple[str, ...], output: str, fmt: str, base: str, spacy_model: str | None, quiet: bool) -> None:
+def build_command(
+    paths: tuple[str, ...],
+    output: str,
+    fmt: str,
+    base: str,
+    spacy_model: str | None,
+    quiet: bool,
+) -> None:
     """Read articles (.txt, .md, .html, .jsonl; files or folders) and write their graph.
 
     \b
@@ -72,7 +101,9 @@ class _progress:
     def __init__(self, total: int, quiet: bool):
         self.bar = None
         if total > PROGRESS_FROM and not quiet:
-            self.bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
+            self.bar = click.progressbar(
+                length=total, label="extracting", file=sys.stderr
+            )
 
     def __enter__(self):
         if self.bar is not None:

@@ -12,6 +12,11 @@ import re
 import unicodedata
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Letters that Unicode does not decompose into a Latin base letter plus accents.
+_TRANSLITERATE = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "ß": "ss", "æ": "ae",
+     "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ħ": "h"}
+)  # fmt: skip
 
 
 def digest(*parts: str, size: int = 12) -> str:
@@ -21,8 +26,8 @@ def digest(*parts: str, size: int = 12) -> str:
 
 
 def slugify(text: str) -> str:
-    """"Boris Pistorius" -> "boris-pistorius"; "Helenów" -> "helenow"."""
-    folded = unicodedata.normalize("NFKD", text)
+    """ "Boris Pistorius" -> "boris-pistorius"; "Helenów" -> "helenow"."""
+    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     slug = _NOT_SLUG.sub("-", folded.casefold()).strip("-")
     return slug[:80].rstrip("-") or "x-" + digest(text, size=10)

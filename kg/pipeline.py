@@ -46,13 +46,17 @@ def load_pipeline(model: str | None = None) -> Language:
         try:
             nlp = spacy.load(model)
         except OSError as exc:
-            raise ValueError(f"spaCy pipeline {model!r} is not installed or not a pipeline folder") from exc
+            raise ValueError(
+                f"spaCy pipeline {model!r} is not installed or not a pipeline folder"
+            ) from exc
     for name in KG_COMPONENTS:
         nlp.add_pipe(name)
     return nlp
 
 
-def extract(documents: Iterable[Document], nlp: Language | None = None, batch_size: int = 32) -> Iterator[ArticleFacts]:
+def extract(
+    documents: Iterable[Document], nlp: Language | None = None, batch_size: int = 32
+) -> Iterator[ArticleFacts]:
     """Facts of each document, in order; one ``nlp.pipe`` over the whole stream."""
     nlp = nlp or load_pipeline()
     pairs = ((document.text, document) for document in documents)
@@ -64,8 +68,11 @@ def _evidence(doc: Doc, start_char: int, end_char: int) -> Evidence:
     return Evidence(doc.text[start_char:end_char].strip(), start_char, end_char)
 
 
-def _text(doc: Doc, start: int, end: int) -> str:
-    return " ".join(doc[start:end].text.split())
+def _text(doc: Doc, start: int, end: int, cut: tuple[int, int] | None = None) -> str:
+    """The text of tokens start..end, without the ``cut`` ones, on one line."""
+    if cut is None:
+        return " ".join(doc[start:end].text.split())
+    return " ".join((doc[start : cut[0]].text + " " + doc[cut[1] : end].text).split())
 
 
 def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
@@ -83,17 +90,44 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
         for info in sorted(state.entities.values(), key=lambda e: e.key)
     ]
     statements = [
-        Statement(f.speaker, _text(doc, f.start, f.end), f.direct, _evidence(doc, *f.evidence))
+        Statement(
+            f.speaker,
+            _text(doc, f.start, f.end, f.cut),
+            f.direct,
+            _evidence(doc, *f.evidence),
+        )
         for f in state.statements
     ]
-    roles = [Role(r.person, r.title, _evidence(doc, *r.evidence), r.organization) for r in state.roles]
+    roles = [
+        Role(r.person, r.title, _evidence(doc, *r.evidence), r.organization)
+        for r in state.roles
+    ]
     fundings = [
-        Funding(f.funder, f.recipient, _evidence(doc, *f.evidence), f.amount, f.value, f.currency)
+        Funding(
+            f.funder,
+            f.recipient,
+            _evidence(doc, *f.evidence),
+            f.amount,
+            f.value,
+            f.currency,
+        )
         for f in state.fundings
     ]
-    memberships = [Membership(m.member, m.organization, _evidence(doc, *m.evidence)) for m in state.memberships]
+    memberships = [
+        Membership(m.member, m.organization, _evidence(doc, *m.evidence))
+        for m in state.memberships
+    ]
     events = [
-        Event(e.label, e.kind, _evidence(doc, *e.evidence), tuple(e.participants), e.place, e.date)
+        Event(
+            e.label,
+            e.kind,
+            _evidence(doc, *e.evidence),
+            tuple(e.participants),
+            e.place,
+            e.date,
+        )
         for e in state.events
     ]
-    return ArticleFacts(document, entities, statements, fundings, roles, memberships, events)
+    return ArticleFacts(
+        document, entities, statements, fundings, roles, memberships, events
+    )

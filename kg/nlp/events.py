@@ -20,7 +20,18 @@ from .entities import Mention
 
 PARTICIPANTS = {"Person", "Organization", "Country"}
 EVENT_KINDS_OF_ORGS = {"Forum"}
-VERB_TRIGGERS = {"met", "meet", "meets", "convened", "convene", "gathered", "signed", "visited"}
+MEET_VERBS = {"met", "meet", "meets"}
+MEET_FOLLOWERS = {"with", "in", "at", "on", "for", "again", "today", "yesterday", "last", "this", "next", "here", "there", "twice", "regularly", "behind", "privately"}  # fmt: skip
+VERB_TRIGGERS = {
+    "met",
+    "meet",
+    "meets",
+    "convened",
+    "convene",
+    "gathered",
+    "signed",
+    "visited",
+}
 DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -54,9 +65,15 @@ class EventFinder:
         self.events: list[FoundEvent] = []
 
     def _mentions(self, s: Span) -> list[Mention]:
-        return [m for m in self.state.mentions if s.start <= m.start < s.end and not self.state.in_quote[m.start]]
+        return [
+            m
+            for m in self.state.mentions
+            if s.start <= m.start < s.end and not self.state.in_quote[m.start]
+        ]
 
-    def _trigger(self, s: Span, mentions: list[Mention]) -> tuple[int, str, Mention | None] | None:
+    def _trigger(
+        self, s: Span, mentions: list[Mention]
+    ) -> tuple[int, str, Mention | None] | None:
         forums = [m for m in mentions if m.kind in EVENT_KINDS_OF_ORGS]
         for tok in s:
             if self.state.in_quote[tok.i] or tok.lower_ not in self.triggers:
@@ -65,10 +82,19 @@ class EventFinder:
                 continue  # "forum" inside a name is the forum itself
             if tok.lower_ in VERB_TRIGGERS and not self._has_actor(tok.i, s, mentions):
                 continue
+            if tok.lower_ in MEET_VERBS and not self._meets_someone(tok.i, s, mentions):
+                continue  # "Berlin will meet the 2 per cent target"
             return tok.i, self.triggers[tok.lower_][0], forums[0] if forums else None
         if forums:
             return forums[0].start, "forum", forums[0]
         return None
+
+    def _meets_someone(self, i: int, s: Span, mentions: list[Mention]) -> bool:
+        """People meet with someone, somewhere or some day; states "meet a target"."""
+        nxt = self.doc[i + 1] if i + 1 < s.end else None
+        if nxt is None or nxt.is_punct:
+            return True
+        return any(m.start == i + 1 for m in mentions) or nxt.lower_ in MEET_FOLLOWERS
 
     def _has_actor(self, i: int, s: Span, mentions: list[Mention]) -> bool:
         before = any(m.end <= i and m.type in PARTICIPANTS for m in mentions)
@@ -76,19 +102,43 @@ class EventFinder:
         return before or places
 
     def _refers_back(self, i: int, kind: str) -> FoundEvent | None:
+        """ "the same forum", "the signing ceremony": an event named before."""
         doc = self.doc
-        words = [t.lower_ for t in doc[max(0, i - 3) : i]]
-        if "same" in words or (words and words[-1] == "the") or (len(words) > 1 and words[-2] == "the"):
+        if doc[i].lower_ in VERB_TRIGGERS:
+            return None
+        words = [t.lower_ for t in doc[max(0, i - 2) : i]]
+        definite = words[-1:] in (["the"], ["same"]) or (
+            words[-2:-1] == ["the"] and doc[i - 1].is_lower
+        )
+        if definite:
             return next((e for e in reversed(self.events) if e.kind == kind), None)
         return None
 
-    def _label(self, i: int, kind: str, forum: Mention | None, place: Mention | None) -> str:
+    def _label(
+        self, i: int, kind: str, forum: Mention | None, place: Mention | None
+    ) -> str:
         if forum is not None:
             return forum.label
         doc, start = self.doc, i
         while start - 1 >= 0 and (
-            doc[start - 1].ent_type_ or doc[start - 1].lower_ in {"news", "press", "signing", "’", "'s", "’s"}
-            or doc[start - 1].is_alpha and doc[start - 1].is_lower and doc[start - 1].lower_ not in {"a", "an", "the", "at", "of", "before", "after", "during", "in", "on", "ahead"}
+            doc[start - 1].ent_type_
+            or doc[start - 1].lower_ in {"news", "press", "signing", "’", "'s", "’s"}
+            or doc[start - 1].is_alpha
+            and doc[start - 1].is_lower
+            and doc[start - 1].lower_
+            not in {
+                "a",
+                "an",
+                "the",
+                "at",
+                "of",
+                "before",
+                "after",
+                "during",
+                "in",
+                "on",
+                "ahead",
+            }
             and start > i - 3
         ):
             start -= 1
@@ -103,13 +153,24 @@ class EventFinder:
         i, kind, forum = found
         participants = [m.key for m in mentions if m.type in PARTICIPANTS]
         places = [m for m in mentions if m.type == "Place"]
-        place = next((m for m in places if m.start > 0 and self.doc[m.start - 1].lower_ in {"in", "at", "near"}), None)
+        place = next(
+            (
+                m
+                for m in places
+                if m.start > 0 and self.doc[m.start - 1].lower_ in {"in", "at", "near"}
+            ),
+            None,
+        )
         place = place or (places[0] if places and forum is None else None)
         date = DATE.search(s.text)
         earlier = self._refers_back(i, kind) if forum is None else None
-        earlier = earlier or next((e for e in self.events if forum is not None and e.forum == forum.key), None)
+        earlier = earlier or next(
+            (e for e in self.events if forum is not None and e.forum == forum.key), None
+        )
         if earlier is not None:
-            earlier.participants += [p for p in participants if p not in earlier.participants]
+            earlier.participants += [
+                p for p in participants if p not in earlier.participants
+            ]
             return
         if not participants and place is None:
             return

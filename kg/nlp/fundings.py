@@ -27,7 +27,15 @@ from .money import Amount, find_amounts
 FUNDERS = {"Organization", "Country", "Person"}
 RECIPIENTS = {"Program", "Organization", "Country"}
 DOUBLE_OBJECT = {"send", "sends", "sent", "give", "gives", "gave", "lend", "lends", "lent", "grant", "granted", "award", "awarded", "pay", "paid"}  # fmt: skip
-AGENT_VERBS = {"funded", "financed", "underwritten", "backed", "paid", "provided", "granted"}
+AGENT_VERBS = {
+    "funded",
+    "financed",
+    "underwritten",
+    "backed",
+    "paid",
+    "provided",
+    "granted",
+}
 TO_WORDS = {"to", "for"}
 
 
@@ -52,15 +60,26 @@ class FundingFinder:
         return [m for m in self.state.mentions if s.start <= m.start < s.end]
 
     def _first_after(self, i: int, s: Span, types: set[str]) -> Mention | None:
-        return next((m for m in self._mentions(s) if m.start > i and m.type in types), None)
+        return next(
+            (m for m in self._mentions(s) if m.start > i and m.type in types), None
+        )
 
-    def recipient(self, s: Span, trigger: int, mentions: list[Mention]) -> tuple[Mention | None, int]:
+    def recipient(
+        self, s: Span, trigger: int, mentions: list[Mention]
+    ) -> tuple[Mention | None, int]:
         doc = self.doc
         programs = [m for m in mentions if m.type == "Program"]
         if programs:
             return programs[0], programs[0].start
         if doc[trigger].lower_ in DOUBLE_OBJECT and trigger + 1 < s.end:
-            m = next((m for m in mentions if m.start == trigger + 1 and m.type in RECIPIENTS), None)
+            m = next(
+                (
+                    m
+                    for m in mentions
+                    if m.start == trigger + 1 and m.type in RECIPIENTS
+                ),
+                None,
+            )
             if m is not None:
                 return m, m.start
         for i in range(trigger + 1, s.end):
@@ -78,20 +97,34 @@ class FundingFinder:
         agents = [
             m
             for m in mentions
-            if m.start >= 2 and doc[m.start - 1].lower_ == "by" and doc[m.start - 2].lower_ in AGENT_VERBS
+            if m.start >= 2
+            and doc[m.start - 1].lower_ == "by"
+            and doc[m.start - 2].lower_ in AGENT_VERBS
         ]
         if agents:
             return agents[-1]
         before = [m for m in mentions if m.end <= trigger and m.type in FUNDERS]
         for m in reversed(before):
             prev = doc[m.start - 1].lower_ if m.start > s.start else ""
-            if prev not in {"to", "for", "with", "of", "from", "against", "in", "on", "by"}:
+            if prev not in {
+                "to",
+                "for",
+                "with",
+                "of",
+                "from",
+                "against",
+                "in",
+                "on",
+                "by",
+            }:
                 return m
         return None
 
     def sentence_fundings(self, s: Span) -> list[FoundFunding]:
         doc = self.doc
-        triggers = [t.i for t in s if t.lower_ in self.triggers and not self.state.in_quote[t.i]]
+        triggers = [
+            t.i for t in s if t.lower_ in self.triggers and not self.state.in_quote[t.i]
+        ]
         amounts = find_amounts(s.text)
         if not triggers or not amounts:
             return []

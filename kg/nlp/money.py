@@ -58,13 +58,23 @@ def find_amounts(text: str) -> list[Amount]:
         groups = match.groupdict()
         if groups["vague"]:
             word = groups["vague"].split()[-1].casefold()
-            found.append(Amount(match.group(), match.start(), match.end(), None, currencies[word][0]))
+            found.append(
+                Amount(
+                    match.group(), match.start(), match.end(), None, currencies[word][0]
+                )
+            )
             continue
         number = groups["num1"] or groups["num2"] or groups["num3"]
         scale = groups["scale1"] or groups["scale2"] or groups["scale3"]
         unit = (groups["symbol"] or groups["name"] or groups["code"] or "").casefold()
         found.append(
-            Amount(match.group(), match.start(), match.end(), _value(number, scale), currencies.get(unit, (None,))[0])
+            Amount(
+                match.group(),
+                match.start(),
+                match.end(),
+                _value(number, scale),
+                currencies.get(unit, (None,))[0],
+            )
         )
     return found
 

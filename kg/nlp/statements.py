@@ -43,7 +43,18 @@ TIME_WORDS = {
     "thursday", "friday", "saturday", "sunday", "in", "at", "a", "the", "news", "conference",
     "briefing", "statement", "interview", "also", "again", "separately",
 }  # fmt: skip
-ADJUNCTS = {"at", "in", "on", "during", "before", "after", "ahead", "while", "when", "following"}
+ADJUNCTS = {
+    "at",
+    "in",
+    "on",
+    "during",
+    "before",
+    "after",
+    "ahead",
+    "while",
+    "when",
+    "following",
+}
 AUDIENCE_END = {"that", ":", ",", "“", '"', "'", "‘", "«"}
 
 
@@ -56,6 +67,7 @@ class Found:
     end: int
     direct: bool
     evidence: tuple[int, int]  # char offsets
+    cut: tuple[int, int] | None = None  # tokens left out: a parenthetical ", he added,"
 
 
 class StatementFinder:
@@ -86,7 +98,11 @@ class StatementFinder:
 
     def _last_person_mentioned(self, before: int) -> str | None:
         for m in reversed(self.state.mentions):
-            if m.start < before and m.type == "Person" and not self.state.in_quote[m.start]:
+            if (
+                m.start < before
+                and m.type == "Person"
+                and not self.state.in_quote[m.start]
+            ):
                 return m.key
         return None
 
@@ -140,7 +156,11 @@ class StatementFinder:
         while i - 1 >= floor:
             tok = doc[i - 1]
             word = tok.lower_
-            if word in titles | modifiers | lexicon.words("honorifics.txt") or tok.text == "-" or self.mention_at.get(i - 1):
+            if (
+                word in titles | modifiers | lexicon.words("honorifics.txt")
+                or tok.text == "-"
+                or self.mention_at.get(i - 1)
+            ):
                 i -= 1
             elif tok.text in lexicon.gazetteer().by_adjective or word in {"'s", "’s"}:
                 i -= 1
@@ -166,8 +186,14 @@ class StatementFinder:
             return [], v
         return self.speakers_ending_at(j, floor)
 
-    def subject_after(self, v: int, ceiling: int) -> list[str]:
-        """ "said Kubilius", "said German Defense Minister Boris Pistorius"."""
+    def subject_after(
+        self, v: int, ceiling: int, strict: bool = True
+    ) -> tuple[list[str], int]:
+        """ "said Kubilius,", "said German Defense Minister Boris Pistorius.".
+
+        Returns the speakers and the token after their phrase. ``strict`` asks
+        that the phrase end the clause, as an attribution after its content does.
+        """
         doc, modifiers = self.doc, lexicon.words("role_modifiers.txt")
         titles = lexicon.words("titles.txt")
         j = v + 1
@@ -182,12 +208,15 @@ class StatementFinder:
             j += 1
         if j < ceiling:
             m = self._speaker_mention(j)
-            if m is not None and (m.end >= ceiling or doc[m.end].text in {",", ".", ":", ";", ")"}):
-                return [m.key]
+            ends_clause = m is not None and (
+                m.end >= ceiling or doc[m.end].text in {",", ".", ":", ";", ")"}
+            )
+            if m is not None and (ends_clause or not strict):
+                return [m.key], m.end
             if doc[j].lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
                 key = self.resolve_pronoun(j)
-                return [key] if key else []
-        return []
+                return ([key] if key else []), j + 1
+        return [], v + 1
 
     # -- content ---------------------------------------------------------------
 
@@ -196,7 +225,11 @@ class StatementFinder:
         doc, i = self.doc, v + 1
         if doc[v].lower_ in {"told", "tells", "tell", "telling"}:
             k = i
-            while k < end and doc[k].text not in AUDIENCE_END and not self.state.in_quote[k]:
+            while (
+                k < end
+                and doc[k].text not in AUDIENCE_END
+                and not self.state.in_quote[k]
+            ):
                 k += 1
             if k >= end or k - i > 8:
                 return end  # "..., Tusk told journalists on Friday."
@@ -204,7 +237,11 @@ class StatementFinder:
         i = self._skip_time(i, end)
         if i < end and doc[i].lower_ in {"that", ":"}:
             i += 1
-        if i < end and doc[i].text in {"for", "to"} and doc[v].lower_ in {"called", "calls", "pointed"}:
+        if (
+            i < end
+            and doc[i].text in {"for", "to"}
+            and doc[v].lower_ in {"called", "calls", "pointed"}
+        ):
             i += 1
         return i
 
@@ -216,7 +253,9 @@ class StatementFinder:
             if word in TIME_WORDS or word in months or doc[j].like_num:
                 anchored |= word not in {"on", "in", "at", "a", "the"}
                 j += 1
-            elif anchored and j in self.mention_at and doc[j - 1].lower_ in {"in", "at"}:
+            elif (
+                anchored and j in self.mention_at and doc[j - 1].lower_ in {"in", "at"}
+            ):
                 j = self.mention_at[j].end  # "... news conference in Brussels"
             else:
                 break
@@ -225,7 +264,11 @@ class StatementFinder:
     def _trim(self, start: int, end: int) -> tuple[int, int]:
         """Without the punctuation around it; quote marks and balanced brackets stay."""
         doc = self.doc
-        while start < end and (doc[start].is_punct or doc[start].is_space) and doc[start].text not in "“\"'‘«(":
+        while (
+            start < end
+            and (doc[start].is_punct or doc[start].is_space)
+            and doc[start].text not in "“\"'‘«("
+        ):
             start += 1
         while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
             last = doc[end - 1].text
@@ -247,7 +290,15 @@ class StatementFinder:
                     return q
         return None
 
-    def add(self, speakers: list[str], start: int, end: int, sentence: Span, at: int) -> None:
+    def add(
+        self,
+        speakers: list[str],
+        start: int,
+        end: int,
+        sentence: Span,
+        at: int,
+        cut: tuple[int, int] | None = None,
+    ) -> None:
         quote = self._quote_covering(*self._trim(start, end))
         start, end = self._trim(start, end)
         if end - start < 2 or not speakers:
@@ -257,22 +308,41 @@ class StatementFinder:
             start, end = quote.start, quote.end
             start, end = self._trim(start, end)
         for key in speakers:
-            self.found.append(Found(key, start, end, direct, (sentence.start_char, sentence.end_char)))
+            self.found.append(
+                Found(
+                    key,
+                    start,
+                    end,
+                    direct,
+                    (sentence.start_char, sentence.end_char),
+                    cut,
+                )
+            )
             m_type = key.split("/")[0].capitalize()
-            self._remember(at, key, "Organization" if m_type == "Organization" else m_type)
+            self._remember(
+                at, key, "Organization" if m_type == "Organization" else m_type
+            )
 
     # -- rules -----------------------------------------------------------------
 
     def speech_verbs(self, sentence: Span) -> list[int]:
         doc, found = self.doc, []
         for tok in sentence:
-            if self.state.in_quote[tok.i] or tok.lower_ not in self.verbs or tok.i in self.mention_at:
+            if (
+                self.state.in_quote[tok.i]
+                or tok.lower_ not in self.verbs
+                or tok.i in self.mention_at
+            ):
                 continue
             if not tok.is_lower and tok.i != sentence.start:
                 continue  # "the United States" is no speech verb
-            if tok.lower_ in self.quote_only and not self._quote_follows(tok.i, sentence.end):
+            if tok.lower_ in self.quote_only and not self._quote_follows(
+                tok.i, sentence.end
+            ):
                 continue
-            if tok.lower_ in {"pointed"} and not (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"to", "out"}):
+            if tok.lower_ in {"pointed"} and not (
+                tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"to", "out"}
+            ):
                 continue
             found.append(tok.i)
         return found
@@ -297,14 +367,16 @@ class StatementFinder:
                 self.add(previous, self._after_verb(v, limit), limit, s, v)
                 continue
             speakers, subj_start = self.subject_before(v, s.start)
+            subj_end = v + 1
             if not speakers and doc[v].lower_.endswith("ing"):
                 speakers, subj_start = self._sentence_subject(s, v), v
             if not speakers:
-                speakers, subj_start = self.subject_after(v, s.end), v
+                speakers, subj_end = self.subject_after(v, s.end)
+                subj_start = v
             if not speakers:
                 continue
             previous = speakers
-            self._attribute(speakers, subj_start, v, limit, s)
+            self._attribute(speakers, subj_start, subj_end, v, limit, s)
         self._speech_nouns(s)
 
     def _continues(self, v: int) -> bool:
@@ -317,16 +389,43 @@ class StatementFinder:
     def _sentence_subject(self, s: Span, v: int) -> list[str]:
         """ "Trump shocked Europeans by implying ...": the actor the sentence opens with."""
         for m in self.state.mentions:
-            if s.start <= m.start < v and m.type in SPEAKER_TYPES and not self.state.in_quote[m.start]:
+            if (
+                s.start <= m.start < v
+                and m.type in SPEAKER_TYPES
+                and not self.state.in_quote[m.start]
+            ):
                 prev = self.doc[m.start - 1].lower_ if m.start > s.start else ""
-                if prev not in {"to", "of", "for", "by", "with", "from", "against", "on", "in", "at"}:
+                if prev not in {
+                    "to",
+                    "of",
+                    "for",
+                    "by",
+                    "with",
+                    "from",
+                    "against",
+                    "on",
+                    "in",
+                    "at",
+                }:
                     return [m.key]
         return []
 
-    def _attribute(self, speakers: list[str], subj_start: int, v: int, limit: int, s: Span) -> None:
+    def _attribute(
+        self,
+        speakers: list[str],
+        subj_start: int,
+        subj_end: int,
+        v: int,
+        limit: int,
+        s: Span,
+    ) -> None:
         """Place the content: after the verb, before the attribution, or around it."""
         doc = self.doc
-        after = self._after_verb(v, limit)
+        after = (
+            self._after_verb(v, limit)
+            if subj_end <= v + 1
+            else self._skip_apposition(subj_end, limit)
+        )
         k = subj_start - 1
         while k >= s.start and doc[k].text in {"”", '"', "’", "'", "»"}:
             k -= 1
@@ -334,8 +433,9 @@ class StatementFinder:
         rest = self._trim(after, limit)
         nothing_after = rest[1] <= rest[0] or doc[rest[0]].lower_ in ADJUNCTS
         if comma_before and self._parenthetical(v, limit):
-            self.add(speakers, s.start, k, s, v)  # "Ukraine, he added, has ..."
-            self._extend_last(v + 2, limit)
+            self.add(
+                speakers, s.start, limit, s, v, cut=(k, v + 2)
+            )  # "Ukraine, he added, has ..."
         elif comma_before and (nothing_after or doc[after - 1].text == ":"):
             self.add(speakers, s.start, subj_start, s, v)  # "“...,” said Kubilius."
             if not nothing_after:
@@ -360,18 +460,24 @@ class StatementFinder:
             return v + 2
         return None
 
-    def _extend_last(self, resume: int, limit: int) -> None:
-        """Join the two halves of a statement split by a parenthetical attribution."""
-        last = self.found[-1]
-        start, end = self._trim(resume, limit)
-        if end > start:
-            self.found[-1] = Found(last.speaker, last.start, end, False, last.evidence)
+    def _skip_apposition(self, i: int, limit: int) -> int:
+        """After "said Andrius Kubilius": over ", European Defense Commissioner, ..." to the content."""
+        doc = self.doc
+        if i < limit and doc[i].text == ",":
+            j = i + 1
+            while j < limit and doc[j].text != "," and not self.state.in_quote[j]:
+                j += 1
+            return limit if j >= limit else j
+        return i
 
     def _according_to(self, s: Span) -> bool:
         doc = self.doc
         for phrase in lexicon.phrases("report_intros.txt"):
             for i in range(s.start, s.end - len(phrase)):
-                if tuple(t.lower_ for t in doc[i : i + len(phrase)]) != phrase or self.state.in_quote[i]:
+                if (
+                    tuple(t.lower_ for t in doc[i : i + len(phrase)]) != phrase
+                    or self.state.in_quote[i]
+                ):
                     continue
                 j = i + len(phrase)
                 comma = next((k for k in range(j, s.end) if doc[k].text == ","), None)
@@ -387,11 +493,15 @@ class StatementFinder:
         """ "This was stated by X ...": X said the sentence(s) before."""
         doc = self.doc
         words = [t.lower_ for t in doc[s.start : min(s.start + 4, s.end)]]
-        if len(words) < 4 or words[0] not in {"this", "that"} or words[1] not in {"was", "is"}:
+        if (
+            len(words) < 4
+            or words[0] not in {"this", "that"}
+            or words[1] not in {"was", "is"}
+        ):
             return False
         if words[2] not in self.verbs or words[3] != "by":
             return False
-        speakers = self.subject_after(s.start + 3, s.end)
+        speakers, _ = self.subject_after(s.start + 3, s.end, strict=False)
         previous = [p for p in self.state.sentences if p.end <= s.start]
         if not speakers or not previous:
             return False
@@ -402,11 +512,17 @@ class StatementFinder:
         """ "Trump's demand to spend 5% of GDP", "Macron's call for ..."."""
         doc, nouns = self.doc, lexicon.words("speech_nouns.txt")
         for i in range(s.start + 1, s.end - 2):
-            if doc[i].lower_ in {"'s", "’s"} and doc[i + 1].lower_ in nouns and not self.state.in_quote[i]:
+            if (
+                doc[i].lower_ in {"'s", "’s"}
+                and doc[i + 1].lower_ in nouns
+                and not self.state.in_quote[i]
+            ):
                 speaker = self._speaker_mention(i - 1)
                 if speaker is None or doc[i + 2].lower_ not in {"to", "for", "that"}:
                     continue
-                end = next((k for k in range(i + 3, s.end) if doc[k].text in {",", ";"}), s.end)
+                end = next(
+                    (k for k in range(i + 3, s.end) if doc[k].text in {",", ";"}), s.end
+                )
                 first = i + 2 if doc[i + 2].lower_ == "to" else i + 3
                 self.add([speaker.key], first, end, s, i)
 
@@ -414,14 +530,21 @@ class StatementFinder:
         """ "... – Pistorius", "...: EU's Kallas" in the first paragraph."""
         doc = self.doc
         for i in range(s.end - 2, s.start, -1):
-            if doc[i].text in {"–", "—", "-", ":"} and doc[i].whitespace_ or doc[i].text == ":":
+            if (
+                doc[i].text in {"–", "—", "-", ":"}
+                and doc[i].whitespace_
+                or doc[i].text == ":"
+            ):
                 tail = [t for t in doc[i + 1 : s.end] if not t.is_space]
                 if not tail:
                     return False
                 last = self._speaker_mention(tail[-1].i)
                 if last is None or last.type != "Person":
                     return False
-                if any(not (self.mention_at.get(t.i) or t.lower_ in {"'s", "’s"}) for t in tail):
+                if any(
+                    not (self.mention_at.get(t.i) or t.lower_ in {"'s", "’s"})
+                    for t in tail
+                ):
                     return False
                 self.add([last.key], s.start, i, s, s.start)
                 return True
@@ -441,11 +564,15 @@ class StatementFinder:
             sent = next((s for s in sentences if s.start <= q.start < s.end), None)
             if speaker and sent is not None:
                 start, end = self._trim(q.start, q.end)
-                self.found.append(Found(speaker, start, end, True, (sent.start_char, sent.end_char)))
+                self.found.append(
+                    Found(speaker, start, end, True, (sent.start_char, sent.end_char))
+                )
 
     def run(self) -> list[Found]:
         sentences = self.state.sentences
-        first_para_end = next((t.i for t in self.doc if t.is_space and "\n" in t.text), len(self.doc))
+        first_para_end = next(
+            (t.i for t in self.doc if t.is_space and "\n" in t.text), len(self.doc)
+        )
         for n, s in enumerate(sentences):
             if n == 0 and s.end <= first_para_end and self.headline(s):
                 continue
