@@ -13,10 +13,10 @@ from .pipeline import extract, load_pipeline
 __version__ = "0.1.0"
 __all__ = [
     "BuildReport",
+    "__version__",
     "build",
     "build_dataset_from",
     "build_graph",
     "extract",
     "load_pipeline",
-    "__version__",
 ]

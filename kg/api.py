@@ -133,9 +133,7 @@ def build_dataset_from(
             on_article(facts)
             yield facts
 
-    return build_dataset(
-        counted(extract_facts(read_documents(paths), nlp, errors)), base
-    )
+    return build_dataset(counted(extract_facts(read_documents(paths), nlp, errors)), base)
 
 
 def build_graph(paths: Iterable[str | Path], **options) -> Graph:

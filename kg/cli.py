@@ -7,6 +7,7 @@ graph of the others is still written); 2 on bad usage or nothing to build.
 from __future__ import annotations
 
 import sys
+
 import click
 
 from . import __version__
@@ -101,9 +102,7 @@ class _progress:
     def __init__(self, total: int, quiet: bool):
         self.bar = None
         if total > PROGRESS_FROM and not quiet:
-            self.bar = click.progressbar(
-                length=total, label="extracting", file=sys.stderr
-            )
+            self.bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
 
     def __enter__(self):
         if self.bar is not None:

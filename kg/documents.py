@@ -354,9 +354,7 @@ def _guess_title(text: str) -> str | None:
     return first
 
 
-_FRONT_MATTER = re.compile(
-    r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL
-)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FRONT_MATTER_LINE = re.compile(r"^(?:[A-Za-z_][\w-]*[ \t]*:.*|[ \t].*|-.*|)$")
 _FRONT_MATTER_KEYS = ("title", "date", "url", "publisher")
 
@@ -623,9 +621,7 @@ def _read_jsonl(path: Path) -> Iterator[Document | DocumentError]:
             for lineno, raw in enumerate(lines, 1):
                 where = f"{path}:{lineno}"
                 try:
-                    doc = _jsonl_document(
-                        raw, offset, id=f"{stem}-{lineno}", path=where
-                    )
+                    doc = _jsonl_document(raw, offset, id=f"{stem}-{lineno}", path=where)
                 except DocumentError as error:
                     doc = error
                 offset += len(raw)

@@ -144,9 +144,7 @@ def _sort_key(item: Any) -> tuple[str, str]:
 def _jsonld(data: Graph) -> bytes:
     graph = union(data)
     document = from_rdf(graph, context_data=jsonld_context(base_of(graph)))
-    text = json.dumps(
-        _canonical(document), indent=2, sort_keys=True, ensure_ascii=False
-    )
+    text = json.dumps(_canonical(document), indent=2, sort_keys=True, ensure_ascii=False)
     return (text + "\n").encode("utf-8")
 
 
@@ -205,9 +203,7 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_graph(
-    path: str | os.PathLike[str], dataset: Graph, fmt: str = "turtle"
-) -> int:
+def write_graph(path: str | os.PathLike[str], dataset: Graph, fmt: str = "turtle") -> int:
     """Serialize ``dataset`` to ``path`` atomically; return the triples (or quads) written.
 
     turtle, nt and json-ld write the union of the graphs; trig and nquads keep

@@ -76,9 +76,7 @@ def is_http_iri(text: str) -> bool:
 def check_base(base: str) -> str:
     """Return ``base`` if it can prefix resource IRIs, else raise ValueError."""
     if not (is_http_iri(base) and base.endswith(("/", "#"))):
-        raise ValueError(
-            f"base must be an absolute http(s) IRI ending in '/' or '#', got {base!r}"
-        )
+        raise ValueError(f"base must be an absolute http(s) IRI ending in '/' or '#', got {base!r}")
     return base
 
 
@@ -203,9 +201,7 @@ def settle_labels(graph: Graph, votes: Counter | None = None) -> None:
     for node, label in graph.subject_objects(RDFS.label):
         labels.setdefault(node, []).append(label)
     for node, found in labels.items():
-        best = min(
-            found, key=lambda lab: (-votes.get((node, lab), 1), str(lab), lab.n3())
-        )
+        best = min(found, key=lambda lab: (-votes.get((node, lab), 1), str(lab), lab.n3()))
         for label in found:
             if label != best:
                 graph.remove((node, RDFS.label, label))
@@ -235,9 +231,7 @@ class _Builder:
         self.votes[(node, literal)] += 1
         self.add(node, RDFS.label, literal)
 
-    def provenance(
-        self, node: URIRef, evidence: Evidence, offsets: bool = True
-    ) -> None:
+    def provenance(self, node: URIRef, evidence: Evidence, offsets: bool = True) -> None:
         self.add(node, DKG.source, self.article)
         self.add(node, DKG.evidence, text_literal(evidence.text))
         if offsets:
@@ -251,9 +245,7 @@ class _Builder:
             self.add(a, DCTERMS.title, text_literal(doc.title))
         if doc.url and doc.url.strip():
             # A literal, not an IRI: article URLs may be malformed.
-            url = Literal(
-                _UNWRITABLE.sub("\ufffd", doc.url.strip()), datatype=XSD.anyURI
-            )
+            url = Literal(_UNWRITABLE.sub("\ufffd", doc.url.strip()), datatype=XSD.anyURI)
             self.add(a, SCHEMA.url, url)
             self.add(a, DCTERMS.source, url)
         if doc.date and doc.date.strip():
@@ -270,9 +262,7 @@ class _Builder:
             if kinds().get(entity.kind) == entity.type:
                 self.add(node, RDF.type, DKG[entity.kind])
             else:
-                log.debug(
-                    "ignoring kind %r of %s %r", entity.kind, entity.type, entity.key
-                )
+                log.debug("ignoring kind %r of %s %r", entity.kind, entity.type, entity.key)
         self.label(node, entity.label)
         for alias in entity.aliases:
             if alias != entity.label:
@@ -281,17 +271,13 @@ class _Builder:
             if is_http_iri(iri):
                 self.add(node, OWL.sameAs, URIRef(iri))
             else:
-                log.warning(
-                    "ignoring sameAs %r of %r: not an http(s) IRI", iri, entity.key
-                )
+                log.warning("ignoring sameAs %r of %r: not an http(s) IRI", iri, entity.key)
         self.mentions[node] += entity.mentions
         self.add(self.article, DKG.mentions, node)
 
     def statement(self, st: Statement) -> None:
         ev = st.evidence
-        node = _fact_iri(
-            self.base, "statement", self.doc_id, str(ev.start), st.speaker, st.text
-        )
+        node = _fact_iri(self.base, "statement", self.doc_id, str(ev.start), st.speaker, st.text)
         self.add(node, RDF.type, DKG.Statement)
         self.add(node, DKG.speaker, self.node(st.speaker))
         self.add(node, DKG.text, text_literal(st.text))
@@ -368,9 +354,7 @@ class _Builder:
             self.graph.set((node, DKG.mentionCount, int_literal(count)))
 
 
-def facts_to_graph(
-    facts: ArticleFacts, base: str = DEFAULT_BASE, graph: Graph | None = None
-) -> Graph:
+def facts_to_graph(facts: ArticleFacts, base: str = DEFAULT_BASE, graph: Graph | None = None) -> Graph:
     """The triples of one article, added to ``graph`` (a new graph by default).
 
     To combine articles, prefer :func:`merge` (or :func:`build_dataset`): only
@@ -395,9 +379,7 @@ def facts_to_graph(
     return graph
 
 
-def build_dataset(
-    all_facts: Iterable[ArticleFacts], base: str = DEFAULT_BASE
-) -> Dataset:
+def build_dataset(all_facts: Iterable[ArticleFacts], base: str = DEFAULT_BASE) -> Dataset:
     """One named graph per article, named by the article IRI.
 
     Each graph is self-contained: it repeats the descriptions of the entities
@@ -422,11 +404,7 @@ def merge_graphs(graphs: Iterable[Graph], base: str = DEFAULT_BASE) -> Graph:
     counts: Counter = Counter()
     for graph in graphs:
         for s, p, o in graph:
-            if (
-                p == DKG.mentionCount
-                and isinstance(o, Literal)
-                and isinstance(o.value, int)
-            ):
+            if p == DKG.mentionCount and isinstance(o, Literal) and isinstance(o.value, int):
                 counts[s] += o.value
                 continue
             if p == RDFS.label:

@@ -46,9 +46,7 @@ def load_pipeline(model: str | None = None) -> Language:
         try:
             nlp = spacy.load(model)
         except OSError as exc:
-            raise ValueError(
-                f"spaCy pipeline {model!r} is not installed or not a pipeline folder"
-            ) from exc
+            raise ValueError(f"spaCy pipeline {model!r} is not installed or not a pipeline folder") from exc
     for name in KG_COMPONENTS:
         nlp.add_pipe(name)
     return nlp
@@ -98,10 +96,7 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
         )
         for f in state.statements
     ]
-    roles = [
-        Role(r.person, r.title, _evidence(doc, *r.evidence), r.organization)
-        for r in state.roles
-    ]
+    roles = [Role(r.person, r.title, _evidence(doc, *r.evidence), r.organization) for r in state.roles]
     fundings = [
         Funding(
             f.funder,
@@ -114,8 +109,7 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
         for f in state.fundings
     ]
     memberships = [
-        Membership(m.member, m.organization, _evidence(doc, *m.evidence))
-        for m in state.memberships
+        Membership(m.member, m.organization, _evidence(doc, *m.evidence)) for m in state.memberships
     ]
     events = [
         Event(
@@ -128,6 +122,4 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
         )
         for e in state.events
     ]
-    return ArticleFacts(
-        document, entities, statements, fundings, roles, memberships, events
-    )
+    return ArticleFacts(document, entities, statements, fundings, roles, memberships, events)

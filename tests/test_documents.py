@@ -215,8 +215,7 @@ def test_html_without_article_drops_boilerplate(tmp_path: Path) -> None:
     assert doc.url == "https://example.org/navy"
     assert doc.date == "2025-02-01"
     assert doc.text == (
-        "Navy budget rises\n\nThe navy budget rises by 4%.\n\n"
-        "Shipyards welcome it.\n\n1 Feb update"
+        "Navy budget rises\n\nThe navy budget rises by 4%.\n\nShipyards welcome it.\n\n1 Feb update"
     )
 
 
@@ -312,9 +311,7 @@ def test_folder_with_nothing_to_read(tmp_path: Path) -> None:
     write(tmp_path / "corpus" / ".hidden.txt", LEAD)
     with pytest.raises(NoInputError) as caught:
         read_documents([tmp_path / "corpus"])
-    assert str(caught.value) == (
-        f"{tmp_path / 'corpus'}: no .txt, .md, .html or .jsonl files found"
-    )
+    assert str(caught.value) == (f"{tmp_path / 'corpus'}: no .txt, .md, .html or .jsonl files found")
 
 
 def test_nonexistent_path(tmp_path: Path) -> None:

@@ -78,9 +78,7 @@ def hostile_article(doc_id: str, n: int) -> ArticleFacts:
             Entity(FUND, "Program", texts[6], kind="Ministry"),
             Entity("organization/x", "Organization", "a b <c> {d}", kind="Forum"),
         ],
-        statements=[
-            Statement(MARSH, text, i % 2 == 0, ev) for i, text in enumerate(texts)
-        ],
+        statements=[Statement(MARSH, text, i % 2 == 0, ev) for i, text in enumerate(texts)],
         fundings=[Funding(UA, FUND, ev, texts[7], Decimal("2.5E+9"), "EUR")],
         roles=[Role(MARSH, texts[8], ev, "organization/x")],
         events=[Event(texts[9], "talks", ev, (MARSH, UA), "place/kyiv", "2025-01-13")],
@@ -141,9 +139,7 @@ def test_exported_union_has_one_label_per_entity(dataset: Dataset) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["trig", "nquads"])
-def test_plain_graph_goes_to_the_default_graph_of_quad_formats(
-    union: Graph, fmt: str
-) -> None:
+def test_plain_graph_goes_to_the_default_graph_of_quad_formats(union: Graph, fmt: str) -> None:
     back = Dataset().parse(data=serialize(union, fmt), format=fmt)
     assert isomorphic(back.default_graph, union)
 
@@ -183,9 +179,7 @@ sys.stdout.buffer.write(serialize(build_dataset(sample_facts()), {fmt!r}))
 def dump_in_subprocess(fmt: str, seed: str) -> bytes:
     code = DUMP.format(root=str(ROOT), tests=str(ROOT / "tests"), fmt=fmt)
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, env=env, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True)
     return done.stdout
 
 
@@ -210,18 +204,12 @@ def test_article_order_does_not_change_the_bytes(fmt: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_write_graph_counts_what_it_writes(
-    tmp_path: Path, dataset: Dataset, fmt: str
-) -> None:
+def test_write_graph_counts_what_it_writes(tmp_path: Path, dataset: Dataset, fmt: str) -> None:
     path = tmp_path / ("kg" + FORMATS[fmt])
     n = write_graph(path, dataset, fmt)
     if fmt in ("trig", "nquads"):
         back = Dataset().parse(path, format=fmt)
-        assert (
-            n
-            == sum(len(g) for g in back.graphs())
-            == sum(len(g) for g in dataset.graphs())
-        )
+        assert n == sum(len(g) for g in back.graphs()) == sum(len(g) for g in dataset.graphs())
     else:
         assert n == len(Graph().parse(path, format=fmt)) == len(merge(sample_facts()))
 

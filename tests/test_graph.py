@@ -51,9 +51,7 @@ RIGA = "place/riga"
 QUOTE = "We will double our ammunition output by next year"
 SENTENCE = f"“{QUOTE},” said Defence Minister Elena Marsh on Tuesday."
 EV = Evidence(SENTENCE, 120, 120 + len(SENTENCE))
-FUND_EV = Evidence(
-    "Valdoria will give 2.5 billion euros to the Shell Production Fund.", 300, 366
-)
+FUND_EV = Evidence("Valdoria will give 2.5 billion euros to the Shell Production Fund.", 300, 366)
 
 
 def entity(key: str, type_: str, label: str, **kw) -> Entity:
@@ -96,15 +94,9 @@ def article(doc_id: str = "001_marsh", **doc) -> ArticleFacts:
         ],
         statements=[
             Statement(MARSH, QUOTE, True, EV, date="2025-03-04"),
-            Statement(
-                MARSH, "Valdoria would not send tanks", False, EV, date="Tuesday"
-            ),
+            Statement(MARSH, "Valdoria would not send tanks", False, EV, date="Tuesday"),
         ],
-        fundings=[
-            Funding(
-                VALDORIA, FUND, FUND_EV, "2.5 billion euros", Decimal("2.5E+9"), "EUR"
-            )
-        ],
+        fundings=[Funding(VALDORIA, FUND, FUND_EV, "2.5 billion euros", Decimal("2.5E+9"), "EUR")],
         roles=[Role(MARSH, "Defence Minister", EV, MOD)],
         memberships=[Membership(VALDORIA, NATO, FUND_EV)],
         events=[
@@ -250,12 +242,8 @@ def test_article(graph: Graph) -> None:
     a = article_iri("001_marsh")
     assert a == URIRef(R + "article/001-marsh")
     assert (a, RDF.type, DKG.Article) in graph
-    assert graph.value(a, PREFIXES["dcterms"].title) == Literal(
-        "Valdoria doubles ammunition output"
-    )
-    assert graph.value(a, PREFIXES["dcterms"].date) == Literal(
-        "2025-03-04", datatype=XSD.date
-    )
+    assert graph.value(a, PREFIXES["dcterms"].title) == Literal("Valdoria doubles ammunition output")
+    assert graph.value(a, PREFIXES["dcterms"].date) == Literal("2025-03-04", datatype=XSD.date)
     assert graph.value(a, PREFIXES["schema"].publisher) == Literal("Example News")
     assert len(list(graph.objects(a, DKG.mentions))) == 6
 
@@ -321,12 +309,8 @@ def test_label_tie_goes_to_the_smallest_string_whatever_the_order() -> None:
     one = merge([mini("a", "Elena Marsh"), mini("b", "ELENA MARSH")])
     two = merge([mini("b", "ELENA MARSH"), mini("a", "Elena Marsh")])
     for g in (one, two):
-        assert list(g.objects(URIRef(R + MARSH), RDFS.label)) == [
-            Literal("ELENA MARSH")
-        ]
-        assert list(g.objects(URIRef(R + MARSH), SKOS.altLabel)) == [
-            Literal("Elena Marsh")
-        ]
+        assert list(g.objects(URIRef(R + MARSH), RDFS.label)) == [Literal("ELENA MARSH")]
+        assert list(g.objects(URIRef(R + MARSH), SKOS.altLabel)) == [Literal("Elena Marsh")]
 
 
 def test_every_entity_has_exactly_one_label_in_a_merge() -> None:
@@ -359,9 +343,7 @@ def test_amount_value_keeps_decimal_precision() -> None:
     facts = article()
     facts.fundings = [
         Funding(VALDORIA, FUND, FUND_EV, "0.1 euro", Decimal("0.1"), "EUR"),
-        Funding(
-            VALDORIA, FUND, EV, "huge", Decimal("123456789012345678901234.5"), "EUR"
-        ),
+        Funding(VALDORIA, FUND, EV, "huge", Decimal("123456789012345678901234.5"), "EUR"),
     ]
     values = {str(v) for v in facts_to_graph(facts).objects(None, DKG.amountValue)}
     assert values == {"0.1", "123456789012345678901234.5"}
@@ -459,9 +441,7 @@ def test_unknown_entity_type_is_an_error() -> None:
 
 def test_unwritable_characters_are_replaced() -> None:
     g = facts_to_graph(mini("a", "Elena\x00 Marsh\ud800"))
-    assert list(g.objects(URIRef(R + MARSH), RDFS.label)) == [
-        Literal("Elena\ufffd Marsh\ufffd")
-    ]
+    assert list(g.objects(URIRef(R + MARSH), RDFS.label)) == [Literal("Elena\ufffd Marsh\ufffd")]
 
 
 # --- The ontology ---------------------------------------------------------------
@@ -533,15 +513,11 @@ def onto() -> Graph:
 def test_ontology_header(onto: Graph) -> None:
     o = URIRef("https://w3id.org/defense-kg/ontology")
     assert (o, RDF.type, OWL.Ontology) in onto
-    assert onto.value(o, OWL.versionIRI) == URIRef(
-        "https://w3id.org/defense-kg/ontology/0.1.0"
-    )
+    assert onto.value(o, OWL.versionIRI) == URIRef("https://w3id.org/defense-kg/ontology/0.1.0")
     dcterms = PREFIXES["dcterms"]
     for prop in (dcterms.title, dcterms.description, dcterms.creator, OWL.versionInfo):
         assert onto.value(o, prop) is not None
-    assert onto.value(o, dcterms.license) == URIRef(
-        "https://creativecommons.org/licenses/by/4.0/"
-    )
+    assert onto.value(o, dcterms.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
 @pytest.mark.parametrize("name", CORE_CLASSES + ORG_KINDS + ["Membership"])

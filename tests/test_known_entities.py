@@ -65,9 +65,7 @@ def given_names() -> list[str]:
 
 
 def names_of(graph: Graph, s: URIRef) -> list[str]:
-    return [str(o) for o in graph.objects(s, RDFS.label)] + [
-        str(o) for o in graph.objects(s, SKOS.altLabel)
-    ]
+    return [str(o) for o in graph.objects(s, RDFS.label)] + [str(o) for o in graph.objects(s, SKOS.altLabel)]
 
 
 def test_parses_and_is_not_empty(graph: Graph, subjects: list[URIRef]) -> None:
@@ -107,9 +105,7 @@ def test_no_name_points_to_two_entities(graph: Graph, subjects: list[URIRef]) ->
         assert (a, DKG.capitalOf, b) in graph, (name, ents)
 
 
-def test_aliases_are_not_the_label_nor_ambiguous(
-    graph: Graph, subjects: list[URIRef]
-) -> None:
+def test_aliases_are_not_the_label_nor_ambiguous(graph: Graph, subjects: list[URIRef]) -> None:
     for s in subjects:
         label = str(graph.value(s, RDFS.label))
         for alt in graph.objects(s, SKOS.altLabel):

@@ -117,16 +117,11 @@ def known_entity_patterns() -> list[dict]:
     """
     gaz = lexicon.gazetteer()
     owners: dict[str, KnownEntity] = {}
-    for ent in sorted(
-        gaz.entities.values(), key=lambda e: (e.stands_for is None, e.key)
-    ):
+    for ent in sorted(gaz.entities.values(), key=lambda e: (e.stands_for is None, e.key)):
         for name in ent.names:
             for variant in _variants(name):
                 owners.setdefault(variant, ent)
-    return [
-        {"label": ent.type, "pattern": name, "id": ent.key}
-        for name, ent in sorted(owners.items())
-    ]
+    return [{"label": ent.type, "pattern": name, "id": ent.key} for name, ent in sorted(owners.items())]
 
 
 def _variants(name: str) -> list[str]:
@@ -141,9 +136,7 @@ def _variants(name: str) -> list[str]:
 
 @Language.factory("kg_known_entities", default_config={"overwrite_ents": True})
 def make_known_entities(nlp: Language, name: str, overwrite_ents: bool) -> EntityRuler:
-    ruler = EntityRuler(
-        nlp, name=name, overwrite_ents=overwrite_ents, phrase_matcher_attr="ORTH"
-    )
+    ruler = EntityRuler(nlp, name=name, overwrite_ents=overwrite_ents, phrase_matcher_attr="ORTH")
     ruler.add_patterns(known_entity_patterns())
     return ruler
 
@@ -181,15 +174,9 @@ class EntityFinder:
         for ent in self.doc.ents:
             known = self.gaz.entities.get(ent.ent_id_) if ent.ent_id_ else None
             if known is not None:
-                found.append(
-                    Mention(ent.start, ent.end, known.type, ent.text, known, known.kind)
-                )
+                found.append(Mention(ent.start, ent.end, known.type, ent.text, known, known.kind))
             elif ent.label_ in NER_TYPES and not ent.text[:1].islower():
-                found.append(
-                    Mention(
-                        ent.start, ent.end, NER_TYPES[ent.label_], ent.text, kind="ner"
-                    )
-                )
+                found.append(Mention(ent.start, ent.end, NER_TYPES[ent.label_], ent.text, kind="ner"))
         return found
 
     def chunks(self) -> list[tuple[int, int]]:
@@ -216,11 +203,7 @@ class EntityFinder:
                     j += 1
                 else:
                     break
-            while (
-                i < j
-                and doc[i].lower_ in STOP_WORDS
-                and doc[i].lower_ not in CONNECTORS - {"the"}
-            ):
+            while i < j and doc[i].lower_ in STOP_WORDS and doc[i].lower_ not in CONNECTORS - {"the"}:
                 i += 1  # "The European Union", "In Germany": the opener is not part of the name
             if i < j:
                 runs.append((i, j))
@@ -237,18 +220,10 @@ class EntityFinder:
         """Acronyms the text defines from lowercase words: "multirole missiles (LMMs)"."""
         found = set()
         for tok in self.doc:
-            if (
-                tok.text == "("
-                and tok.i + 2 < len(self.doc)
-                and self.doc[tok.i + 2].text == ")"
-            ):
+            if tok.text == "(" and tok.i + 2 < len(self.doc) and self.doc[tok.i + 2].text == ")":
                 inner = self.doc[tok.i + 1].text
                 before = self.doc[tok.i - 1] if tok.i else None
-                if (
-                    ACRONYM.match(inner.rstrip("s"))
-                    and before is not None
-                    and before.is_lower
-                ):
+                if ACRONYM.match(inner.rstrip("s")) and before is not None and before.is_lower:
                     found.add(inner.rstrip("s"))
         return found
 
@@ -271,9 +246,7 @@ class EntityFinder:
             return [Mention(start, end, "Place", doc[start:end].text)]  # "East Belfast"
         head_kind = self._org_head_kind(start, end)
         if head_kind and not self._has_title(start, end) and end - start > 1:
-            return [
-                Mention(start, end, "Organization", doc[start:end].text, kind=head_kind)
-            ]
+            return [Mention(start, end, "Organization", doc[start:end].text, kind=head_kind)]
         if head_kind == "Program":
             return [Mention(start, end, "Program", doc[start:end].text)]
         mentions, cursor = list(inside), start
@@ -300,36 +273,24 @@ class EntityFinder:
 
     def _classify_piece(self, start: int, end: int) -> list[Mention]:
         doc = self.doc
-        while start < end and (
-            doc[start].lower_ in CONNECTORS or doc[start].text == "-"
-        ):
+        while start < end and (doc[start].lower_ in CONNECTORS or doc[start].text == "-"):
             start += 1
-        while end > start and (
-            doc[end - 1].lower_ in CONNECTORS or doc[end - 1].text == "-"
-        ):
+        while end > start and (doc[end - 1].lower_ in CONNECTORS or doc[end - 1].text == "-"):
             end -= 1
         if start >= end:
             return []
         # A title inside the run: the name follows it ("Defense Minister Boris Pistorius").
-        titles = [
-            i
-            for i in range(start, end)
-            if _is_title_word(doc[i]) or self._is_honorific(i)
-        ]
+        titles = [i for i in range(start, end) if _is_title_word(doc[i]) or self._is_honorific(i)]
         if titles:
             name_start = titles[-1] + 1
             modifiers = lexicon.words("role_modifiers.txt")
-            while name_start < end and (
-                doc[name_start].lower_ in modifiers or doc[name_start].text == "-"
-            ):
+            while name_start < end and (doc[name_start].lower_ in modifiers or doc[name_start].text == "-"):
                 name_start += 1
             if name_start < end and end - name_start <= 4:
                 return [self._person(name_start, end)]
             return []
         text = doc[start:end].text
-        if text.casefold() in lexicon.words("not_entities.txt") or self._is_adjective(
-            start, end
-        ):
+        if text.casefold() in lexicon.words("not_entities.txt") or self._is_adjective(start, end):
             return []
         if end - start == 1 and text.casefold() in STOP_WORDS:
             return []  # "As reported, ..."
@@ -351,9 +312,7 @@ class EntityFinder:
         return self.doc[start:end].text in self.gaz.by_adjective
 
     def _person(self, start: int, end: int) -> Mention:
-        known = (
-            self.gaz.surnames.get(self.doc[start].text) if end - start == 1 else None
-        )
+        known = self.gaz.surnames.get(self.doc[start].text) if end - start == 1 else None
         return Mention(start, end, "Person", self.doc[start:end].text, known)
 
     def _by_surname(self, start: int, end: int) -> Mention | None:
@@ -361,9 +320,7 @@ class EntityFinder:
             return None
         known = self.gaz.surnames.get(self.doc[start].text)
         if known is not None:
-            return Mention(
-                start, end, "Person", self.doc[start].text, known, known.kind
-            )
+            return Mention(start, end, "Person", self.doc[start].text, known, known.kind)
         return None
 
     def _by_lower_head(self, start: int, end: int) -> Mention | None:
@@ -382,9 +339,7 @@ class EntityFinder:
                         kind=kind,
                         label=doc[start].text,
                     )
-                return Mention(
-                    start, stop, "Organization", doc[start:stop].text, kind=kind
-                )
+                return Mention(start, stop, "Organization", doc[start:stop].text, kind=kind)
         return None
 
     def _by_person_evidence(self, start: int, end: int) -> Mention | None:
@@ -400,9 +355,7 @@ class EntityFinder:
             return self._person(start, end)
         if self._speech_next_to(start, end):
             if start > 0 and doc[start - 1].lower_ in {"reports", "reported"}:
-                return Mention(
-                    start, end, "Organization", doc[start:end].text, kind="NewsOutlet"
-                )
+                return Mention(start, end, "Organization", doc[start:end].text, kind="NewsOutlet")
             return self._person(start, end)
         return None
 
@@ -440,9 +393,7 @@ class EntityFinder:
         if not self._acronym(start, end):
             return None
         text = self.doc[start].text
-        if text in self.common_acronyms or text.casefold() in lexicon.words(
-            "not_entities.txt"
-        ):
+        if text in self.common_acronyms or text.casefold() in lexicon.words("not_entities.txt"):
             return None
         nxt = self.doc[end] if end < len(self.doc) else None
         if nxt is not None and nxt.text == "s" and not self.doc[start].whitespace_:
@@ -459,20 +410,16 @@ class EntityFinder:
             return Mention(start, end, "Place", doc[start:end].text)
         if doc[end - 1].lower_ in lexicon.words("place_heads.txt"):
             return Mention(start, end, "Place", doc[start:end].text)
-        if (
-            before
-            and before[-1] in {"in", "near", "at", "outside"}
-            and start not in self.sentence_starts
-        ):
+        if before and before[-1] in {"in", "near", "at", "outside"} and start not in self.sentence_starts:
             return Mention(start, end, "Place", doc[start:end].text)
         return None
 
     def _by_program_evidence(self, start: int, end: int) -> Mention | None:
         doc = self.doc
         before = [t.lower_ for t in doc[max(0, start - 6) : start]]
-        if before and before[-1] in {"called", "named", "dubbed", "titled"}:
-            if set(before) & lexicon.words("program_nouns.txt"):
-                return Mention(start, end, "Program", doc[start:end].text)
+        named = before and before[-1] in {"called", "named", "dubbed", "titled"}
+        if named and set(before) & lexicon.words("program_nouns.txt"):
+            return Mention(start, end, "Program", doc[start:end].text)
         return None
 
     def _by_bare_name(self, start: int, end: int) -> Mention | None:
@@ -481,18 +428,12 @@ class EntityFinder:
         if key and start > 0 and self.doc[start - 1].lower_ == "the":
             known = self.gaz.entities.get(key[0])
             if known is not None:
-                return Mention(
-                    start, end, known.type, self.doc[start:end].text, known, known.kind
-                )
+                return Mention(start, end, known.type, self.doc[start:end].text, known, known.kind)
         return None
 
     def lone_surnames(self, mentions: list[Mention]) -> list[Mention]:
         """ "Under Rutte's leadership": the surname of a person named in full elsewhere."""
-        surnames = {
-            self.doc[m.end - 1].text
-            for m in mentions
-            if m.type == "Person" and m.length >= 2
-        }
+        surnames = {self.doc[m.end - 1].text for m in mentions if m.type == "Person" and m.length >= 2}
         covered = {i for m in mentions for i in range(m.start, m.end)}
         return [
             Mention(t.i, t.i + 1, "Person", t.text)
@@ -521,11 +462,7 @@ class EntityFinder:
             return True
         nxt = doc[m.end] if m.end < len(doc) else None
         at_paragraph_start = m.start == 0 or doc[m.start - 1].is_space
-        if (
-            at_paragraph_start
-            and nxt is not None
-            and nxt.text in {"–", "—", "-", "(", ","}
-        ):
+        if at_paragraph_start and nxt is not None and nxt.text in {"–", "—", "-", "(", ","}:
             return True  # a dateline: "BRUSSELS – Nato said ..."
         return nxt is not None and nxt.text == "-" and not nxt.whitespace_
 
@@ -540,10 +477,7 @@ class EntityFinder:
                 continue
             for phrase in lexicon.phrases("state_bodies.txt"):
                 stop = after + len(phrase)
-                if (
-                    stop <= len(doc)
-                    and tuple(t.lower_ for t in doc[after:stop]) == phrase
-                ):
+                if stop <= len(doc) and tuple(t.lower_ for t in doc[after:stop]) == phrase:
                     template, kind = bodies[" ".join(phrase)]
                     label = template.format(country=country.label)
                     found.append(
@@ -559,9 +493,7 @@ class EntityFinder:
                     break
         return found
 
-    def _state_before(
-        self, i: int, by_start: dict[int, Mention]
-    ) -> tuple[KnownEntity | None, int]:
+    def _state_before(self, i: int, by_start: dict[int, Mention]) -> tuple[KnownEntity | None, int]:
         doc = self.doc
         adjective = self.gaz.by_adjective.get(doc[i].text)
         if adjective is not None and adjective.type == "Country":
@@ -583,28 +515,18 @@ class EntityFinder:
             if m.type == "Person" and m.length >= 2:
                 full_names.setdefault(self.doc[m.end - 1].text, m)
         for m in mentions:
-            anchor = (
-                full_names.get(m.text) if m.type == "Person" and m.length == 1 else None
-            )
+            anchor = full_names.get(m.text) if m.type == "Person" and m.length == 1 else None
             if anchor is not None and anchor is not m:
                 m.known, m.label = anchor.known, anchor.label or anchor.text
         acronyms = self._acronym_expansions(mentions)
-        org_names = [
-            m.label or m.text
-            for m in mentions
-            if m.type == "Organization" and m.known is None
-        ]
+        org_names = [m.label or m.text for m in mentions if m.type == "Organization" and m.known is None]
         for m in mentions:
             if m.known is not None:
                 m.key, m.label = m.known.key, m.known.label
                 continue
             label = m.label or m.text
             if m.type == "Organization":
-                label = (
-                    acronyms.get(label)
-                    or self._longer_org_name(label, org_names)
-                    or label
-                )
+                label = acronyms.get(label) or self._longer_org_name(label, org_names) or label
                 known = self.gaz.lookup(label)
                 if known is not None and known.type == "Organization":
                     m.known, m.key, m.label = known, known.key, known.label
@@ -617,11 +539,7 @@ class EntityFinder:
         """ "European Defence Agency (EDA)": the acronym is an alias of the name."""
         found, doc = {}, self.doc
         for m in mentions:
-            if (
-                m.end + 2 < len(doc)
-                and doc[m.end].text == "("
-                and doc[m.end + 2].text == ")"
-            ):
+            if m.end + 2 < len(doc) and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
                 inner = doc[m.end + 1].text
                 if ACRONYM.match(inner):
                     found[inner] = m.label or m.text
@@ -633,11 +551,7 @@ class EntityFinder:
         words = name.casefold().split()
         for other in sorted(names, key=len, reverse=True):
             theirs = other.casefold().split()
-            if (
-                len(theirs) > len(words)
-                and theirs[0] == words[0]
-                and theirs[-1] == words[-1]
-            ):
+            if len(theirs) > len(words) and theirs[0] == words[0] and theirs[-1] == words[-1]:
                 return other
         return None
 
@@ -646,9 +560,7 @@ class EntityFinder:
         for m in mentions:
             info = entities.get(m.key)
             if info is None:
-                info = entities[m.key] = EntityInfo(
-                    m.key, m.type, m.label, m.kind, known=m.known is not None
-                )
+                info = entities[m.key] = EntityInfo(m.key, m.type, m.label, m.kind, known=m.known is not None)
             info.mentions += 1
             if m.text != info.label:
                 info.aliases.add(m.text)

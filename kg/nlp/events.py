@@ -21,7 +21,25 @@ from .entities import Mention
 PARTICIPANTS = {"Person", "Organization", "Country"}
 EVENT_KINDS_OF_ORGS = {"Forum"}
 MEET_VERBS = {"met", "meet", "meets"}
-MEET_FOLLOWERS = {"with", "in", "at", "on", "for", "again", "today", "yesterday", "last", "this", "next", "here", "there", "twice", "regularly", "behind", "privately"}  # fmt: skip
+MEET_FOLLOWERS = {
+    "with",
+    "in",
+    "at",
+    "on",
+    "for",
+    "again",
+    "today",
+    "yesterday",
+    "last",
+    "this",
+    "next",
+    "here",
+    "there",
+    "twice",
+    "regularly",
+    "behind",
+    "privately",
+}
 VERB_TRIGGERS = {
     "met",
     "meet",
@@ -66,14 +84,10 @@ class EventFinder:
 
     def _mentions(self, s: Span) -> list[Mention]:
         return [
-            m
-            for m in self.state.mentions
-            if s.start <= m.start < s.end and not self.state.in_quote[m.start]
+            m for m in self.state.mentions if s.start <= m.start < s.end and not self.state.in_quote[m.start]
         ]
 
-    def _trigger(
-        self, s: Span, mentions: list[Mention]
-    ) -> tuple[int, str, Mention | None] | None:
+    def _trigger(self, s: Span, mentions: list[Mention]) -> tuple[int, str, Mention | None] | None:
         forums = [m for m in mentions if m.kind in EVENT_KINDS_OF_ORGS]
         for tok in s:
             if self.state.in_quote[tok.i] or tok.lower_ not in self.triggers:
@@ -107,16 +121,12 @@ class EventFinder:
         if doc[i].lower_ in VERB_TRIGGERS:
             return None
         words = [t.lower_ for t in doc[max(0, i - 2) : i]]
-        definite = words[-1:] in (["the"], ["same"]) or (
-            words[-2:-1] == ["the"] and doc[i - 1].is_lower
-        )
+        definite = words[-1:] in (["the"], ["same"]) or (words[-2:-1] == ["the"] and doc[i - 1].is_lower)
         if definite:
             return next((e for e in reversed(self.events) if e.kind == kind), None)
         return None
 
-    def _label(
-        self, i: int, kind: str, forum: Mention | None, place: Mention | None
-    ) -> str:
+    def _label(self, i: int, kind: str, forum: Mention | None, place: Mention | None) -> str:
         if forum is not None:
             return forum.label
         doc, start = self.doc, i
@@ -154,11 +164,7 @@ class EventFinder:
         participants = [m.key for m in mentions if m.type in PARTICIPANTS]
         places = [m for m in mentions if m.type == "Place"]
         place = next(
-            (
-                m
-                for m in places
-                if m.start > 0 and self.doc[m.start - 1].lower_ in {"in", "at", "near"}
-            ),
+            (m for m in places if m.start > 0 and self.doc[m.start - 1].lower_ in {"in", "at", "near"}),
             None,
         )
         place = place or (places[0] if places and forum is None else None)
@@ -168,9 +174,7 @@ class EventFinder:
             (e for e in self.events if forum is not None and e.forum == forum.key), None
         )
         if earlier is not None:
-            earlier.participants += [
-                p for p in participants if p not in earlier.participants
-            ]
+            earlier.participants += [p for p in participants if p not in earlier.participants]
             return
         if not participants and place is None:
             return

@@ -26,7 +26,23 @@ from .money import Amount, find_amounts
 
 FUNDERS = {"Organization", "Country", "Person"}
 RECIPIENTS = {"Program", "Organization", "Country"}
-DOUBLE_OBJECT = {"send", "sends", "sent", "give", "gives", "gave", "lend", "lends", "lent", "grant", "granted", "award", "awarded", "pay", "paid"}  # fmt: skip
+DOUBLE_OBJECT = {
+    "send",
+    "sends",
+    "sent",
+    "give",
+    "gives",
+    "gave",
+    "lend",
+    "lends",
+    "lent",
+    "grant",
+    "granted",
+    "award",
+    "awarded",
+    "pay",
+    "paid",
+}
 AGENT_VERBS = {
     "funded",
     "financed",
@@ -60,24 +76,16 @@ class FundingFinder:
         return [m for m in self.state.mentions if s.start <= m.start < s.end]
 
     def _first_after(self, i: int, s: Span, types: set[str]) -> Mention | None:
-        return next(
-            (m for m in self._mentions(s) if m.start > i and m.type in types), None
-        )
+        return next((m for m in self._mentions(s) if m.start > i and m.type in types), None)
 
-    def recipient(
-        self, s: Span, trigger: int, mentions: list[Mention]
-    ) -> tuple[Mention | None, int]:
+    def recipient(self, s: Span, trigger: int, mentions: list[Mention]) -> tuple[Mention | None, int]:
         doc = self.doc
         programs = [m for m in mentions if m.type == "Program"]
         if programs:
             return programs[0], programs[0].start
         if doc[trigger].lower_ in DOUBLE_OBJECT and trigger + 1 < s.end:
             m = next(
-                (
-                    m
-                    for m in mentions
-                    if m.start == trigger + 1 and m.type in RECIPIENTS
-                ),
+                (m for m in mentions if m.start == trigger + 1 and m.type in RECIPIENTS),
                 None,
             )
             if m is not None:
@@ -97,9 +105,7 @@ class FundingFinder:
         agents = [
             m
             for m in mentions
-            if m.start >= 2
-            and doc[m.start - 1].lower_ == "by"
-            and doc[m.start - 2].lower_ in AGENT_VERBS
+            if m.start >= 2 and doc[m.start - 1].lower_ == "by" and doc[m.start - 2].lower_ in AGENT_VERBS
         ]
         if agents:
             return agents[-1]
@@ -122,9 +128,7 @@ class FundingFinder:
 
     def sentence_fundings(self, s: Span) -> list[FoundFunding]:
         doc = self.doc
-        triggers = [
-            t.i for t in s if t.lower_ in self.triggers and not self.state.in_quote[t.i]
-        ]
+        triggers = [t.i for t in s if t.lower_ in self.triggers and not self.state.in_quote[t.i]]
         amounts = find_amounts(s.text)
         if not triggers or not amounts:
             return []

@@ -24,11 +24,7 @@ ONTOLOGY = Path(str(resources.files("kg") / "ontology"))
 
 def _lines(name: str) -> list[str]:
     text = (DATA / name).read_text(encoding="utf-8")
-    return [
-        line.strip()
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 @cache
@@ -53,11 +49,7 @@ def phrases(name: str) -> tuple[tuple[str, ...], ...]:
 
 @cache
 def given_names() -> frozenset[str]:
-    return (
-        frozenset(_lines("given_names.txt"))
-        if (DATA / "given_names.txt").exists()
-        else frozenset()
-    )
+    return frozenset(_lines("given_names.txt")) if (DATA / "given_names.txt").exists() else frozenset()
 
 
 @dataclass
@@ -84,9 +76,7 @@ class Gazetteer:
     entities: dict[str, KnownEntity]
     by_name: dict[str, KnownEntity]  # exact surface form -> entity
     by_adjective: dict[str, KnownEntity]  # "Polish" -> Poland
-    surnames: dict[
-        str, KnownEntity
-    ]  # "Pistorius" -> Boris Pistorius, when no one else has it
+    surnames: dict[str, KnownEntity]  # "Pistorius" -> Boris Pistorius, when no one else has it
     core_of_kind: dict[str, str]  # "Ministry" -> "Organization"
 
     def lookup(self, name: str) -> KnownEntity | None:
@@ -122,15 +112,9 @@ def gazetteer() -> Gazetteer:
     for subject, cls in onto.subject_objects(RDF.type):
         kind = str(cls).removeprefix(str(DKG))
         label = onto.value(subject, RDFS.label)
-        if (
-            kind not in core_of_kind
-            or label is None
-            or not str(subject).startswith(DEFAULT_BASE)
-        ):
+        if kind not in core_of_kind or label is None or not str(subject).startswith(DEFAULT_BASE):
             continue
-        stands_for = onto.value(subject, DKG.capitalOf) or onto.value(
-            subject, DKG.seatOf
-        )
+        stands_for = onto.value(subject, DKG.capitalOf) or onto.value(subject, DKG.seatOf)
         entities[_key(subject)] = KnownEntity(
             key=_key(subject),
             type=core_of_kind[kind],
@@ -149,9 +133,7 @@ def gazetteer() -> Gazetteer:
                 by_name.setdefault(name.casefold(), ent)
         for adj in ent.adjectives:
             by_adjective.setdefault(adj, ent)
-    return Gazetteer(
-        entities, by_name, by_adjective, _unique_surnames(entities), core_of_kind
-    )
+    return Gazetteer(entities, by_name, by_adjective, _unique_surnames(entities), core_of_kind)
 
 
 def _unique_surnames(entities: dict[str, KnownEntity]) -> dict[str, KnownEntity]:
@@ -164,8 +146,4 @@ def _unique_surnames(entities: dict[str, KnownEntity]) -> dict[str, KnownEntity]
             parts = name.split()
             if len(parts) >= 2:
                 owners.setdefault(parts[-1], set()).add(ent.key)
-    return {
-        name: entities[next(iter(keys))]
-        for name, keys in owners.items()
-        if len(keys) == 1
-    }
+    return {name: entities[next(iter(keys))] for name, keys in owners.items() if len(keys) == 1}

@@ -15,9 +15,19 @@ from functools import cache
 from . import lexicon
 
 SCALES = {
-    "k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "mln": 10**6, "million": 10**6,
-    "b": 10**9, "bn": 10**9, "billion": 10**9, "t": 10**12, "tn": 10**12, "trillion": 10**12,
-}  # fmt: skip
+    "k": 10**3,
+    "thousand": 10**3,
+    "m": 10**6,
+    "mn": 10**6,
+    "mln": 10**6,
+    "million": 10**6,
+    "b": 10**9,
+    "bn": 10**9,
+    "billion": 10**9,
+    "t": 10**12,
+    "tn": 10**12,
+    "trillion": 10**12,
+}
 
 
 @dataclass(frozen=True)
@@ -58,11 +68,7 @@ def find_amounts(text: str) -> list[Amount]:
         groups = match.groupdict()
         if groups["vague"]:
             word = groups["vague"].split()[-1].casefold()
-            found.append(
-                Amount(
-                    match.group(), match.start(), match.end(), None, currencies[word][0]
-                )
-            )
+            found.append(Amount(match.group(), match.start(), match.end(), None, currencies[word][0]))
             continue
         number = groups["num1"] or groups["num2"] or groups["num3"]
         scale = groups["scale1"] or groups["scale2"] or groups["scale3"]

@@ -64,20 +64,13 @@ class RoleFinder:
         )
 
     def _has_title(self, start: int, end: int) -> bool:
-        return any(
-            self.doc[i].lower_ in self.titles and i not in self.mention_at
-            for i in range(start, end)
-        )
+        return any(self.doc[i].lower_ in self.titles and i not in self.mention_at for i in range(start, end))
 
     def title_before(self, m: Mention, floor: int) -> tuple[int, int] | None:
         i = m.start
         while i - 1 >= floor and self._is_title_part(i - 1):
             i -= 1
-        while (
-            i < m.start
-            and self.doc[i].lower_
-            in {"the", "of", "and", "to", "for", "-"} | POSSESSIVE
-        ):
+        while i < m.start and self.doc[i].lower_ in {"the", "of", "and", "to", "for", "-"} | POSSESSIVE:
             i += 1
         return (i, m.start) if i < m.start and self._has_title(i, m.start) else None
 
@@ -89,20 +82,14 @@ class RoleFinder:
         if doc[start].lower_ not in self.titles and not self._is_title_part(start):
             return None
         j = start
-        while j < ceiling and (
-            self._is_title_part(j) or doc[j].lower_ in {"to", "the", "of"}
-        ):
+        while j < ceiling and (self._is_title_part(j) or doc[j].lower_ in {"to", "the", "of"}):
             other = self.mention_at.get(j)
             if other is not None and other.type == "Person":
                 break
             j += 1
         while j > start and doc[j - 1].lower_ in {"the", "of", "to", "and"}:
             j -= 1
-        if (
-            j < ceiling
-            and doc[j].text not in {",", ".", ";", ")"}
-            and not self.mention_at.get(j)
-        ):
+        if j < ceiling and doc[j].text not in {",", ".", ";", ")"} and not self.mention_at.get(j):
             return None
         return (start, j) if self._has_title(start, j) else None
 
@@ -110,16 +97,10 @@ class RoleFinder:
         """ "Rutte, who will take over as secretary-general of NATO"."""
         doc, found = self.doc, []
         for i in range(s.start + 1, s.end - 1):
-            if (
-                doc[i].lower_ != "as"
-                or self.state.in_quote[i]
-                or doc[i + 1].lower_ not in self.titles
-            ):
+            if doc[i].lower_ != "as" or self.state.in_quote[i] or doc[i + 1].lower_ not in self.titles:
                 continue
             j = i + 1
-            while j < s.end and (
-                self._is_title_part(j) or doc[j].lower_ in {"of", "the"}
-            ):
+            while j < s.end and (self._is_title_part(j) or doc[j].lower_ in {"of", "the"}):
                 j += 1
             while doc[j - 1].lower_ in {"the", "of"}:
                 j -= 1
@@ -144,9 +125,7 @@ class RoleFinder:
             if m is not None and m.type in {"Country", "Organization"}:
                 organization = m.key
                 if i + 1 < end and doc[m.end].lower_ in POSSESSIVE and m.start == start:
-                    start = (
-                        m.end + 1
-                    )  # "the European Union's diplomatic chief" -> "diplomatic chief"
+                    start = m.end + 1  # "the European Union's diplomatic chief" -> "diplomatic chief"
                 break
             adjective = self.gaz.by_adjective.get(doc[i].text)
             if adjective is not None and adjective.type == "Country":
@@ -158,11 +137,7 @@ class RoleFinder:
     def run(self) -> list[FoundRole]:
         found: dict[tuple[str, str], FoundRole] = {}
         for s in self.state.sentences:
-            people = [
-                m
-                for m in self.state.mentions
-                if s.start <= m.start < s.end and m.type == "Person"
-            ]
+            people = [m for m in self.state.mentions if s.start <= m.start < s.end and m.type == "Person"]
             spans = []
             for m in people:
                 for span in (self.title_before(m, s.start), self.title_after(m, s.end)):
@@ -182,9 +157,7 @@ class RoleFinder:
         if span[1] != m.start or start - 2 < s.start or self.doc[start - 1].text != ",":
             return []
         end, i = start - 1, start - 1
-        while i - 1 >= s.start and (
-            self._is_title_part(i - 1) or self.doc[i - 1].lower_ == "party"
-        ):
+        while i - 1 >= s.start and (self._is_title_part(i - 1) or self.doc[i - 1].lower_ == "party"):
             i -= 1
         while i < end and self.doc[i].lower_ in {"the", "of"}:
             i += 1
@@ -209,22 +182,16 @@ def find_memberships(doc: Doc) -> list[FoundMembership]:
             i += 1
         if i >= len(doc) or doc[i].text != "(":
             continue
-        close = next(
-            (k for k in range(i, min(len(doc), i + 40)) if doc[k].text == ")"), None
-        )
+        close = next((k for k in range(i, min(len(doc), i + 40)) if doc[k].text == ")"), None)
         if close is None:
             continue
         members = {mention_at[k].key for k in range(i + 1, close) if k in mention_at}
         inside = [mention_at[k] for k in range(i + 1, close) if k in mention_at]
-        if len(members) < 2 or any(
-            x.type not in {"Country", "Organization"} for x in inside
-        ):
+        if len(members) < 2 or any(x.type not in {"Country", "Organization"} for x in inside):
             continue
         sentence = next(s for s in state.sentences if s.start <= m.start < s.end)
         for key in sorted(members):
-            found.append(
-                FoundMembership(key, m.key, (sentence.start_char, sentence.end_char))
-            )
+            found.append(FoundMembership(key, m.key, (sentence.start_char, sentence.end_char)))
     return found
 
 

@@ -91,11 +91,7 @@ def find_quotes(doc: Doc, start: int, end: int) -> list[Quote]:
     stack: list[tuple[str, int]] = []  # (expected closing mark, token index of opener)
     for i in range(start, end):
         text = doc[i].text
-        if (
-            stack
-            and text == stack[-1][0]
-            and (text not in SINGLE or _closes_single(doc, i))
-        ):
+        if stack and text == stack[-1][0] and (text not in SINGLE or _closes_single(doc, i)):
             _, opened = stack.pop()
             if not stack:
                 quotes.append(Quote(opened + 1, i, opened, i))
@@ -128,9 +124,7 @@ def _starts_sentence(token: Token) -> bool:
     return token.text[:1].isupper() or token.text[:1].isdigit() or token.text in OPENERS
 
 
-def split_sentences(
-    doc: Doc, start: int, end: int, in_quote: list[bool], closing: set[int]
-) -> list[Span]:
+def split_sentences(doc: Doc, start: int, end: int, in_quote: list[bool], closing: set[int]) -> list[Span]:
     """Sentences of one paragraph, never cut inside a quotation.
 
     A full stop just before a closing mark (“... a central task.”) ends the
@@ -162,14 +156,10 @@ def segment(doc: Doc) -> Doc:
         quotes = find_quotes(doc, start, end)
         closing = {q.close_mark for q in quotes if q.close_mark is not None}
         for quote in quotes:
-            marks_end = (
-                quote.close_mark + 1 if quote.close_mark is not None else quote.end
-            )
+            marks_end = quote.close_mark + 1 if quote.close_mark is not None else quote.end
             for i in range(quote.open_mark, marks_end):
                 state.in_quote[i] = True
         state.quotes.extend(quotes)
-        state.sentences.extend(
-            split_sentences(doc, start, end, state.in_quote, closing)
-        )
+        state.sentences.extend(split_sentences(doc, start, end, state.in_quote, closing))
     doc._.kg = state
     return doc

@@ -33,16 +33,67 @@ SPEAKER_TYPES = {"Person", "Organization", "Country"}
 PERSON_PRONOUNS = {"he", "she"}
 THING_PRONOUNS = {"it"}
 SKIP_BEFORE_VERB = {
-    "also", "has", "have", "had", "was", "were", "is", "will", "would", "later", "earlier",
-    "then", "consistently", "repeatedly", "again", "once", "previously", "recently",
-    "publicly", "quickly", "further", "reportedly", "had", "already", "explicitly", "has",
-}  # fmt: skip
+    "also",
+    "has",
+    "have",
+    "had",
+    "was",
+    "were",
+    "is",
+    "will",
+    "would",
+    "later",
+    "earlier",
+    "then",
+    "consistently",
+    "repeatedly",
+    "again",
+    "once",
+    "previously",
+    "recently",
+    "publicly",
+    "quickly",
+    "further",
+    "reportedly",
+    "already",
+    "explicitly",
+}
 TIME_WORDS = {
-    "on", "last", "this", "next", "week", "month", "year", "earlier", "later", "yesterday",
-    "today", "tonight", "morning", "evening", "afternoon", "monday", "tuesday", "wednesday",
-    "thursday", "friday", "saturday", "sunday", "in", "at", "a", "the", "news", "conference",
-    "briefing", "statement", "interview", "also", "again", "separately",
-}  # fmt: skip
+    "on",
+    "last",
+    "this",
+    "next",
+    "week",
+    "month",
+    "year",
+    "earlier",
+    "later",
+    "yesterday",
+    "today",
+    "tonight",
+    "morning",
+    "evening",
+    "afternoon",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "in",
+    "at",
+    "a",
+    "the",
+    "news",
+    "conference",
+    "briefing",
+    "statement",
+    "interview",
+    "also",
+    "again",
+    "separately",
+}
 ADJUNCTS = {
     "at",
     "in",
@@ -98,11 +149,7 @@ class StatementFinder:
 
     def _last_person_mentioned(self, before: int) -> str | None:
         for m in reversed(self.state.mentions):
-            if (
-                m.start < before
-                and m.type == "Person"
-                and not self.state.in_quote[m.start]
-            ):
+            if m.start < before and m.type == "Person" and not self.state.in_quote[m.start]:
                 return m.key
         return None
 
@@ -157,12 +204,14 @@ class StatementFinder:
             tok = doc[i - 1]
             word = tok.lower_
             if (
-                word in titles | modifiers | lexicon.words("honorifics.txt")
-                or tok.text == "-"
-                or self.mention_at.get(i - 1)
+                (
+                    word in titles | modifiers | lexicon.words("honorifics.txt")
+                    or tok.text == "-"
+                    or self.mention_at.get(i - 1)
+                )
+                or tok.text in lexicon.gazetteer().by_adjective
+                or word in {"'s", "’s"}
             ):
-                i -= 1
-            elif tok.text in lexicon.gazetteer().by_adjective or word in {"'s", "’s"}:
                 i -= 1
             else:
                 break
@@ -186,9 +235,7 @@ class StatementFinder:
             return [], v
         return self.speakers_ending_at(j, floor)
 
-    def subject_after(
-        self, v: int, ceiling: int, strict: bool = True
-    ) -> tuple[list[str], int]:
+    def subject_after(self, v: int, ceiling: int, strict: bool = True) -> tuple[list[str], int]:
         """ "said Kubilius,", "said German Defense Minister Boris Pistorius.".
 
         Returns the speakers and the token after their phrase. ``strict`` asks
@@ -208,9 +255,7 @@ class StatementFinder:
             j += 1
         if j < ceiling:
             m = self._speaker_mention(j)
-            ends_clause = m is not None and (
-                m.end >= ceiling or doc[m.end].text in {",", ".", ":", ";", ")"}
-            )
+            ends_clause = m is not None and (m.end >= ceiling or doc[m.end].text in {",", ".", ":", ";", ")"})
             if m is not None and (ends_clause or not strict):
                 return [m.key], m.end
             if doc[j].lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
@@ -225,11 +270,7 @@ class StatementFinder:
         doc, i = self.doc, v + 1
         if doc[v].lower_ in {"told", "tells", "tell", "telling"}:
             k = i
-            while (
-                k < end
-                and doc[k].text not in AUDIENCE_END
-                and not self.state.in_quote[k]
-            ):
+            while k < end and doc[k].text not in AUDIENCE_END and not self.state.in_quote[k]:
                 k += 1
             if k >= end or k - i > 8:
                 return end  # "..., Tusk told journalists on Friday."
@@ -237,11 +278,7 @@ class StatementFinder:
         i = self._skip_time(i, end)
         if i < end and doc[i].lower_ in {"that", ":"}:
             i += 1
-        if (
-            i < end
-            and doc[i].text in {"for", "to"}
-            and doc[v].lower_ in {"called", "calls", "pointed"}
-        ):
+        if i < end and doc[i].text in {"for", "to"} and doc[v].lower_ in {"called", "calls", "pointed"}:
             i += 1
         return i
 
@@ -253,9 +290,7 @@ class StatementFinder:
             if word in TIME_WORDS or word in months or doc[j].like_num:
                 anchored |= word not in {"on", "in", "at", "a", "the"}
                 j += 1
-            elif (
-                anchored and j in self.mention_at and doc[j - 1].lower_ in {"in", "at"}
-            ):
+            elif anchored and j in self.mention_at and doc[j - 1].lower_ in {"in", "at"}:
                 j = self.mention_at[j].end  # "... news conference in Brussels"
             else:
                 break
@@ -265,9 +300,7 @@ class StatementFinder:
         """Without the punctuation around it; quote marks and balanced brackets stay."""
         doc = self.doc
         while (
-            start < end
-            and (doc[start].is_punct or doc[start].is_space)
-            and doc[start].text not in "“\"'‘«("
+            start < end and (doc[start].is_punct or doc[start].is_space) and doc[start].text not in "“\"'‘«("
         ):
             start += 1
         while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
@@ -319,26 +352,18 @@ class StatementFinder:
                 )
             )
             m_type = key.split("/")[0].capitalize()
-            self._remember(
-                at, key, "Organization" if m_type == "Organization" else m_type
-            )
+            self._remember(at, key, "Organization" if m_type == "Organization" else m_type)
 
     # -- rules -----------------------------------------------------------------
 
     def speech_verbs(self, sentence: Span) -> list[int]:
         doc, found = self.doc, []
         for tok in sentence:
-            if (
-                self.state.in_quote[tok.i]
-                or tok.lower_ not in self.verbs
-                or tok.i in self.mention_at
-            ):
+            if self.state.in_quote[tok.i] or tok.lower_ not in self.verbs or tok.i in self.mention_at:
                 continue
             if not tok.is_lower and tok.i != sentence.start:
                 continue  # "the United States" is no speech verb
-            if tok.lower_ in self.quote_only and not self._quote_follows(
-                tok.i, sentence.end
-            ):
+            if tok.lower_ in self.quote_only and not self._quote_follows(tok.i, sentence.end):
                 continue
             if tok.lower_ in {"pointed"} and not (
                 tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"to", "out"}
@@ -389,11 +414,7 @@ class StatementFinder:
     def _sentence_subject(self, s: Span, v: int) -> list[str]:
         """ "Trump shocked Europeans by implying ...": the actor the sentence opens with."""
         for m in self.state.mentions:
-            if (
-                s.start <= m.start < v
-                and m.type in SPEAKER_TYPES
-                and not self.state.in_quote[m.start]
-            ):
+            if s.start <= m.start < v and m.type in SPEAKER_TYPES and not self.state.in_quote[m.start]:
                 prev = self.doc[m.start - 1].lower_ if m.start > s.start else ""
                 if prev not in {
                     "to",
@@ -421,11 +442,7 @@ class StatementFinder:
     ) -> None:
         """Place the content: after the verb, before the attribution, or around it."""
         doc = self.doc
-        after = (
-            self._after_verb(v, limit)
-            if subj_end <= v + 1
-            else self._skip_apposition(subj_end, limit)
-        )
+        after = self._after_verb(v, limit) if subj_end <= v + 1 else self._skip_apposition(subj_end, limit)
         k = subj_start - 1
         while k >= s.start and doc[k].text in {"”", '"', "’", "'", "»"}:
             k -= 1
@@ -433,9 +450,7 @@ class StatementFinder:
         rest = self._trim(after, limit)
         nothing_after = rest[1] <= rest[0] or doc[rest[0]].lower_ in ADJUNCTS
         if comma_before and self._parenthetical(v, limit):
-            self.add(
-                speakers, s.start, limit, s, v, cut=(k, v + 2)
-            )  # "Ukraine, he added, has ..."
+            self.add(speakers, s.start, limit, s, v, cut=(k, v + 2))  # "Ukraine, he added, has ..."
         elif comma_before and (nothing_after or doc[after - 1].text == ":"):
             self.add(speakers, s.start, subj_start, s, v)  # "“...,” said Kubilius."
             if not nothing_after:
@@ -467,17 +482,14 @@ class StatementFinder:
             j = i + 1
             while j < limit and doc[j].text != "," and not self.state.in_quote[j]:
                 j += 1
-            return limit if j >= limit else j
+            return min(limit, j)
         return i
 
     def _according_to(self, s: Span) -> bool:
         doc = self.doc
         for phrase in lexicon.phrases("report_intros.txt"):
             for i in range(s.start, s.end - len(phrase)):
-                if (
-                    tuple(t.lower_ for t in doc[i : i + len(phrase)]) != phrase
-                    or self.state.in_quote[i]
-                ):
+                if tuple(t.lower_ for t in doc[i : i + len(phrase)]) != phrase or self.state.in_quote[i]:
                     continue
                 j = i + len(phrase)
                 comma = next((k for k in range(j, s.end) if doc[k].text == ","), None)
@@ -493,11 +505,7 @@ class StatementFinder:
         """ "This was stated by X ...": X said the sentence(s) before."""
         doc = self.doc
         words = [t.lower_ for t in doc[s.start : min(s.start + 4, s.end)]]
-        if (
-            len(words) < 4
-            or words[0] not in {"this", "that"}
-            or words[1] not in {"was", "is"}
-        ):
+        if len(words) < 4 or words[0] not in {"this", "that"} or words[1] not in {"was", "is"}:
             return False
         if words[2] not in self.verbs or words[3] != "by":
             return False
@@ -512,17 +520,11 @@ class StatementFinder:
         """ "Trump's demand to spend 5% of GDP", "Macron's call for ..."."""
         doc, nouns = self.doc, lexicon.words("speech_nouns.txt")
         for i in range(s.start + 1, s.end - 2):
-            if (
-                doc[i].lower_ in {"'s", "’s"}
-                and doc[i + 1].lower_ in nouns
-                and not self.state.in_quote[i]
-            ):
+            if doc[i].lower_ in {"'s", "’s"} and doc[i + 1].lower_ in nouns and not self.state.in_quote[i]:
                 speaker = self._speaker_mention(i - 1)
                 if speaker is None or doc[i + 2].lower_ not in {"to", "for", "that"}:
                     continue
-                end = next(
-                    (k for k in range(i + 3, s.end) if doc[k].text in {",", ";"}), s.end
-                )
+                end = next((k for k in range(i + 3, s.end) if doc[k].text in {",", ";"}), s.end)
                 first = i + 2 if doc[i + 2].lower_ == "to" else i + 3
                 self.add([speaker.key], first, end, s, i)
 
@@ -530,21 +532,14 @@ class StatementFinder:
         """ "... – Pistorius", "...: EU's Kallas" in the first paragraph."""
         doc = self.doc
         for i in range(s.end - 2, s.start, -1):
-            if (
-                doc[i].text in {"–", "—", "-", ":"}
-                and doc[i].whitespace_
-                or doc[i].text == ":"
-            ):
+            if doc[i].text in {"–", "—", "-", ":"} and doc[i].whitespace_ or doc[i].text == ":":
                 tail = [t for t in doc[i + 1 : s.end] if not t.is_space]
                 if not tail:
                     return False
                 last = self._speaker_mention(tail[-1].i)
                 if last is None or last.type != "Person":
                     return False
-                if any(
-                    not (self.mention_at.get(t.i) or t.lower_ in {"'s", "’s"})
-                    for t in tail
-                ):
+                if any(not (self.mention_at.get(t.i) or t.lower_ in {"'s", "’s"}) for t in tail):
                     return False
                 self.add([last.key], s.start, i, s, s.start)
                 return True
@@ -564,15 +559,11 @@ class StatementFinder:
             sent = next((s for s in sentences if s.start <= q.start < s.end), None)
             if speaker and sent is not None:
                 start, end = self._trim(q.start, q.end)
-                self.found.append(
-                    Found(speaker, start, end, True, (sent.start_char, sent.end_char))
-                )
+                self.found.append(Found(speaker, start, end, True, (sent.start_char, sent.end_char)))
 
     def run(self) -> list[Found]:
         sentences = self.state.sentences
-        first_para_end = next(
-            (t.i for t in self.doc if t.is_space and "\n" in t.text), len(self.doc)
-        )
+        first_para_end = next((t.i for t in self.doc if t.is_space and "\n" in t.text), len(self.doc))
         for n, s in enumerate(sentences):
             if n == 0 and s.end <= first_para_end and self.headline(s):
                 continue
