@@ -235,15 +235,8 @@ class EntityFinder:
         inside = [m for m in known if m.start >= start and m.end <= end]
         whole = [m for m in inside if m.start == start and m.end == end]
         if whole:
-            return whole
-        if (
-            len(inside) == 1
-            and inside[0].type == "Place"
-            and inside[0].end == end
-            and inside[0].start == start + 1
-            and doc[start].lower_ in COMPASS
-        ):
-            return [Mention(start, end, "Place", doc[start:end].text)]  # "East Belfast"
+            return [self._with_lower_head(whole[0])]
+        inside = [self._with_compass(m, start) for m in inside]
         head_kind = self._org_head_kind(start, end)
         if head_kind and not self._has_title(start, end) and end - start > 1:
             return [Mention(start, end, "Organization", doc[start:end].text, kind=head_kind)]
@@ -255,6 +248,22 @@ class EntityFinder:
             cursor = m.end
         mentions += self._classify_piece(cursor, end)
         return mentions
+
+    def _with_compass(self, m: Mention, floor: int) -> Mention:
+        """ "East Belfast": a compass word before a known place names a place of its own."""
+        if m.type == "Place" and m.start > floor and self.doc[m.start - 1].lower_ in COMPASS:
+            return Mention(m.start - 1, m.end, "Place", self.doc[m.start - 1 : m.end].text)
+        return m
+
+    def _with_lower_head(self, m: Mention) -> Mention:
+        """A known name before a lowercase head: "PAP news agency" is PAP, "Trump
+        administration" a body of its own."""
+        head = self._by_lower_head(m.start, m.end)
+        if head is None or (m.known is not None and m.known.type == "Country"):
+            return m  # "Ukrainian government" and kin are state bodies, read later
+        if m.type == "Organization":  # the span takes the head, the name stays "PAP"
+            return Mention(m.start, head.end, m.type, m.text, m.known, m.kind, label=m.label)
+        return head
 
     def _has_title(self, start: int, end: int) -> bool:
         return any(_is_title_word(self.doc[i]) for i in range(start, end))
@@ -273,9 +282,13 @@ class EntityFinder:
 
     def _classify_piece(self, start: int, end: int) -> list[Mention]:
         doc = self.doc
-        while start < end and (doc[start].lower_ in CONNECTORS or doc[start].text == "-"):
+        while start < end and (
+            doc[start].is_lower and doc[start].lower_ in CONNECTORS or doc[start].text == "-"
+        ):
             start += 1
-        while end > start and (doc[end - 1].lower_ in CONNECTORS or doc[end - 1].text == "-"):
+        while end > start and (
+            doc[end - 1].is_lower and doc[end - 1].lower_ in CONNECTORS or doc[end - 1].text == "-"
+        ):
             end -= 1
         if start >= end:
             return []
@@ -295,8 +308,8 @@ class EntityFinder:
         if end - start == 1 and text.casefold() in STOP_WORDS:
             return []  # "As reported, ..."
         mention = (
-            self._by_surname(start, end)
-            or self._by_lower_head(start, end)
+            self._by_lower_head(start, end)
+            or self._by_surname(start, end)
             or self._by_person_evidence(start, end)
             or self._by_acronym(start, end)
             or self._by_place_evidence(start, end)
@@ -480,16 +493,10 @@ class EntityFinder:
                 if stop <= len(doc) and tuple(t.lower_ for t in doc[after:stop]) == phrase:
                     template, kind = bodies[" ".join(phrase)]
                     label = template.format(country=country.label)
-                    found.append(
-                        Mention(
-                            tok.i,
-                            stop,
-                            "Organization",
-                            doc[tok.i : stop].text,
-                            kind=kind,
-                            label=label,
-                        )
-                    )
+                    # "Russia's defence ministry": Russia stays a mention of its own
+                    first = after if tok.i in by_start else tok.i
+                    text = doc[tok.i : stop].text
+                    found.append(Mention(first, stop, "Organization", text, kind=kind, label=label))
                     break
         return found
 

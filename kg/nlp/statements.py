@@ -131,6 +131,9 @@ class StatementFinder:
         self.verbs = {v.lstrip("+") for v in self.verbs}
         self.history: list[tuple[int, str, str]] = []  # (token, key, type) of speakers
         self.found: list[Found] = []
+        # Sentences whose attribution names no one we know ("according to the agency"):
+        # their quotations are not handed to the last speaker.
+        self.unattributed: list[tuple[int, int]] = []
 
     # -- speakers ---------------------------------------------------------------
 
@@ -399,6 +402,7 @@ class StatementFinder:
                 speakers, subj_end = self.subject_after(v, s.end)
                 subj_start = v
             if not speakers:
+                self.unattributed.append((s.start, s.end))  # "local media reported"
                 continue
             previous = speakers
             self._attribute(speakers, subj_start, subj_end, v, limit, s)
@@ -443,7 +447,7 @@ class StatementFinder:
         """Place the content: after the verb, before the attribution, or around it."""
         doc = self.doc
         after = self._after_verb(v, limit) if subj_end <= v + 1 else self._skip_apposition(subj_end, limit)
-        k = subj_start - 1
+        k = self._determiner_start(subj_start, s.start) - 1
         while k >= s.start and doc[k].text in {"”", '"', "’", "'", "»"}:
             k -= 1
         comma_before = k > s.start and doc[k].text == ","
@@ -475,15 +479,26 @@ class StatementFinder:
             return v + 2
         return None
 
+    def _determiner_start(self, i: int, floor: int) -> int:
+        """ "..., the state-run PAP news agency reported": where "the ..." begins."""
+        doc, j = self.doc, i
+        while j - 1 >= floor and j > i - 5 and (doc[j - 1].is_lower or doc[j - 1].text == "-"):
+            j -= 1
+            if doc[j].lower_ in {"the", "a", "an"}:
+                return j
+        return i
+
     def _skip_apposition(self, i: int, limit: int) -> int:
         """After "said Andrius Kubilius": over ", European Defense Commissioner, ..." to the content."""
         doc = self.doc
-        if i < limit and doc[i].text == ",":
+        while i < limit and doc[i].text == ",":
             j = i + 1
             while j < limit and doc[j].text != "," and not self.state.in_quote[j]:
                 j += 1
-            return min(limit, j)
-        return i
+            if j - i > 7 or (j < limit and self.state.in_quote[j]):
+                return i + 1  # a clause, not a title: the content
+            i = j
+        return min(i, limit)
 
     def _according_to(self, s: Span) -> bool:
         doc = self.doc
@@ -498,7 +513,9 @@ class StatementFinder:
                 speakers, _ = self.speakers_ending_at(comma - 1, j)
                 if speakers:
                     self.add(speakers, comma + 1, s.end, s, i)
-                    return True
+                else:
+                    self.unattributed.append((s.start, s.end))
+                return True
         return False
 
     def _stated_by(self, s: Span) -> bool:
@@ -547,7 +564,7 @@ class StatementFinder:
 
     def orphan_quotes(self) -> None:
         """Quotations no rule claimed: they belong to the last speaker before them."""
-        claimed = [(f.start, f.end) for f in self.found]
+        claimed = [(f.start, f.end) for f in self.found] + self.unattributed
         sentences = self.state.sentences
         for q in self.state.quotes:
             if any(s < q.end and q.start < e for s, e in claimed):
