@@ -640,7 +640,7 @@ def _jsonl_document(raw: bytes, offset: int, *, id: str, path: str) -> Document 
     try:
         line = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
-        raise DocumentError(path, f"not valid UTF-8 at byte {offset + error.start}")
+        raise DocumentError(path, f"not valid UTF-8 at byte {offset + error.start}") from None
     if not line.strip():
         return None
     try:

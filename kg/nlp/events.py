@@ -21,25 +21,7 @@ from .entities import Mention
 PARTICIPANTS = {"Person", "Organization", "Country"}
 EVENT_KINDS_OF_ORGS = {"Forum"}
 MEET_VERBS = {"met", "meet", "meets"}
-MEET_FOLLOWERS = {
-    "with",
-    "in",
-    "at",
-    "on",
-    "for",
-    "again",
-    "today",
-    "yesterday",
-    "last",
-    "this",
-    "next",
-    "here",
-    "there",
-    "twice",
-    "regularly",
-    "behind",
-    "privately",
-}
+MEET_FOLLOWERS = lexicon.words("meet_followers.txt")
 VERB_TRIGGERS = {
     "met",
     "meet",

@@ -26,32 +26,8 @@ from .money import Amount, find_amounts
 
 FUNDERS = {"Organization", "Country", "Person"}
 RECIPIENTS = {"Program", "Organization", "Country"}
-DOUBLE_OBJECT = {
-    "send",
-    "sends",
-    "sent",
-    "give",
-    "gives",
-    "gave",
-    "lend",
-    "lends",
-    "lent",
-    "grant",
-    "granted",
-    "award",
-    "awarded",
-    "pay",
-    "paid",
-}
-AGENT_VERBS = {
-    "funded",
-    "financed",
-    "underwritten",
-    "backed",
-    "paid",
-    "provided",
-    "granted",
-}
+DOUBLE_OBJECT = lexicon.words("double_object_verbs.txt")
+AGENT_VERBS = lexicon.words("funding_agent_verbs.txt")
 TO_WORDS = {"to", "for"}
 
 
