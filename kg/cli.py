@@ -14,9 +14,16 @@ from . import __version__
 from .api import build
 from .documents import DocumentError, NoInputError, find_sources
 from .export import FORMATS
+from .graph import check_base
 from .namespaces import DEFAULT_BASE
 
 PROGRESS_FROM = 5  # files; fewer build too fast for a bar to help
+
+
+class BadUsage(click.ClickException):
+    """Bad arguments or nothing to read: one line on stderr, exit status 2."""
+
+    exit_code = 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,9 +76,10 @@ def build_command(
       kg build seeds/ --output seeds.ttl
     """
     try:
+        check_base(base)
         sources = find_sources(paths)
-    except NoInputError as exc:
-        raise click.UsageError(str(exc)) from None
+    except (NoInputError, ValueError) as exc:
+        raise BadUsage(str(exc)) from None
 
     def warn(message: str) -> None:
         click.echo(f"warning: {message}", err=True)
@@ -88,7 +96,7 @@ def build_command(
                 on_article=advance,
             )
     except (NoInputError, DocumentError) as exc:
-        raise click.UsageError(str(exc).lstrip(": ")) from None
+        raise BadUsage(str(exc).lstrip(": ")) from None
     except (ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     if not quiet:

@@ -84,10 +84,6 @@ def test_a_plural_common_noun_before_a_speech_verb_is_not_a_person(extract):
     assert not any(e.type == "Person" for e in facts.entities), facts.entities
 
 
-@pytest.mark.xfail(
-    reason="'According to <name>,' is not person evidence, so an unknown speaker's name is lost",
-    strict=True,
-)
 def test_according_to_is_evidence_for_a_person(extract):
     facts = extract("According to Kalle Tamm, the new brigade will be ready by 2027.")
     assert by_key(facts)["person/kalle-tamm"].type == "Person"
@@ -160,19 +156,11 @@ def test_lowercase_expanded_acronym_is_not_an_entity(extract):
     assert "organization/kestrel-dynamics" in by_key(facts)
 
 
-@pytest.mark.xfail(
-    reason="an ISO currency code before an amount ('EUR 20 million') becomes an acronym organisation",
-    strict=True,
-)
 def test_currency_code_is_not_an_organisation(extract):
     facts = extract("Finland allocated EUR 20 million to Ukraine for demining equipment.")
     assert "organization/eur" not in by_key(facts)
 
 
-@pytest.mark.xfail(
-    reason="an organisation before a title in one capitalised run ('Kestrel Dynamics CEO Henrik Dahl') is dropped",
-    strict=True,
-)
 def test_organisation_before_a_title_is_kept(extract):
     facts = extract("Kestrel Dynamics CEO Henrik Dahl said orders had tripled since January.")
     entities = by_key(facts)
@@ -188,10 +176,6 @@ def test_programme_named_after_called(extract):
     assert by_key(facts)["program/baltic-shield"].type == "Program"
 
 
-@pytest.mark.xfail(
-    reason="a multi-word name ending in a programme head (Facility, Fund) is typed Organization (kind Program)",
-    strict=True,
-)
 def test_name_ending_in_a_programme_head_is_a_programme(extract):
     facts = extract("Lithuania will pay €40 million into a new fund called the Baltic Shield Facility.")
     entities = by_key(facts)
@@ -257,9 +241,7 @@ def test_capital_in_a_dateline_is_a_place(extract):
 
 
 def test_capital_used_both_ways_in_one_article(extract):
-    facts = extract(
-        "Warsaw signed the agreement on Tuesday. The ministers had met in Warsaw a week earlier."
-    )
+    facts = extract("Warsaw signed the agreement on Tuesday. The ministers had met in Warsaw a week earlier.")
     entities = by_key(facts)
     assert {"country/poland", "place/warsaw"} <= set(entities)
 

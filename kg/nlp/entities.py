@@ -238,10 +238,10 @@ class EntityFinder:
             return [self._with_lower_head(whole[0])]
         inside = [self._with_compass(m, start) for m in inside]
         head_kind = self._org_head_kind(start, end)
+        if head_kind == "Program" and end - start > 1:
+            return [Mention(start, end, "Program", doc[start:end].text)]
         if head_kind and not self._has_title(start, end) and end - start > 1:
             return [Mention(start, end, "Organization", doc[start:end].text, kind=head_kind)]
-        if head_kind == "Program":
-            return [Mention(start, end, "Program", doc[start:end].text)]
         mentions, cursor = list(inside), start
         for m in sorted(inside, key=lambda m: m.start):
             mentions += self._classify_piece(cursor, m.start)
@@ -295,13 +295,14 @@ class EntityFinder:
         # A title inside the run: the name follows it ("Defense Minister Boris Pistorius").
         titles = [i for i in range(start, end) if _is_title_word(doc[i]) or self._is_honorific(i)]
         if titles:
+            before = self._title_owner(start, titles[0])
             name_start = titles[-1] + 1
             modifiers = lexicon.words("role_modifiers.txt")
             while name_start < end and (doc[name_start].lower_ in modifiers or doc[name_start].text == "-"):
                 name_start += 1
             if name_start < end and end - name_start <= 4:
-                return [self._person(name_start, end)]
-            return []
+                return before + [self._person(name_start, end)]
+            return before
         text = doc[start:end].text
         if text.casefold() in lexicon.words("not_entities.txt") or self._is_adjective(start, end):
             return []
@@ -317,6 +318,16 @@ class EntityFinder:
             or self._by_bare_name(start, end)
         )
         return [mention] if mention else []
+
+    def _title_owner(self, start: int, end: int) -> list[Mention]:
+        """The body named before a title in the same run ("Kestrel Dynamics CEO")."""
+        modifiers = lexicon.words("role_modifiers.txt")
+        while end > start and self.doc[end - 1].lower_ in modifiers:
+            end -= 1
+        head = self._org_head_kind(start, end) if end > start else None
+        if head and head != "Program":
+            return [Mention(start, end, "Organization", self.doc[start:end].text, kind=head)]
+        return []
 
     def _is_honorific(self, i: int) -> bool:
         return self.doc[i].lower_ in lexicon.words("honorifics.txt")
@@ -366,6 +377,8 @@ class EntityFinder:
             return self._person(start, end)
         if self._title_before(start) or self._apposition_after(end):
             return self._person(start, end)
+        if start >= 2 and doc[start - 2].lower_ == "according" and doc[start - 1].lower_ == "to":
+            return self._person(start, end)
         if self._speech_next_to(start, end):
             if start > 0 and doc[start - 1].lower_ in {"reports", "reported"}:
                 return Mention(start, end, "Organization", doc[start:end].text, kind="NewsOutlet")
@@ -408,6 +421,8 @@ class EntityFinder:
         text = self.doc[start].text
         if text in self.common_acronyms or text.casefold() in lexicon.words("not_entities.txt"):
             return None
+        if text.casefold() in lexicon.table("currencies.tsv"):
+            return None  # "EUR 20 million"
         nxt = self.doc[end] if end < len(self.doc) else None
         if nxt is not None and nxt.text == "s" and not self.doc[start].whitespace_:
             return None

@@ -90,6 +90,8 @@ class EventFinder:
         nxt = self.doc[i + 1] if i + 1 < s.end else None
         if nxt is None or nxt.is_punct:
             return True
+        if nxt.lower_ in lexicon.words("titles.txt") or nxt.lower_ in lexicon.words("honorifics.txt"):
+            return True  # "met Defence Minister X"
         return any(m.start == i + 1 for m in mentions) or nxt.lower_ in MEET_FOLLOWERS
 
     def _has_actor(self, i: int, s: Span, mentions: list[Mention]) -> bool:

@@ -78,11 +78,7 @@ class FundingFinder:
 
     def funder(self, s: Span, trigger: int, mentions: list[Mention]) -> Mention | None:
         doc = self.doc
-        agents = [
-            m
-            for m in mentions
-            if m.start >= 2 and doc[m.start - 1].lower_ == "by" and doc[m.start - 2].lower_ in AGENT_VERBS
-        ]
+        agents = [m for m in mentions if self._is_agent(m.start)]
         if agents:
             return agents[-1]
         before = [m for m in mentions if m.end <= trigger and m.type in FUNDERS]
@@ -101,6 +97,13 @@ class FundingFinder:
             }:
                 return m
         return None
+
+    def _is_agent(self, i: int) -> bool:
+        """ "funded by X", "underwritten by the X": X pays."""
+        doc = self.doc
+        if i >= 1 and doc[i - 1].lower_ in {"the", "a", "an"}:
+            i -= 1
+        return i >= 2 and doc[i - 1].lower_ == "by" and doc[i - 2].lower_ in AGENT_VERBS
 
     def sentence_fundings(self, s: Span) -> list[FoundFunding]:
         doc = self.doc

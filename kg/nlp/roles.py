@@ -79,6 +79,8 @@ class RoleFinder:
         doc, start = self.doc, m.end + 1
         if m.end >= ceiling or doc[m.end].text != "," or start >= ceiling:
             return None
+        if doc[start].lower_ == "the" and start + 1 < ceiling:
+            start += 1  # "Mart Kuusk, the Estonian deputy defence minister,"
         if doc[start].lower_ not in self.titles and not self._is_title_part(start):
             return None
         j = start

@@ -243,12 +243,12 @@ class StatementFinder:
         """Without the punctuation around it; quote marks and balanced brackets stay."""
         doc = self.doc
         while (
-            start < end and (doc[start].is_punct or doc[start].is_space) and doc[start].text not in "“\"'‘«("
+            start < end and (doc[start].is_punct or doc[start].is_space) and doc[start].text not in "“„\"'‘«("
         ):
             start += 1
         while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
             last = doc[end - 1].text
-            if last in "”\"'’»" or (last == ")" and "(" in doc[start:end].text):
+            if last in "”“\"'’»" or (last == ")" and "(" in doc[start:end].text):
                 break
             end -= 1
         return start, end
