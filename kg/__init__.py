@@ -7,8 +7,8 @@ The data flows through one module per step::
 and :mod:`kg.api` ties them together (``kg build`` on the command line).
 """
 
-from .api import BuildReport, build, build_dataset_from, build_graph
-from .pipeline import extract, load_pipeline
+from .api import BuildReport, build, build_dataset_from, build_graph, extract
+from .pipeline import load_pipeline
 
 __version__ = "0.1.0"
 __all__ = [

@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph
 from spacy.language import Language
 
 from .documents import DocumentError, NoInputError, read_documents
-from .export import write_graph
+from .export import union, write_graph
 from .facts import ArticleFacts, Document
 from .graph import build_dataset, check_base
 from .namespaces import DEFAULT_BASE
@@ -63,16 +63,19 @@ class BuildReport:
         )
 
 
-def extract_facts(
+def extract(
     documents: Iterable[Document | DocumentError],
-    nlp: Language,
+    nlp: Language | None = None,
     on_error: Callable[[str], None] = lambda message: None,
 ) -> Iterator[ArticleFacts]:
     """Facts of each readable document, in order, through ``nlp.pipe`` in batches.
 
+    ``nlp`` defaults to the embedded pipeline (:func:`kg.load_pipeline`).
+
     A batch that fails is run again one document at a time, so the document at
     fault is named and skipped and its neighbours still get through.
     """
+    nlp = nlp or load_pipeline()
     batch: list[Document] = []
     for item in documents:
         if isinstance(item, DocumentError):
@@ -133,13 +136,11 @@ def build_dataset_from(
             on_article(facts)
             yield facts
 
-    return build_dataset(counted(extract_facts(read_documents(paths), nlp, errors)), base)
+    return build_dataset(counted(extract(read_documents(paths), nlp, errors)), base)
 
 
 def build_graph(paths: Iterable[str | Path], **options) -> Graph:
     """The knowledge graph of the articles under ``paths``, as one rdflib Graph."""
-    from .export import union
-
     return union(build_dataset_from(paths, **options))
 
 

@@ -8,8 +8,6 @@ to a trained one); its NER then feeds the same components.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -50,16 +48,6 @@ def load_pipeline(model: str | None = None) -> Language:
     for name in KG_COMPONENTS:
         nlp.add_pipe(name)
     return nlp
-
-
-def extract(
-    documents: Iterable[Document], nlp: Language | None = None, batch_size: int = 32
-) -> Iterator[ArticleFacts]:
-    """Facts of each document, in order; one ``nlp.pipe`` over the whole stream."""
-    nlp = nlp or load_pipeline()
-    pairs = ((document.text, document) for document in documents)
-    for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield doc_to_facts(doc, document)
 
 
 def _evidence(doc: Doc, start_char: int, end_char: int) -> Evidence:

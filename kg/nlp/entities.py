@@ -23,7 +23,6 @@ kind of evidence.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -625,17 +624,15 @@ def _without_overlaps(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 def recognise_entities(doc: Doc) -> Doc:
     mentions = find_mentions(doc)
     doc._.kg.mentions = mentions
+    doc._.kg.mention_at = mentions_by_token(mentions)
     doc.ents = [Span(doc, m.start, m.end, label=m.type, kb_id=m.key) for m in mentions]
     return doc
 
 
-def entity_counts(mentions: list[Mention]) -> Counter:
-    return Counter(m.key for m in mentions)
-
-
 def mentions_by_token(mentions: list[Mention]) -> dict[int, Mention]:
-    index: dict[int, Mention] = defaultdict()
-    for m in mentions:
-        for i in range(m.start, m.end):
-            index[i] = m
-    return index
+    return {i: m for m in mentions for i in range(m.start, m.end)}
+
+
+def mentions_in(mentions: list[Mention], span: Span) -> list[Mention]:
+    """The mentions that start inside a sentence."""
+    return [m for m in mentions if span.start <= m.start < span.end]

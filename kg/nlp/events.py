@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import lexicon
-from .entities import Mention
+from .entities import Mention, mentions_in
 
 PARTICIPANTS = {"Person", "Organization", "Country"}
 EVENT_KINDS_OF_ORGS = {"Forum"}
@@ -65,9 +65,7 @@ class EventFinder:
         self.events: list[FoundEvent] = []
 
     def _mentions(self, s: Span) -> list[Mention]:
-        return [
-            m for m in self.state.mentions if s.start <= m.start < s.end and not self.state.in_quote[m.start]
-        ]
+        return [m for m in mentions_in(self.state.mentions, s) if not self.state.in_quote[m.start]]
 
     def _trigger(self, s: Span, mentions: list[Mention]) -> tuple[int, str, Mention | None] | None:
         forums = [m for m in mentions if m.kind in EVENT_KINDS_OF_ORGS]

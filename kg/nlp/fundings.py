@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import lexicon
-from .entities import Mention
+from .entities import Mention, mentions_in
 from .money import Amount, find_amounts
 
 FUNDERS = {"Organization", "Country", "Person"}
@@ -49,7 +49,7 @@ class FundingFinder:
         self.last_funder: str | None = None
 
     def _mentions(self, s: Span) -> list[Mention]:
-        return [m for m in self.state.mentions if s.start <= m.start < s.end]
+        return mentions_in(self.state.mentions, s)
 
     def _first_after(self, i: int, s: Span, types: set[str]) -> Mention | None:
         return next((m for m in self._mentions(s) if m.start > i and m.type in types), None)

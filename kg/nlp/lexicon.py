@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..facts import ENTITY_TYPES
+from ..graph import kinds
 from ..namespaces import DEFAULT_BASE, DKG
 
 DATA = Path(str(resources.files("kg") / "data" / "lexicons"))
@@ -83,20 +84,6 @@ class Gazetteer:
         return self.by_name.get(name) or self.by_name.get(name.casefold())
 
 
-def _core_types(onto: Graph) -> dict[str, str]:
-    """Map each class of the ontology to the core class it specialises."""
-    core = {t: t for t in ENTITY_TYPES}
-    for cls in set(onto.subjects(RDFS.subClassOf, None)):
-        if not isinstance(cls, URIRef) or not str(cls).startswith(str(DKG)):
-            continue
-        for sup in onto.transitive_objects(cls, RDFS.subClassOf):
-            name = str(sup).removeprefix(str(DKG))
-            if name in ENTITY_TYPES:
-                core[str(cls).removeprefix(str(DKG))] = name
-                break
-    return core
-
-
 def _key(iri: URIRef) -> str:
     return str(iri).removeprefix(DEFAULT_BASE)
 
@@ -107,7 +94,7 @@ def gazetteer() -> Gazetteer:
     for name in ("dkg.ttl", "entities.ttl"):
         if (ONTOLOGY / name).exists():
             onto.parse(ONTOLOGY / name, format="turtle")
-    core_of_kind = _core_types(onto)
+    core_of_kind = {t: t for t in ENTITY_TYPES} | kinds()
     entities: dict[str, KnownEntity] = {}
     for subject, cls in onto.subject_objects(RDF.type):
         kind = str(cls).removeprefix(str(DKG))

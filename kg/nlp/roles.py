@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import lexicon
-from .entities import Mention, mentions_by_token
+from .entities import Mention
 
 POSSESSIVE = {"'s", "’s"}
 
@@ -44,7 +44,7 @@ class RoleFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.state = doc._.kg
-        self.mention_at = mentions_by_token(self.state.mentions)
+        self.mention_at = self.state.mention_at
         self.titles = lexicon.words("titles.txt")
         self.honorifics = lexicon.words("honorifics.txt")
         self.modifiers = lexicon.words("role_modifiers.txt")
@@ -169,7 +169,7 @@ class RoleFinder:
 def find_memberships(doc: Doc) -> list[FoundMembership]:
     """ "ORG [countries] (A, B, and C)": each bracketed state or body is a member."""
     state, found = doc._.kg, []
-    mention_at = mentions_by_token(state.mentions)
+    mention_at = state.mention_at
     for m in state.mentions:
         if m.type != "Organization":
             continue

@@ -42,7 +42,8 @@ class DocState:
     sentences: list[Span] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     in_quote: list[bool] = field(default_factory=list)  # per token
-    mentions: list = field(default_factory=list)  # kg.nlp.entities.Mention
+    mentions: list = field(default_factory=list)  # kg.nlp.entities.Mention, in text order
+    mention_at: dict = field(default_factory=dict)  # token index -> the Mention covering it
     entities: dict = field(default_factory=dict)  # key -> kg.nlp.entities.EntityInfo
     statements: list = field(default_factory=list)
     roles: list = field(default_factory=list)

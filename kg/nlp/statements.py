@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import lexicon
-from .entities import Mention, mentions_by_token
+from .entities import Mention
 
 SPEAKER_TYPES = {"Person", "Organization", "Country"}
 PERSON_PRONOUNS = {"he", "she"}
@@ -65,10 +65,12 @@ class StatementFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.state = doc._.kg
-        self.mention_at = mentions_by_token(self.state.mentions)
+        self.mention_at = self.state.mention_at
         self.verbs = lexicon.words("speech_verbs.txt")
         self.quote_only = {v.lstrip("+") for v in self.verbs if v.startswith("+")}
         self.verbs = {v.lstrip("+") for v in self.verbs}
+        # Words of a speaker's title phrase ("Polish Prime Minister Donald Tusk").
+        self.title_words = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
         self.history: list[tuple[int, str, str]] = []  # (token, key, type) of speakers
         self.found: list[Found] = []
         # Sentences whose attribution names no one we know ("according to the agency"):
@@ -140,19 +142,18 @@ class StatementFinder:
 
     def _title_start(self, start: int, floor: int) -> int:
         """Extend a speaker's phrase left over its title ("Polish Prime Minister Donald Tusk")."""
-        doc, modifiers = self.doc, lexicon.words("role_modifiers.txt")
-        titles = lexicon.words("titles.txt")
+        doc, adjectives = self.doc, lexicon.gazetteer().by_adjective
+        honorifics = lexicon.words("honorifics.txt")
         i = start
         while i - 1 >= floor:
             tok = doc[i - 1]
             word = tok.lower_
             if (
-                (
-                    word in titles | modifiers | lexicon.words("honorifics.txt")
-                    or tok.text == "-"
-                    or self.mention_at.get(i - 1)
-                )
-                or tok.text in lexicon.gazetteer().by_adjective
+                word in self.title_words
+                or word in honorifics
+                or tok.text == "-"
+                or self.mention_at.get(i - 1)
+                or tok.text in adjectives
                 or word in {"'s", "’s"}
             ):
                 i -= 1
@@ -184,13 +185,10 @@ class StatementFinder:
         Returns the speakers and the token after their phrase. ``strict`` asks
         that the phrase end the clause, as an attribution after its content does.
         """
-        doc, modifiers = self.doc, lexicon.words("role_modifiers.txt")
-        titles = lexicon.words("titles.txt")
+        doc, adjectives = self.doc, lexicon.gazetteer().by_adjective
         j = v + 1
         while j < ceiling and (
-            doc[j].lower_ in titles | modifiers
-            or doc[j].text in lexicon.gazetteer().by_adjective
-            or doc[j].text == "-"
+            doc[j].lower_ in self.title_words or doc[j].text in adjectives or doc[j].text == "-"
         ):
             m = self._speaker_mention(j)
             if m is not None:
