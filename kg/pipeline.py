@@ -24,6 +24,7 @@ from .facts import (
     Role,
     Statement,
 )
+from .nlp.lexicon import gazetteer
 
 KG_COMPONENTS = (
     "kg_segmenter",
@@ -64,6 +65,7 @@ def _text(doc: Doc, start: int, end: int, cut: tuple[int, int] | None = None) ->
 def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
     """Turn what the components left in ``doc._.kg`` into plain dataclasses."""
     state = doc._.kg
+    known = gazetteer().entities
     entities = [
         Entity(
             key=info.key,
@@ -72,6 +74,7 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
             aliases=tuple(sorted(info.aliases)),
             mentions=info.mentions,
             kind=info.kind if info.kind and info.kind != "ner" else None,
+            same_as=tuple(known[info.key].same_as) if info.known and info.key in known else (),
         )
         for info in sorted(state.entities.values(), key=lambda e: e.key)
     ]

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ..facts import ENTITY_TYPES
 from ..graph import kinds
@@ -64,10 +64,19 @@ class KnownEntity:
     aliases: list[str] = field(default_factory=list)
     adjectives: list[str] = field(default_factory=list)
     stands_for: str | None = None  # key of the state or body a capital/seat names
+    same_as: list[str] = field(default_factory=list)  # verified Wikidata items
 
     @property
     def names(self) -> list[str]:
-        return [self.label, *self.aliases]
+        """The label and aliases, without a person's bare surname.
+
+        A surname alone ("Rutte") is listed in entities.ttl as the surface form
+        it is, but it names the person only when no other known person shares
+        it, which :attr:`Gazetteer.surnames` decides; matched everywhere as a
+        name, "Costa" or "Green" would swallow other people and words.
+        """
+        surname = self.label.split()[-1] if self.type == "Person" and " " in self.label else None
+        return [self.label, *(a for a in self.aliases if a != surname)]
 
 
 @dataclass
@@ -110,6 +119,7 @@ def gazetteer() -> Gazetteer:
             aliases=sorted(str(a) for a in onto.objects(subject, SKOS.altLabel)),
             adjectives=sorted(str(a) for a in onto.objects(subject, DKG.adjective)),
             stands_for=_key(stands_for) if stands_for else None,
+            same_as=sorted(str(iri) for iri in onto.objects(subject, OWL.sameAs)),
         )
     by_name: dict[str, KnownEntity] = {}
     by_adjective: dict[str, KnownEntity] = {}
