@@ -66,6 +66,7 @@ class Statement:
     direct: bool
     evidence: Evidence
     date: str | None = None
+    about: tuple[str, ...] = ()  # keys of topics.ttl concepts ("air-defence")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Funding:
     amount: str | None = None
     value: Decimal | None = None
     currency: str | None = None
+    about: tuple[str, ...] = ()  # keys of topics.ttl concepts ("ammunition")
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
@@ -46,13 +43,12 @@ from kg.facts import (
     Statement,
 )
 from kg.ids import digest, slugify
-from kg.namespaces import DEFAULT_BASE, DKG, PREFIXES, SCHEMA
+from kg.namespaces import DEFAULT_BASE, DKG, PREFIXES, SCHEMA, TOPIC
+from kg.vocab import kinds, topics
 
 log = logging.getLogger(__name__)
 
-#: The ontology, whose sub-classes of the core classes are the entity kinds
-#: (kg/ontology links to the repository's ontology/ and is package data).
-ONTOLOGY = Path(str(resources.files("kg") / "ontology" / "dkg.ttl"))
+TOPIC_SCHEME = URIRef(str(TOPIC))
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -150,30 +146,6 @@ def int_literal(value: int) -> Literal:
     return Literal(str(int(value)), datatype=XSD.integer)
 
 
-# --- Entity kinds -----------------------------------------------------------
-
-
-@cache
-def kinds() -> dict[str, str]:
-    """Each finer class of the ontology ("Ministry") -> the core type it refines.
-
-    Read from ontology/dkg.ttl, so a kind added there needs no code change.
-    """
-    onto = Graph()
-    if ONTOLOGY.exists():
-        onto.parse(ONTOLOGY, format="turtle")
-    core = {DKG[t]: t for t in ENTITY_TYPES}
-    found: dict[str, str] = {}
-    for cls in onto.subjects(RDF.type, OWL.Class):
-        if not isinstance(cls, URIRef) or not cls.startswith(str(DKG)) or cls in core:
-            continue
-        for sup in onto.transitive_objects(cls, RDFS.subClassOf):
-            if sup in core:
-                found[cls.removeprefix(str(DKG))] = core[sup]
-                break
-    return found
-
-
 # --- Graphs -----------------------------------------------------------------
 
 
@@ -238,6 +210,24 @@ class _Builder:
             self.add(node, DKG.evidenceStart, int_literal(evidence.start))
             self.add(node, DKG.evidenceEnd, int_literal(evidence.end))
 
+    def about(self, node: URIRef, keys: Iterable[str]) -> None:
+        """Link ``node`` to topic concepts, which the graph describes too.
+
+        The concept's type and English label travel with the graph, so that a
+        store or a view that never loaded topics.ttl can still show and query
+        "statements about air defence".
+        """
+        known = topics()
+        for key in keys:
+            topic = known.get(key)
+            if topic is None:
+                log.debug("ignoring unknown topic %r", key)
+                continue
+            self.add(node, DKG.about, topic.iri)
+            self.add(topic.iri, RDF.type, SKOS.Concept)
+            self.add(topic.iri, SKOS.prefLabel, Literal(topic.label, lang="en"))
+            self.add(topic.iri, SKOS.inScheme, TOPIC_SCHEME)
+
     def document(self, doc: Document) -> None:
         a = self.article
         self.add(a, RDF.type, DKG.Article)
@@ -284,6 +274,7 @@ class _Builder:
         self.add(node, DKG.direct, Literal(bool(st.direct)))
         if st.date:
             self.add(node, DKG.date, date_literal(st.date))
+        self.about(node, st.about)
         self.provenance(node, ev)
 
     def funding(self, f: Funding) -> None:
@@ -300,6 +291,7 @@ class _Builder:
             self.add(node, DKG.amountValue, value)
         if f.currency:
             self.add(node, DKG.currency, text_literal(f.currency))
+        self.about(node, f.about)
         self.provenance(node, ev)
 
     def role(self, role: Role) -> None:

@@ -8,6 +8,8 @@ SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 WD = Namespace("http://www.wikidata.org/entity/")
+#: The concepts of ontology/topics.ttl (capabilities and policy topics).
+TOPIC = Namespace("https://w3id.org/defense-kg/topic/")
 
 DEFAULT_BASE = "https://w3id.org/defense-kg/resource/"
 
@@ -27,4 +29,5 @@ PREFIXES = {
     "org": ORG,
     "foaf": FOAF,
     "wd": WD,
+    "topic": TOPIC,
 }

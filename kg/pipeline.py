@@ -34,6 +34,7 @@ KG_COMPONENTS = (
     "kg_roles",
     "kg_fundings",
     "kg_events",
+    "kg_topics",
 )
 
 
@@ -84,6 +85,7 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
             _text(doc, f.start, f.end, f.cut),
             f.direct,
             _evidence(doc, *f.evidence),
+            about=tuple(f.about),
         )
         for f in state.statements
     ]
@@ -96,6 +98,7 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
             f.amount,
             f.value,
             f.currency,
+            about=tuple(f.about),
         )
         for f in state.fundings
     ]

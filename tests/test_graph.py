@@ -25,18 +25,18 @@ from kg.facts import (
     Statement,
 )
 from kg.graph import (
-    ONTOLOGY,
     article_iri,
     build_dataset,
     entity_iri,
     facts_to_graph,
     is_http_iri,
-    kinds,
     merge,
     new_graph,
 )
 from kg.ids import digest
 from kg.namespaces import DEFAULT_BASE, DKG, PREFIXES
+from kg.vocab import CLASSES_FILE as ONTOLOGY
+from kg.vocab import kinds
 
 R = DEFAULT_BASE
 # A plain Namespace: pytest probes module globals, and rdflib.XSD warns on unknown names.

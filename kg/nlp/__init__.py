@@ -2,7 +2,8 @@
 
 They run in data-flow order, each reading what the one before left in
 ``doc._.kg``: segments (quotations, sentences) -> entities -> statements,
-roles and memberships, fundings, events.
+roles and memberships, fundings, events -> the topics statements and
+fundings are about.
 """
 
-from . import entities, events, fundings, roles, segments, statements  # noqa: F401
+from . import entities, events, fundings, roles, segments, statements, topics  # noqa: F401

@@ -14,7 +14,7 @@ ends can be named:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from spacy.language import Language
@@ -39,6 +39,7 @@ class FoundFunding:
     value: Decimal | None
     currency: str | None
     evidence: tuple[int, int]
+    about: list[str] = field(default_factory=list)  # topic keys, set by kg_topics
 
 
 class FundingFinder:

@@ -16,11 +16,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ..facts import ENTITY_TYPES
-from ..graph import kinds
 from ..namespaces import DEFAULT_BASE, DKG
+from ..vocab import CLASSES_FILE, ENTITIES_FILE, kinds
 
 DATA = Path(str(resources.files("kg") / "data" / "lexicons"))
-ONTOLOGY = Path(str(resources.files("kg") / "ontology"))
 
 
 def _lines(name: str) -> list[str]:
@@ -100,9 +99,9 @@ def _key(iri: URIRef) -> str:
 @cache
 def gazetteer() -> Gazetteer:
     onto = Graph()
-    for name in ("dkg.ttl", "entities.ttl"):
-        if (ONTOLOGY / name).exists():
-            onto.parse(ONTOLOGY / name, format="turtle")
+    for path in (CLASSES_FILE, ENTITIES_FILE):
+        if path.exists():
+            onto.parse(path, format="turtle")
     core_of_kind = {t: t for t in ENTITY_TYPES} | kinds()
     entities: dict[str, KnownEntity] = {}
     for subject, cls in onto.subject_objects(RDF.type):

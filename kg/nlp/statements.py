@@ -21,7 +21,7 @@ person who spoke.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -59,6 +59,7 @@ class Found:
     direct: bool
     evidence: tuple[int, int]  # char offsets
     cut: tuple[int, int] | None = None  # tokens left out: a parenthetical ", he added,"
+    about: list[str] = field(default_factory=list)  # topic keys, set by kg_topics
 
 
 class StatementFinder:
