@@ -7,13 +7,19 @@ extraction test shares the session's ``nlp``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from rdflib import Graph
 from spacy.language import Language
 
+from kg.api import build_graph
 from kg.documents import read_text
 from kg.facts import ArticleFacts
 from kg.pipeline import doc_to_facts, load_pipeline
+
+#: The demo corpus of the repository.
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +40,9 @@ def extract(nlp: Language) -> Callable[..., ArticleFacts]:
         return doc_to_facts(nlp(document.text), document)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def seeds_graph(nlp: Language) -> Graph:
+    """The graph of the demo corpus ``seeds/``, built once through the public API."""
+    return build_graph([SEEDS], nlp=nlp)

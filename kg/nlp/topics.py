@@ -7,9 +7,9 @@ own text, not in the words around it ("Kallas said, at the drone summit,
 that sanctions must stay" is about sanctions); a funding is about every
 concept named in its sentence ("200 million euros for air defence").
 
-Labels in lower case match whatever the case ("Drones", "drones"); labels
-with capitals match only as written, so "AI" is not "ai" and "Article 5" is
-not "article 5".
+Where labels overlap, the longest wins. Labels in lower case match whatever
+the case ("Drones", "drones"); labels with capitals match only as written, so
+"AI" is not "ai" and "Article 5" is not "article 5".
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+from spacy.util import filter_spans
 
 from ..vocab import Topic, topics
 
@@ -36,10 +37,13 @@ class TopicMatcher:
                 self.as_written.add(key, list(nlp.tokenizer.pipe(cased)))
 
     def matches(self, doc: Doc) -> list[tuple[int, int, str]]:
-        """(start token, end token, concept key) of every label in the text."""
-        found = self.any_case(doc) + self.as_written(doc)
-        strings = doc.vocab.strings
-        return sorted((start, end, strings[match_id]) for match_id, start, end in found)
+        """(start token, end token, concept key) of the labels in the text.
+
+        Where labels overlap the longest wins: "artillery shells" is
+        ammunition, not artillery too.
+        """
+        found = self.any_case(doc, as_spans=True) + self.as_written(doc, as_spans=True)
+        return sorted((span.start, span.end, span.label_) for span in filter_spans(found))
 
     def __call__(self, doc: Doc) -> Doc:
         state = doc._.kg
