@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.namespaces import DKG, PREFIXES, TOPIC
+from kg.nlp.lexicon import table
 from kg.ontodoc import alignments, dkg_terms, example_queries, render
 from kg.vocab import (
     CLASSES_FILE,
@@ -275,3 +276,14 @@ def test_example_query_answers_on_seeds_in_rdflib_and_oxigraph(query, seeds_grap
     store.load(seeds_graph.serialize(format="nt").encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
     assert rows, f"{query.name} finds nothing in the seeds' graph"
     assert len(list(store.query(query.text))) == len(rows)
+
+
+# --- The ontology as the authority -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "column"), [("org_heads.txt", 0), ("lower_org_heads.txt", 0), ("state_bodies.txt", 1)]
+)
+def test_every_kind_the_word_lists_name_is_an_ontology_class(lexicon: str, column: int) -> None:
+    named = {row[column] for row in table(lexicon).values()}
+    assert named and named <= set(classes()), named - set(classes())
