@@ -1,0 +1,352 @@
+"""Check graphs against the SHACL shapes of ``ontology/shapes.ttl``.
+
+Why this module exists, and is shaped the way it is:
+
+* **The vocabulary is a contract; the shapes make it executable.** SPARQL
+  users, the HTML view and the scorer rely on one label per entity, one
+  speaker per statement, provenance on every fact... A graph that breaks one
+  of these still parses, so only a validator notices.
+* **Reports are for people.** pySHACL answers with an RDF results graph;
+  :class:`Violation` turns each result into one line with compact IRIs, the
+  focus node's label and the shape's own English message.
+* **No inference.** ``kg`` types every node with its core class, so the shapes
+  check what is written, and validation stays fast enough to run on every
+  ``kg build``.
+* **A dataset is validated one named graph at a time.** Each article's graph
+  in a TriG or N-Quads file is self-contained, with that article's labels and
+  counts; their raw union (what pySHACL would check) is not a graph ``kg``
+  ever writes: the same entity would carry each article's label.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
+from rdflib.util import guess_format
+
+from kg.export import named_graphs
+from kg.namespaces import DEFAULT_BASE, PREFIXES
+from kg.vocab import SHAPES_FILE
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DKGSH = Namespace("https://w3id.org/defense-kg/shapes#")
+
+#: The shapes file as summaries name it.
+SHAPES_NAME = "ontology/shapes.ttl"
+
+#: rdflib parser for each extension ``kg`` writes (see kg.export.FORMATS).
+PARSERS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+}
+QUAD_PARSERS = frozenset({"nquads", "trig"})
+
+MAX_VALUE = 60  # characters of a literal value shown in a line
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+class GraphReadError(Exception):
+    """A graph file that cannot be read or parsed; ``str()`` is one line naming it."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One SHACL result, ready to print. IRIs are compact (``r:person/x``)."""
+
+    graph: str  # the named graph it was found in; "" for a plain graph
+    focus: str
+    path: str  # "" when the shape constrains the node itself
+    message: str
+    value: str = ""
+    label: str = ""  # the focus node's rdfs:label, when it has one
+    severity: str = "Violation"
+    shape: str = ""  # "dkgsh:StatementSpeaker", or "dkgsh:ArticleShape[title]" for an inline shape
+    component: str = ""  # "sh:MinCountConstraintComponent"
+
+    def line(self) -> str:
+        """``Kubilius (r:person/andrius-kubilius)  rdfs:label  — Each entity has ...``."""
+        node = f"{self.label} ({self.focus})" if self.label else self.focus
+        where = "  ".join(part for part in (self.path, self.value) if part)
+        head = f"{node}  {where}" if where else node
+        prefix = f"{self.graph}: " if self.graph else ""
+        level = "" if self.severity == "Violation" else f"{self.severity.lower()}: "
+        return f"{level}{prefix}{head}  — {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validating one graph: its violations and figures."""
+
+    violations: list[Violation] = field(default_factory=list)
+    triples: int = 0
+    seconds: float = 0.0
+    shapes: str = SHAPES_NAME
+
+    @property
+    def conforms(self) -> bool:
+        """True when nothing of severity Violation was found (warnings are allowed)."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "Violation"]
+
+    def lines(self) -> list[str]:
+        return [v.line() for v in self.violations]
+
+    def summary(self) -> str:
+        """``474 triples, valid against ontology/shapes.ttl in 0.3 s``, or the count of violations."""
+        if self.conforms:
+            return f"{self.triples} triples, valid against {self.shapes} in {self.seconds:.1f} s"
+        nodes = len({(v.graph, v.focus) for v in self.errors})
+        return (
+            f"{self.triples} triples, {_plural(len(self.errors), 'SHACL violation')} "
+            f"on {_plural(nodes, 'node')} (against {self.shapes}, {self.seconds:.1f} s)"
+        )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# --- Shapes -----------------------------------------------------------------
+
+
+@cache
+def _parsed_shapes(path: str) -> Graph:
+    return Graph().parse(path, format="turtle")
+
+
+def load_shapes(path: str | Path | None = None) -> Graph:
+    """The shapes graph (``ontology/shapes.ttl`` by default), parsed once per process."""
+    target = Path(path) if path is not None else SHAPES_FILE
+    try:
+        return _parsed_shapes(str(target.resolve()))
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise GraphReadError(str(target), f"cannot read the shapes: {_one_line(exc)}") from None
+
+
+def shapes_name(path: str | Path | None) -> str:
+    return SHAPES_NAME if path is None else str(path)
+
+
+# --- Validation -------------------------------------------------------------
+
+
+def validate(data: Graph, *, shapes: str | Path | None = None) -> ValidationReport:
+    """Validate ``data`` (a graph, or a dataset graph by graph) against the shapes."""
+    shapes_graph = load_shapes(shapes)
+    started = time.perf_counter()
+    report = ValidationReport(shapes=shapes_name(shapes))
+    for graph, name in _graphs(data):
+        report.triples += len(graph)
+        report.violations.extend(_validate_one(graph, shapes_graph, name, report.shapes))
+    report.violations.sort()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _graphs(data: Graph) -> list[tuple[Graph, str]]:
+    """The graphs to validate, each with the name its violations are reported under."""
+    if not isinstance(data, Dataset):
+        return [(data, "")]
+    names = _namespaces(data)
+    default = data.default_graph.identifier
+    return [
+        (graph, "" if graph.identifier == default else _compact(graph.identifier, names))
+        for graph in named_graphs(data)
+    ]
+
+
+def _validate_one(graph: Graph, shapes_graph: Graph, name: str, shapes_file: str) -> list[Violation]:
+    # pySHACL takes half a second to import: only when something is validated.
+    from pyshacl import validate as shacl_validate
+    from pyshacl.errors import ReportableRuntimeError
+
+    try:
+        _, results, _ = shacl_validate(
+            graph,
+            shacl_graph=shapes_graph,
+            inference="none",
+            abort_on_first=False,
+            allow_infos=True,
+            allow_warnings=True,
+        )
+    except ReportableRuntimeError as exc:  # a shapes file that is not SHACL pySHACL can run
+        raise GraphReadError(shapes_file, f"cannot be used as SHACL shapes: {_one_line(exc)}") from None
+    names = _namespaces(graph)
+    found = {_violation(results, result, graph, shapes_graph, names, name) for result in _results(results)}
+    return sorted(found)
+
+
+def _results(results: Graph) -> list[Node]:
+    """The report's own results, not the nested ones pySHACL attaches as sh:detail."""
+    return [
+        result
+        for report in results.subjects(RDF.type, SH.ValidationReport)
+        for result in results.objects(report, SH.result)
+    ]
+
+
+def _violation(
+    results: Graph, result: Node, data: Graph, shapes: Graph, names: Names, graph_name: str
+) -> Violation:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    severity = results.value(result, SH.resultSeverity)
+    return Violation(
+        graph=graph_name,
+        focus=_compact(focus, names),
+        path=_path(results, path, names) if path is not None else "",
+        message=_message(results, result),
+        value=_compact(value, names) if value is not None and value != focus else "",
+        label=_label(data, focus),
+        severity=SEVERITIES.get(severity, str(severity)),
+        shape=_shape(shapes, results.value(result, SH.sourceShape), names),
+        component=_compact(results.value(result, SH.sourceConstraintComponent), names),
+    )
+
+
+def _message(results: Graph, result: Node) -> str:
+    """The shape's own sh:message when it has one, else pySHACL's."""
+    messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+    return messages[0] if messages else "does not conform"
+
+
+def _label(data: Graph, node: Node | None) -> str:
+    labels = sorted(str(label) for label in data.objects(node, RDFS.label)) if node is not None else []
+    return labels[0] if labels else ""
+
+
+def _shape(shapes: Graph, shape: Node | None, names: Names) -> str:
+    """A named shape's compact IRI; an inline one as ``<its node shape>[<its sh:name>]``."""
+    if shape is None:
+        return ""
+    if not isinstance(shape, BNode):
+        return _compact(shape, names)
+    parent = shapes.value(predicate=SH.property, object=shape)
+    name = shapes.value(shape, SH.name)
+    owner = _compact(parent, names) if parent is not None else "_"
+    return f"{owner}[{name}]" if name is not None else owner
+
+
+# --- Printing terms ---------------------------------------------------------
+
+Names = list[tuple[str, str]]  # (namespace, prefix), longest namespace first
+
+
+def _namespaces(graph: Graph) -> Names:
+    """The project's prefixes, "r" bound to the graph's own base, plus sh: and dkgsh:."""
+    bound = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    bound["r"] = str(dict(graph.namespaces()).get("r") or DEFAULT_BASE)
+    bound.update(sh=str(SH), dkgsh=str(DKGSH))
+    return sorted(((ns, prefix) for prefix, ns in bound.items()), key=lambda item: -len(item[0]))
+
+
+def _compact(node: Node | None, names: Names) -> str:
+    """``r:person/andrius-kubilius`` for a resource IRI (for reading, not for parsing back)."""
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        for namespace, prefix in names:
+            if node.startswith(namespace) and len(node) > len(namespace):
+                return f"{prefix}:{node[len(namespace) :]}"
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        return _literal(node, names)
+    return f"_:{node}"
+
+
+def _literal(literal: Literal, names: Names) -> str:
+    text = str(literal)
+    if len(text) > MAX_VALUE:
+        text = text[: MAX_VALUE - 1] + "…"
+    shown = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if literal.language:
+        return f"{shown}@{literal.language}"
+    if literal.datatype is not None:
+        return f"{shown}^^{_compact(literal.datatype, names)}"
+    return shown
+
+
+def _path(results: Graph, path: Node, names: Names) -> str:
+    """A SHACL property path in SPARQL syntax: ``^dkg:holdsRole``, ``dkg:speaker/rdf:type``."""
+    if isinstance(path, URIRef):
+        return _compact(path, names)
+    inverse = results.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path(results, inverse, names)
+    alternatives = results.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_path(results, p, names) for p in Collection(results, alternatives)) + ")"
+    for modifier, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = results.value(path, modifier)
+        if inner is not None:
+            return _path(results, inner, names) + mark
+    if results.value(path, RDF.first) is not None:
+        return "/".join(_path(results, p, names) for p in Collection(results, path))
+    return _compact(path, names)
+
+
+# --- Files ------------------------------------------------------------------
+
+
+def parser_for(path: str | Path, format: str | None = None) -> str:
+    """The rdflib parser for ``path``: ``format`` when given, else from the extension."""
+    if format:
+        return format
+    suffix = Path(path).suffix.lower()
+    found = PARSERS.get(suffix) or guess_format(str(path))
+    if not found:
+        raise GraphReadError(
+            str(path), f"cannot tell the format from {suffix or 'no'} extension; pass --format"
+        )
+    return found
+
+
+def read_graph(path: str | Path, format: str | None = None) -> Graph:
+    """The graph in ``path`` (a Dataset for TriG and N-Quads), or a one-line GraphReadError."""
+    source = Path(path)
+    if not source.is_file():
+        reason = "is a directory, not a graph file" if source.is_dir() else "no such file"
+        raise GraphReadError(str(path), reason)
+    parser = parser_for(path, format)
+    data: Graph = Dataset() if parser in QUAD_PARSERS else Graph()
+    try:
+        data.parse(source, format=parser)
+    except Exception as exc:  # noqa: BLE001 - any parser's failure is one bad file, reported in one line
+        raise GraphReadError(str(path), f"cannot parse as {parser}: {_one_line(exc)}") from None
+    return data
+
+
+def validate_file(
+    path: str | Path, *, format: str | None = None, shapes: str | Path | None = None
+) -> ValidationReport:
+    """Read ``path`` and validate it; GraphReadError when it cannot be read."""
+    return validate(read_graph(path, format), shapes=shapes)
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = " ".join(lines) or type(exc).__name__
+    return text if len(text) <= 300 else text[:299] + "…"
