@@ -104,6 +104,137 @@ def build_command(
     sys.exit(1 if report.errors else 0)
 
 
+@main.command("query")
+@click.argument("args", nargs=-1, metavar="GRAPH... QUERY")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt"]),
+    default="table",
+    show_default=True,
+    help="table, or a SPARQL results format (SELECT, ASK), or turtle/nt (CONSTRUCT, DESCRIBE).",
+)
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of the query."
+)
+@click.option("--limit", type=click.IntRange(min=0), help="Read at most this many rows.")
+@click.option("--list", "list_saved", is_flag=True, help="List the saved queries and their parameters.")
+def query_command(
+    args: tuple[str, ...], fmt: str, params: tuple[str, ...], limit: int | None, list_saved: bool
+):
+    """Run SPARQL on graph files or a store: QUERY is SPARQL text, a .rq file, or a saved query's name.
+
+    The ontology's prefixes (dkg:, r:, topic:, rdfs:, skos: ...) are bound.
+    GRAPH is one or more files (.ttl .nt .nq .trig .jsonld) or a store directory.
+
+    \b
+    Examples:
+      kg query --list
+      kg query seeds.ttl posts
+      kg query seeds.ttl statements --param topic=drones --param person=Pistorius
+      kg query seeds.ttl 'SELECT ?name WHERE { ?p a dkg:Person ; rdfs:label ?name }' --format csv
+    """
+    from .query import QueryError, parse_params, saved_queries  # noqa: PLC0415 - keeps `kg build` lean
+    from .query import query as run_query  # noqa: PLC0415
+
+    if list_saved:
+        for name, saved in saved_queries().items():
+            takes = f"  [{', '.join(p.name for p in saved.params)}]" if saved.params else ""
+            click.echo(f"{name:<20} {saved.title}{takes}")
+        return
+    if len(args) < 2:
+        raise BadUsage("give a GRAPH and a QUERY (or --list); see kg query --help")
+    *graphs, text = args
+    try:
+        result = run_query(graphs, text, parse_params(params), limit=limit)
+        output = result.table() + "\n" if fmt == "table" else result.serialize(fmt).decode("utf-8")
+    except (QueryError, ValueError) as exc:
+        raise BadUsage(str(exc)) from None
+    click.echo(output, nl=not output.endswith("\n"))
+
+
+@main.command("serve")
+@click.argument("graphs", nargs=-1, required=True, metavar="GRAPH...")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default)."
+)
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
+@click.option(
+    "--max-rows", default=10000, show_default=True, type=int, help="Rows (or triples) an answer holds."
+)
+def serve_command(graphs: tuple[str, ...], host: str, port: int, timeout: float, max_rows: int) -> None:
+    """Serve graph files or a store as a read-only SPARQL 1.1 endpoint, with a query page at /.
+
+    \b
+    Example:
+      kg serve seeds.ttl            # then open http://127.0.0.1:7878/
+    """
+    from .query import QueryError  # noqa: PLC0415
+    from .serve import serve  # noqa: PLC0415
+
+    try:
+        serve(list(graphs), host=host, port=port, timeout=timeout, max_rows=max_rows)
+    except QueryError as exc:
+        raise BadUsage(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+@main.command("push")
+@click.argument("source", metavar="GRAPH", type=click.Path(exists=True, path_type=str))
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The SPARQL 1.1 Graph Store endpoint, e.g. http://localhost:7878/store (Oxigraph).",
+)
+@click.option(
+    "--graph",
+    metavar="IRI",
+    help="Graph a Turtle, N-Triples or JSON-LD file goes to  [default: the default graph]",
+)
+@click.option("--user", help="User name for HTTP basic auth; the password is read from $KG_PUSH_PASSWORD.")
+@click.option("--timeout", default=300.0, show_default=True, type=float, help="Seconds one request may take.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def push_command(
+    source: str, endpoint: str, graph: str | None, user: str | None, timeout: float, quiet: bool
+) -> None:
+    """Upload GRAPH (a graph file or a store directory) to a triple store, one named graph per article.
+
+    Each graph replaces the graph of the same name (HTTP PUT), so pushing
+    again changes nothing. Exit status: 0 all pushed; 1 the store refused a
+    graph or could not be reached; 2 bad usage or an unreadable GRAPH.
+
+    \b
+    Example:
+      kg push seeds.trig --endpoint http://localhost:7878/store
+    """
+    import os  # noqa: PLC0415
+
+    from .push import PushError, check_endpoint, open_source, push  # noqa: PLC0415
+
+    try:  # usage errors (exit 2) before anything is sent
+        check_endpoint(endpoint)
+        store = open_source(source, graph)
+    except PushError as exc:
+        raise BadUsage(str(exc)) from None
+    try:
+        report = push(
+            store,
+            endpoint,
+            graph=graph,
+            user=user,
+            password=os.environ.get("KG_PUSH_PASSWORD"),
+            timeout=timeout,
+        )
+    except PushError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not quiet:
+        click.echo(f"{report.summary()} -> {endpoint}", err=True)
+
+
 class _progress:
     """A click progress bar on stderr for corpora of more than a few files."""
 

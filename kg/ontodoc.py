@@ -182,11 +182,20 @@ def example_queries(folder: Path = QUERIES_FOLDER) -> list[Query]:
     return [read_query(path) for path in sorted(folder.glob("*.rq"))]
 
 
+def query_params(path: Path) -> list[tuple[str, str]]:
+    """The ``# param: name — what it is`` lines of a query file (bound by ``kg query --param``)."""
+    text = path.read_text(encoding="utf-8")
+    return re.findall(r"^# param: ([A-Za-z_]\w*)\s*(?:—|–|-|:)?\s*(.*)$", text, re.MULTILINE)
+
+
 def queries_section(folder: Path = QUERIES_FOLDER) -> str:
     parts = []
     for query in example_queries(folder):
+        params = query_params(folder / f"{query.name}.rq")
+        takes = "; ".join(f"`{name}`: {help}" for name, help in params)
+        takes = f"Parameters (`--param NAME=VALUE`, optional): {takes}.\n" if params else ""
         parts.append(
-            f"### {query.title}\n\n{query.description}\n"
+            f"### {query.title}\n\n{query.description}\n{takes}"
             f"(`queries/{query.name}.rq`)\n\n```sparql\n{query.text}\n```"
         )
     return "\n\n".join(parts)

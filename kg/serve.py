@@ -1,0 +1,558 @@
+"""``kg serve``: a read-only SPARQL 1.1 Protocol endpoint, safe to leave running.
+
+Requests (https://www.w3.org/TR/sparql11-protocol/): ``GET /sparql?query=``,
+``POST`` form-encoded ``query=`` or a raw ``application/sparql-query`` body, with
+``default-graph-uri`` / ``named-graph-uri``. Answers are negotiated from
+``Accept`` (SPARQL results JSON, XML, CSV, TSV; Turtle, N-Triples, RDF/XML or
+JSON-LD for CONSTRUCT and DESCRIBE; HTML for a browser), or chosen with
+``format=``. ``GET /`` is a small query page; ``GET /queries/NAME?param=value``
+runs a saved query.
+
+What keeps it safe:
+
+* **Read-only.** Updates (``update=``, ``application/sparql-update``) answer
+  403 and never reach the engine, which only ever gets ``Store.query``.
+* **No requests elsewhere.** ``SERVICE`` and ``LOAD`` are refused (403) by a
+  lexical check of the query (:func:`kg.query.check`): the query is split into
+  SPARQL's terminals (strings, comments, IRIs, variables, prefixed names), and
+  only a bare keyword counts, so ``"SERVICE"`` in a string literal still runs.
+  Parsing with rdflib's grammar was the other option; it lags behind
+  Oxigraph's (SPARQL 1.2 syntax, LATERAL) and costs milliseconds per query,
+  and the tests check both agree on the cases that matter.
+* **A time limit.** Oxigraph cannot be interrupted from another thread, so each
+  query runs in a child process forked from the server (the store is shared
+  copy-on-write, nothing is reloaded) and is killed when its time is up: the
+  client gets a 503 and the server carries on. Forking costs about a
+  millisecond or two on the seeds' graph (see tests/test_serve.py).
+* **A row limit.** At most ``max_rows`` rows (or triples) are read; a cut answer
+  says so in the ``X-Kg-Truncated`` header.
+* **Loopback by default,** and requests naming another host are refused, so a
+  web page cannot reach the endpoint through DNS rebinding.
+* **No stack traces.** A bad query answers 400 with Oxigraph's one-line reason
+  and position; anything unexpected is logged here and answers a bare 500.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import pickle
+import select
+import signal
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pyoxigraph as ox
+
+from kg.query import (
+    QueryError,
+    QueryRefused,
+    SavedQuery,
+    check,
+    open_graph,
+    run,
+    saved_queries,
+)
+from kg.results import Result, display
+
+log = logging.getLogger("kg.serve")
+
+MAX_BODY = 1 << 20  # bytes of a POST body
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+#: What a SELECT or ASK answer can be written as: media type -> format name.
+RESULT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/html": "html",
+}
+#: What a CONSTRUCT or DESCRIBE answer can be written as.
+GRAPH_TYPES = {
+    "text/turtle": "turtle",
+    "application/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdf-xml",
+    "application/ld+json": "json-ld",
+    "text/html": "html",
+}
+#: The Content-Type each format is sent with.
+CONTENT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "nt": "application/n-triples",
+    "rdf-xml": "application/rdf+xml",
+    "json-ld": "application/ld+json",
+    "html": "text/html; charset=utf-8",
+}
+#: ``format=`` values (and SPARQLWrapper's ``output=``) -> format, for results and for graphs.
+FORMAT_NAMES = {
+    "json": ("json", "json-ld"),
+    "xml": ("xml", "rdf-xml"),
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "html": ("html", "html"),
+    "turtle": (None, "turtle"),
+    "ttl": (None, "turtle"),
+    "n3": (None, "turtle"),
+    "nt": (None, "nt"),
+    "ntriples": (None, "nt"),
+    "n-triples": (None, "nt"),
+    "rdf+xml": (None, "rdf-xml"),
+    "rdfxml": (None, "rdf-xml"),
+    "json-ld": (None, "json-ld"),
+    "jsonld": (None, "json-ld"),
+}
+#: URL parameters of the protocol, not parameters of a saved query.
+PROTOCOL_PARAMS = {"query", "update", "format", "output", "results", "default-graph-uri", "named-graph-uri"}
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def text(status: int, message: str) -> Response:
+    """A short plain-text answer: the reason, on one line."""
+    return Response(status, (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
+# --- Content negotiation -------------------------------------------------------------
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """``Accept`` as (media range, quality) pairs; no header accepts anything."""
+    if not header:
+        return [("*/*", 1.0)]
+    ranges = []
+    for part in header.split(","):
+        media, *options = (piece.strip() for piece in part.split(";"))
+        if not media:
+            continue
+        quality = 1.0
+        for option in options:
+            name, _, value = option.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((media.lower(), quality))
+    return ranges
+
+
+def negotiate(accept: str | None, offered: dict[str, str]) -> str | None:
+    """The format of the offered media type the client prefers; ties go to the first offered."""
+    ranges = parse_accept(accept)
+    best, best_quality = None, 0.0
+    for media, name in offered.items():
+        kind = media.split("/")[0]
+        quality, precision = 0.0, -1
+        for pattern, q in ranges:
+            level = 2 if pattern == media else 1 if pattern == f"{kind}/*" else 0 if pattern == "*/*" else -1
+            if level > precision:
+                quality, precision = q, level
+        if precision >= 0 and quality > best_quality:
+            best, best_quality = name, quality
+    return best
+
+
+def choose_format(query_form: str, accept: str | None, format_values: list[str]) -> str | None:
+    """``format=`` when it names a format this form can be written as; else ``Accept``."""
+    graph = query_form in ("CONSTRUCT", "DESCRIBE")
+    offered = GRAPH_TYPES if graph else RESULT_TYPES
+    for value in format_values:
+        value = value.strip().lower()
+        if value in offered:
+            return offered[value]
+        if value in FORMAT_NAMES and (name := FORMAT_NAMES[value][1 if graph else 0]):
+            return name
+    if format_values and any(v.strip() for v in format_values):
+        return None
+    return negotiate(accept, offered)
+
+
+# --- Running a query with a time limit ------------------------------------------------------
+
+
+def in_worker(work: Callable[[], Response], timeout: float) -> Response:
+    """``work()`` in a forked child, killed after ``timeout`` seconds.
+
+    The child inherits the store (copy-on-write), answers through a pipe and
+    exits without running any of the parent's clean-up. It never logs: a lock
+    another thread held at the fork could be held forever in the child. Where
+    there is no fork (Windows) the work runs here, without a time limit.
+    """
+    if not hasattr(os, "fork"):
+        return work()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        status = 0
+        try:
+            os.close(read_end)
+            try:
+                answer: tuple = ("ok", work())
+            except BaseException:  # noqa: BLE001 - reported to the parent, which logs it
+                answer = ("error", traceback.format_exc())
+            data = pickle.dumps(answer)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view) :]
+        except BaseException:  # noqa: BLE001
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                os.kill(pid, signal.SIGKILL)
+                return text(HTTPStatus.SERVICE_UNAVAILABLE, f"query timed out after {timeout:g} s")
+            ready, _, _ = select.select([read_end], [], [], left)
+            if ready:
+                chunk = os.read(read_end, 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        os.waitpid(pid, 0)
+    try:
+        kind, value = pickle.loads(b"".join(chunks))
+    except Exception:  # noqa: BLE001 - the child died before answering (killed, out of memory)
+        log.error("query worker %d died without answering", pid)
+        return text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error: the query worker died")
+    if kind == "error":
+        log.error("query failed:\n%s", value)
+        return text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
+    return value
+
+
+# --- The endpoint ------------------------------------------------------------------------------
+
+
+@dataclass
+class Endpoint:
+    """The graph and the limits: everything a request needs, and how it is answered."""
+
+    store: ox.Store
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    saved: dict[str, SavedQuery] = field(default_factory=saved_queries)
+
+    def answer(
+        self,
+        query: SavedQuery,
+        params: dict[str, str],
+        accept: str | None,
+        format_values: list[str],
+        default_graph: list[str],
+        named_graphs: list[str],
+    ) -> Response:
+        try:
+            query_form = check(query.text, allow_service=False)
+        except QueryRefused as exc:
+            return text(HTTPStatus.FORBIDDEN, str(exc))
+        if query_form is None:
+            return text(
+                HTTPStatus.BAD_REQUEST, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE"
+            )
+        fmt = choose_format(query_form, accept, format_values)
+        if fmt is None:
+            kinds = GRAPH_TYPES if query_form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
+            return text(HTTPStatus.NOT_ACCEPTABLE, f"{query_form} answers are {', '.join(kinds)}")
+
+        def work() -> Response:
+            try:
+                result = run(
+                    self.store,
+                    query,
+                    params,
+                    limit=self.max_rows,
+                    allow_service=False,
+                    default_graph=default_graph or None,
+                    named_graphs=named_graphs or None,
+                )
+            except QueryError as exc:
+                status = HTTPStatus.FORBIDDEN if isinstance(exc, QueryRefused) else HTTPStatus.BAD_REQUEST
+                if fmt == "html":
+                    body = page(self.saved, query, params, error=str(exc)).encode("utf-8")
+                    return Response(status, body, CONTENT_TYPES["html"])
+                return text(status, str(exc))
+            if fmt == "html":
+                body = page(self.saved, query, params, result).encode("utf-8")
+            else:
+                body = result.serialize(fmt)
+            headers = {"X-Kg-Row-Limit": str(self.max_rows)}
+            if result.truncated:
+                headers["X-Kg-Truncated"] = "true"
+            return Response(HTTPStatus.OK, body, CONTENT_TYPES[fmt], headers)
+
+        return in_worker(work, self.timeout)
+
+
+# --- The HTML page ---------------------------------------------------------------------------------
+
+STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 78rem; padding: 0 1rem }
+textarea { width: 100%; font: 13px/1.4 ui-monospace, monospace; box-sizing: border-box }
+table { border-collapse: collapse; font-size: 13px; margin-top: .5rem }
+th, td { border: 1px solid #ccc; padding: .2rem .4rem; text-align: left; vertical-align: top }
+th { background: #f2f2f2 } li { margin: .3rem 0 } .meta, .desc { color: #666; font-size: 13px }
+form.params input { font-size: 13px; width: 11rem } .error { color: #a00; white-space: pre-wrap }
+"""
+
+
+def _escape(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def results_html(result: Result) -> str:
+    """The answer as an HTML table (or true/false, or Turtle); every cell escaped."""
+    if result.kind == "ask":
+        return f"<p><strong>{'true' if result.boolean else 'false'}</strong></p>"
+    if result.kind == "graph":
+        turtle = result.serialize("turtle").decode("utf-8")
+        return f"<pre>{_escape(turtle)}</pre><p class=meta>{_escape(result.count_line())}</p>"
+    shown = [i for i, v in enumerate(result.variables) if v not in result.params]
+    head = "".join(f"<th>{_escape(result.variables[i])}</th>" for i in shown)
+    rows = []
+    for row in result.rows:
+        cells = []
+        for i in shown:
+            term = row[i]
+            title = f' title="{_escape(term.value)}"' if isinstance(term, ox.NamedNode) else ""
+            cells.append(f"<td{title}>{_escape(display(term))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p class=meta>{_escape(result.count_line())}</p>"
+    )
+
+
+def saved_list(saved: dict[str, SavedQuery]) -> str:
+    """Each saved query as a link with its title, and a small form for its parameters."""
+    items = []
+    for name, query in saved.items():
+        link = f"/queries/{quote(name)}?format=html"
+        item = f'<li><a href="{_escape(link)}">{_escape(query.title)}</a>'
+        item += f" <span class=meta>({_escape(name)})</span>"
+        item += f"<div class=desc>{_escape(query.description)}</div>"
+        if query.params:
+            inputs = "".join(
+                f'<input name="{_escape(p.name)}" placeholder="{_escape(p.name)}" title="{_escape(p.help)}"> '
+                for p in query.params
+            )
+            item += (
+                f'<form class=params method=get action="/queries/{_escape(quote(name))}">{inputs}'
+                "<input type=hidden name=format value=html><button type=submit>run</button></form>"
+            )
+        items.append(item + "</li>")
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def page(
+    saved: dict[str, SavedQuery],
+    query: SavedQuery | None = None,
+    params: dict[str, str] | None = None,
+    result: Result | None = None,
+    error: str | None = None,
+) -> str:
+    """The query page: a query box, the answer if there is one, the saved queries. No scripts, no CDN."""
+    text_in_box = (query.sparql if query and query.name else query.text) if query else ""
+    heading = ""
+    if query and query.name:
+        given = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
+        heading = f"<h2>{_escape(query.title)}{' — ' + _escape(given) if given else ''}</h2>"
+    answer = results_html(result) if result is not None else ""
+    if error:
+        answer = f"<p class=error>{_escape(error)}</p>"
+    return f"""<!doctype html>
+<html lang=en><head><meta charset=utf-8><title>kg SPARQL endpoint</title>
+<meta name=viewport content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
+<body><h1>kg SPARQL endpoint</h1>
+<form method=post action="/sparql">
+<textarea name=query rows=12 spellcheck=false>{_escape(text_in_box)}</textarea>
+<input type=hidden name=format value=html><p><button type=submit>Run query</button>
+<span class=meta>Prefixes of the ontology (dkg:, r:, topic:, rdfs:, skos:, …) are bound.
+The graph is read-only.</span></p></form>
+{heading}{answer}
+<h2>Saved queries</h2>{saved_list(saved)}
+<p class=meta>SPARQL 1.1 Protocol endpoint: <code>/sparql</code>
+(GET or POST; JSON, XML, CSV, TSV, Turtle).</p>
+</body></html>
+"""
+
+
+# --- HTTP -------------------------------------------------------------------------------------------
+
+
+class Handler(BaseHTTPRequestHandler):
+    """One request: read it, hand it to the Endpoint, write the Response. Never a stack trace."""
+
+    server: Server
+    protocol_version = "HTTP/1.1"
+    server_version = "kg-sparql"
+    sys_version = ""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self._respond(lambda: self._route("GET"))
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._respond(lambda: self._route("POST"))
+
+    def _refuse_method(self) -> None:
+        response = text(
+            HTTPStatus.METHOD_NOT_ALLOWED, "only GET and POST are answered: the endpoint is read-only"
+        )
+        response.headers["Allow"] = "GET, POST"
+        self._respond(lambda: response)
+
+    do_PUT = do_DELETE = do_PATCH = _refuse_method  # noqa: N815
+
+    def _respond(self, make: Callable[[], Response]) -> None:
+        try:
+            response = make()
+        except Exception:  # noqa: BLE001 - logged here, never sent
+            log.exception("error answering %s %s", self.command, self.path)
+            response = text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if response.content_type.startswith("text/html"):
+            self.send_header(
+                "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+            )
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def _host_allowed(self) -> bool:
+        """On loopback, only requests addressed to a loopback name (no DNS rebinding)."""
+        if self.server.bound_host not in LOOPBACK:
+            return True
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name in LOOPBACK
+
+    def _route(self, method: str) -> Response:
+        if not self._host_allowed():
+            return text(HTTPStatus.FORBIDDEN, "this endpoint answers requests to localhost only")
+        url = urlsplit(self.path)
+        fields = parse_qs(url.query, keep_blank_values=True)
+        body_query = None
+        if method == "POST":
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:
+                return text(
+                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request body holds at most {MAX_BODY} bytes"
+                )
+            body = self.rfile.read(length) if length else b""
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if ctype == "application/sparql-update":
+                return text(HTTPStatus.FORBIDDEN, "updates are refused: the graph is read-only")
+            if ctype == "application/x-www-form-urlencoded":
+                for name, values in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+                    fields.setdefault(name, []).extend(values)
+            elif ctype == "application/sparql-query":
+                body_query = body.decode("utf-8", "replace")
+            else:
+                return text(
+                    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "POST application/x-www-form-urlencoded or application/sparql-query",
+                )
+        if "update" in fields:
+            return text(HTTPStatus.FORBIDDEN, "updates are refused: the graph is read-only")
+        endpoint = self.server.endpoint
+        format_values = fields.get("format", []) + fields.get("output", [])
+        graphs = (fields.get("default-graph-uri", []), fields.get("named-graph-uri", []))
+
+        if url.path.startswith("/queries/"):
+            name = url.path.removeprefix("/queries/")
+            if name not in endpoint.saved:
+                return text(HTTPStatus.NOT_FOUND, f"no saved query {name!r}")
+            saved = endpoint.saved[name]
+            params = {k: v[-1] for k, v in fields.items() if k not in PROTOCOL_PARAMS and v and v[-1].strip()}
+            return endpoint.answer(saved, params, self.headers.get("Accept"), format_values, *graphs)
+        if url.path not in ("/", "/sparql"):
+            return text(HTTPStatus.NOT_FOUND, "not found: the endpoint is /sparql, the query page /")
+        queries = fields.get("query", []) + ([body_query] if body_query is not None else [])
+        if len(queries) > 1:
+            return text(HTTPStatus.BAD_REQUEST, "give one query")
+        if not queries:
+            return Response(HTTPStatus.OK, page(endpoint.saved).encode("utf-8"), CONTENT_TYPES["html"])
+        query = SavedQuery("", "", "", (), queries[0])
+        return endpoint.answer(query, {}, self.headers.get("Accept"), format_values, *graphs)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+        if not self.server.quiet:
+            log.info("%s - %s", self.address_string(), format % args)
+
+
+class Server(ThreadingHTTPServer):
+    """A ThreadingHTTPServer that knows its Endpoint."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], endpoint: Endpoint, quiet: bool = False):
+        self.endpoint = endpoint
+        self.quiet = quiet
+        self.bound_host = address[0]
+        super().__init__(address, Handler)
+
+
+def make_server(
+    graphs: object,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    *,
+    timeout: float = 10.0,
+    max_rows: int = 10_000,
+    quiet: bool = False,
+) -> Server:
+    """A server on ``host:port`` (port 0: any free port) for ``graphs`` (paths, a store, an rdflib graph)."""
+    endpoint = Endpoint(open_graph(graphs), timeout=timeout, max_rows=max_rows)
+    return Server((host, port), endpoint, quiet=quiet)
+
+
+def serve(graphs: object, host: str = "127.0.0.1", port: int = 7878, **options) -> None:
+    """``kg serve``: answer queries until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    server = make_server(graphs, host, port, **options)
+    bound_host, bound_port = server.server_address[:2]
+    shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
+    log.info(
+        "SPARQL endpoint on http://%s:%d/sparql (query page: http://%s:%d/)",
+        shown,
+        bound_port,
+        shown,
+        bound_port,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
