@@ -9,6 +9,7 @@ and :mod:`kg.api` ties them together (``kg build`` on the command line).
 
 from .api import BuildReport, build, build_dataset_from, build_graph, extract
 from .pipeline import load_pipeline
+from .query import query
 
 __version__ = "0.1.0"
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "build_graph",
     "extract",
     "load_pipeline",
+    "query",
 ]
