@@ -303,14 +303,17 @@ def open_store_directory(path: Path) -> ox.Store:
 
 # --- Currency conversion -----------------------------------------------------------------
 
-_RATES_BLOCK = re.compile(r"^(?P<indent>[ \t]*)# BEGIN rates.*?^[ \t]*# END rates[^\n]*$", re.MULTILINE | re.DOTALL)
+_RATES_BLOCK = re.compile(
+    r"^(?P<indent>[ \t]*)# BEGIN rates.*?^[ \t]*# END rates[^\n]*$", re.MULTILINE | re.DOTALL
+)
 
 
 def eur_rates() -> dict[str, Decimal]:
     """Units of each currency to one euro, read from ``kg/data/eur_rates.tsv``."""
     rates: dict[str, Decimal] = {}
     with RATES_FILE.open(encoding="utf-8") as lines:
-        rows = csv.reader((line for line in lines if line.strip() and not line.startswith("#")), delimiter="\t")
+        data = (line for line in lines if line.strip() and not line.startswith("#"))
+        rows = csv.reader(data, delimiter="\t")
         for row in rows:
             rates[row[0].strip().upper()] = Decimal(row[1].strip())
     return rates

@@ -80,7 +80,7 @@ def rows(result) -> list[dict[str, str]]:
     return [{k: v.value for k, v in row.items()} for row in result]
 
 
-# --- Every saved query: documented, runs, same answer everywhere ------------------------------------
+# --- Every saved query: documented, runs, same answer everywhere ----------------------------------
 
 
 def test_the_saved_queries_cover_the_issue() -> None:
@@ -151,14 +151,15 @@ def test_saved_query_gives_the_same_rows_on_turtle_trig_and_in_rdflib(
     )
 
 
-# --- What they answer on the seeds ---------------------------------------------------------------------
+# --- What they answer on the seeds ----------------------------------------------------------------
 
 
 def test_statements_who_said_what(store) -> None:
     said = rows(ask(store, "statements"))
     assert {
         "speaker": "Andrius Kubilius",
-        "text": "We have to learn from Ukraine how to create a drone production and exploitation infrastructure",
+        "text": "We have to learn from Ukraine how to create a drone production and exploitation"
+        " infrastructure",
         "direct": "true",
         "topics": "drones",
         "article": "https://w3id.org/defense-kg/resource/article/000-06589e0e73e9291e",
@@ -235,7 +236,8 @@ def test_fundings_and_totals_in_euros(store) -> None:
 
 FUNDINGS = """
 @prefix dkg: <https://w3id.org/defense-kg/ontology#> . @prefix r: <https://w3id.org/defense-kg/resource/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix c: <https://w3id.org/defense-kg/resource/country/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix c: <https://w3id.org/defense-kg/resource/country/> .
 c:uk rdfs:label "United Kingdom" . c:ua rdfs:label "Ukraine" . c:ru rdfs:label "Russia" .
 r:f1 a dkg:Funding ; dkg:funder c:uk ; dkg:recipient c:ua ; dkg:evidence "a" ;
     dkg:amount "£1 billion" ; dkg:amountValue 1000000000.0 ; dkg:currency "GBP" .
@@ -357,7 +359,7 @@ def test_most_quoted(store) -> None:
     assert "drones" in kubilius["topics"] and int(kubilius["quotes"]) >= 3
 
 
-# --- Queries, parameters, errors ----------------------------------------------------------------------
+# --- Queries, parameters, errors ------------------------------------------------------------------
 
 
 def test_resolve_name_file_or_text(tmp_path) -> None:
@@ -412,12 +414,13 @@ def test_ontology_prefixes_are_bound(store) -> None:
     assert result.values("n") == ["Boris Pistorius"]
 
 
-# --- Refusing what must not run --------------------------------------------------------------------------
+# --- Refusing what must not run -------------------------------------------------------------------
 
 REFUSED_SERVICE = [
     "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
     "select * where { service silent <http://example.org/sparql> { ?s ?p ?o } }",
-    "PREFIX ex: <http://example.org/>\nSELECT * WHERE { ?s ?p ?o # a comment }\n SeRvIcE ex:endpoint { ?a ?b ?c } }",
+    "PREFIX ex: <http://example.org/>\n"
+    "SELECT * WHERE { ?s ?p ?o # a comment }\n SeRvIcE ex:endpoint { ?a ?b ?c } }",
     'SELECT * WHERE { ?s ?p "a" . SERVICE <http://example.org/sparql> { ?s ?p ?o } }',
 ]
 ALLOWED_SERVICE = [
@@ -475,7 +478,7 @@ def test_query_forms() -> None:
     assert form("hello") is None
 
 
-# --- Opening graphs ---------------------------------------------------------------------------------------------
+# --- Opening graphs -------------------------------------------------------------------------------
 
 
 def test_open_several_files_a_store_directory_or_an_rdflib_graph(tmp_path, seeds_files, seeds_graph) -> None:
@@ -505,7 +508,7 @@ def test_open_refuses_unknown_or_missing_files(tmp_path) -> None:
         open_graph(bad)
 
 
-# --- Formats ---------------------------------------------------------------------------------------------------
+# --- Formats --------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
@@ -554,7 +557,7 @@ def test_limit_cuts_and_says_so(store) -> None:
     assert not run(store, "SELECT * WHERE { ?s a dkg:Person }", limit=10).truncated
 
 
-# --- The command line and the Python API ---------------------------------------------------------------
+# --- The command line and the Python API ----------------------------------------------------------
 
 
 def test_kg_query_command(seeds_files) -> None:
