@@ -4,21 +4,40 @@ The data flows through one module per step::
 
     documents  ->  pipeline (spaCy, kg.nlp)  ->  facts  ->  graph (RDF)  ->  export
 
-and :mod:`kg.api` ties them together (``kg build`` on the command line).
+and :mod:`kg.api` ties them together (``kg build`` on the command line);
+:mod:`kg.validate` checks graphs against ``ontology/shapes.ttl`` (``kg validate``).
 """
 
-from .api import BuildReport, build, build_dataset_from, build_graph, extract
+from .api import (
+    BuildReport,
+    GraphReadError,
+    ValidationReport,
+    Violation,
+    build,
+    build_dataset_from,
+    build_graph,
+    extract,
+    read_graph,
+    validate_file,
+    validate_graph,
+)
 from .pipeline import load_pipeline
 from .query import query
 
 __version__ = "0.1.0"
 __all__ = [
     "BuildReport",
+    "GraphReadError",
+    "ValidationReport",
+    "Violation",
     "__version__",
     "build",
     "build_dataset_from",
     "build_graph",
     "extract",
     "load_pipeline",
+    "read_graph",
+    "validate_file",
+    "validate_graph",
     "query",
 ]

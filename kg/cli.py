@@ -1,7 +1,13 @@
 """The ``kg`` command line. Each command mirrors a function of :mod:`kg.api`.
 
-Exit status: 0 when every article was built; 1 when some were skipped (the
-graph of the others is still written); 2 on bad usage or nothing to build.
+``kg build`` exit status: 0 when every article was built; 1 when some were
+skipped (the graph of the others is still written), or with ``--strict`` when
+the graph breaks a SHACL shape (written too); 2 on bad usage or nothing to
+build. Without ``--strict``, SHACL violations are printed (not with
+``--quiet``) but not fatal: they are bugs of the extractor, not of the input.
+
+``kg validate`` exit status: 0 when every graph conforms to the shapes; 1 when
+some do not; 2 when a file cannot be read or parsed.
 """
 
 from __future__ import annotations
@@ -11,13 +17,15 @@ import sys
 import click
 
 from . import __version__
-from .api import build
+from .api import GraphReadError, ValidationReport, build, validate_file
 from .documents import DocumentError, NoInputError, find_sources
 from .export import FORMATS
 from .graph import check_base
 from .namespaces import DEFAULT_BASE
+from .validate import load_shapes
 
 PROGRESS_FROM = 5  # files; fewer build too fast for a bar to help
+SHOWN_VIOLATIONS = 10  # printed by kg build; kg validate prints them all
 
 
 class BadUsage(click.ClickException):
@@ -60,6 +68,18 @@ def main() -> None:
     metavar="NAME|PATH",
     help="An installed spaCy pipeline to use instead of the embedded one.",
 )
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check the graph written against ontology/shapes.ttl (skip it on very large corpora).",
+)
+@click.option(
+    "--shapes",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="A SHACL shapes file to validate against instead of ontology/shapes.ttl.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when the graph breaks a shape (it is still written).")
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings only.")
 def build_command(
     paths: tuple[str, ...],
@@ -67,6 +87,9 @@ def build_command(
     fmt: str,
     base: str,
     spacy_model: str | None,
+    validate: bool,
+    shapes: str | None,
+    strict: bool,
     quiet: bool,
 ) -> None:
     """Read articles (.txt, .md, .html, .jsonl; files or folders) and write their graph.
@@ -78,7 +101,9 @@ def build_command(
     try:
         check_base(base)
         sources = find_sources(paths)
-    except (NoInputError, ValueError) as exc:
+        if validate:
+            load_shapes(shapes)
+    except (NoInputError, ValueError, GraphReadError) as exc:
         raise BadUsage(str(exc)) from None
 
     def warn(message: str) -> None:
@@ -94,14 +119,75 @@ def build_command(
                 spacy_model=spacy_model,
                 on_error=lambda message: (warn(message), advance()),
                 on_article=advance,
+                validate=validate,
+                shapes=shapes,
             )
     except (NoInputError, DocumentError) as exc:
         raise BadUsage(str(exc).lstrip(": ")) from None
     except (ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
+    invalid = report.validation is not None and not report.validation.conforms
+    if invalid and (strict or not quiet):
+        _print_violations(report.validation, output)
     if not quiet:
         click.echo(f"{report.summary()} -> {output}", err=True)
-    sys.exit(1 if report.errors else 0)
+    sys.exit(1 if report.errors or (strict and invalid) else 0)
+
+
+def _print_violations(checked: ValidationReport, output: str) -> None:
+    """The first violations on stderr, apart from the input warnings; ``kg validate`` lists them all."""
+    lines = [v.line() for v in checked.errors]
+    for line in lines[:SHOWN_VIOLATIONS]:
+        click.echo(f"shacl: {line}", err=True)
+    if len(lines) > SHOWN_VIOLATIONS:
+        more = len(lines) - SHOWN_VIOLATIONS
+        click.echo(f"shacl: ... and {more} more violations (run kg validate {output})", err=True)
+
+
+@main.command("validate")
+@click.argument("graphs", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    help="Format of the files  [default: from each file's extension]",
+)
+@click.option(
+    "--shapes",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="A SHACL shapes file to use instead of ontology/shapes.ttl.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print the violations only, no summary.")
+def validate_command(graphs: tuple[str, ...], fmt: str | None, shapes: str | None, quiet: bool) -> None:
+    """Check graph files (Turtle, N-Triples, N-Quads, TriG, JSON-LD) against the ontology's shapes.
+
+    Prints each violation on one line, then a summary per file.
+
+    \b
+    Example:
+      kg validate seeds.ttl
+    """
+    try:
+        load_shapes(shapes)
+    except GraphReadError as exc:
+        raise BadUsage(str(exc)) from None
+    status = 0
+    for path in graphs:
+        try:
+            checked = validate_file(path, format=fmt, shapes=shapes)
+        except GraphReadError as exc:
+            click.echo(f"error: {exc}", err=True)
+            status = 2
+            continue
+        prefix = f"{path}: " if len(graphs) > 1 else ""
+        for line in checked.lines():
+            click.echo(prefix + line)
+        if not quiet:
+            click.echo(f"{path}: {checked.summary()}")
+        if not checked.conforms:
+            status = max(status, 1)
+    sys.exit(status)
 
 
 @main.command("query")
