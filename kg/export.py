@@ -11,10 +11,13 @@ whatever PYTHONHASHSEED is), so each format is normalised here:
 * nt, nquads: lines sorted;
 * trig: rdflib's writer, with the named graphs sorted by name;
 * json-ld: rdflib's conversion with a context built from the project's
-  prefixes, then nodes sorted by ``@id`` and value arrays sorted.
+  prefixes, then nodes sorted by ``@id`` and value arrays sorted;
+* graphml, gexf: the network projection of :mod:`kg.network` (entities as
+  nodes, relations as labelled edges), for Gephi and other network tools.
 
 Turtle, N-Triples and JSON-LD hold one graph, the union of the articles (see
-:func:`kg.graph.merge_graphs`); TriG and N-Quads keep one named graph per article.
+:func:`kg.graph.merge_graphs`); TriG and N-Quads keep one named graph per article;
+GraphML and GEXF are networks of the union.
 Files are replaced atomically, so a failed run never leaves half a file.
 """
 
@@ -34,15 +37,32 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 
 from kg.graph import bind_prefixes, merge_graphs
 from kg.namespaces import DEFAULT_BASE, PREFIXES
+from kg.network import write_network
 
-FORMATS = {
+#: The RDF formats, by name, with the file extension that picks them.
+RDF_FORMATS = {
     "turtle": ".ttl",
     "nt": ".nt",
     "json-ld": ".jsonld",
     "trig": ".trig",
     "nquads": ".nq",
 }
+#: The network formats (:mod:`kg.network`): not RDF, no way back to the graph.
+NETWORK_FORMATS = {
+    "graphml": ".graphml",
+    "gexf": ".gexf",
+}
+FORMATS = RDF_FORMATS | NETWORK_FORMATS
 QUAD_FORMATS = frozenset({"trig", "nquads"})
+#: Other extensions read as one of the formats.
+_ALIASES = {".turtle": "turtle", ".ntriples": "nt", ".json": "json-ld", ".nquads": "nquads"}
+
+
+def format_for(path: str | os.PathLike[str] | None, default: str = "turtle") -> str:
+    """The format a file's extension names (``.nt`` gives "nt"), else ``default``."""
+    suffix = Path(path).suffix.lower() if path else ""
+    by_suffix = {ext: fmt for fmt, ext in FORMATS.items()} | _ALIASES
+    return by_suffix.get(suffix, default)
 
 
 # --- Graph or dataset -------------------------------------------------------
@@ -77,7 +97,10 @@ def as_dataset(data: Graph) -> Dataset:
 
 
 def count(data: Graph, fmt: str) -> int:
-    """How many triples (quads for TriG and N-Quads) ``fmt`` writes for ``data``."""
+    """How many triples (quads for TriG and N-Quads) ``fmt`` writes for ``data``.
+
+    For a network format, the triples of the graph it was projected from.
+    """
     if fmt in QUAD_FORMATS:
         return sum(len(g) for g in named_graphs(as_dataset(data)))
     return len(union(data))
@@ -154,6 +177,8 @@ _WRITERS: dict[str, Callable[[Graph], bytes]] = {
     "json-ld": _jsonld,
     "trig": _trig,
     "nquads": _nquads,
+    "graphml": lambda data: write_network(union(data), "graphml"),
+    "gexf": lambda data: write_network(union(data), "gexf"),
 }
 
 

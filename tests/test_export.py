@@ -1,4 +1,4 @@
-"""Tests for kg.export: every format round-trips, bytes are reproducible, writes are atomic.
+"""Tests for kg.export: every RDF format round-trips, bytes are reproducible, writes are atomic.
 
 The facts are invented and deliberately hostile: quotes, backslashes, control
 characters, markup, Cyrillic and emoji all travel through every format.
@@ -6,19 +6,22 @@ characters, markup, Cyrillic and emoji all travel through every format.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
+import networkx as nx
+import pyoxigraph
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, SKOS
 
 from kg import export
-from kg.export import FORMATS, serialize, write_atomic, write_graph
+from kg.export import FORMATS, NETWORK_FORMATS, RDF_FORMATS, format_for, serialize, write_atomic, write_graph
 from kg.facts import (
     ArticleFacts,
     Document,
@@ -30,7 +33,7 @@ from kg.facts import (
     Statement,
 )
 from kg.graph import article_iri, build_dataset, merge
-from kg.namespaces import DEFAULT_BASE, DKG
+from kg.namespaces import DEFAULT_BASE, DKG, PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = [
@@ -144,7 +147,7 @@ def test_plain_graph_goes_to_the_default_graph_of_quad_formats(union: Graph, fmt
     assert isomorphic(back.default_graph, union)
 
 
-@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("fmt", list(RDF_FORMATS))
 def test_empty_dataset_serializes(fmt: str) -> None:
     data = serialize(build_dataset([]), fmt)
     if fmt in ("trig", "nquads"):
@@ -153,10 +156,34 @@ def test_empty_dataset_serializes(fmt: str) -> None:
         assert len(Graph().parse(data=data, format=fmt)) == 0
 
 
+@pytest.mark.parametrize("fmt", list(NETWORK_FORMATS))
+def test_empty_dataset_is_an_empty_network(fmt: str, tmp_path: Path) -> None:
+    path = tmp_path / ("kg" + FORMATS[fmt])
+    path.write_bytes(serialize(build_dataset([]), fmt))
+    back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    assert back.number_of_nodes() == 0
+
+
 def test_json_ld_uses_the_project_prefixes(dataset: Dataset) -> None:
     text = serialize(dataset, "json-ld").decode("utf-8")
     assert '"dkg": "https://w3id.org/defense-kg/ontology#"' in text
     assert '"dkg:speaker"' in text and '"@type": "dkg:Statement"' in text
+
+
+def test_json_ld_context_binds_every_project_prefix(dataset: Dataset) -> None:
+    document = json.loads(serialize(dataset, "json-ld"))
+    assert document["@context"] == {p: str(ns) for p, ns in PREFIXES.items()}
+    assert document["@graph"], "the nodes are under @graph"
+    expanded = pyoxigraph.parse(serialize(dataset, "json-ld"), format=pyoxigraph.RdfFormat.JSON_LD)
+    assert len(list(expanded)) == len(merge(sample_facts()))
+
+
+def test_format_for_reads_the_extension() -> None:
+    for fmt, suffix in FORMATS.items():
+        assert format_for(Path("graph" + suffix.upper())) == fmt
+    assert format_for("graph.json") == "json-ld"
+    assert format_for("graph.unknown") == "turtle"
+    assert format_for(None) == "turtle"
 
 
 def test_unknown_format_is_rejected(dataset: Dataset) -> None:
@@ -203,7 +230,7 @@ def test_article_order_does_not_change_the_bytes(fmt: str) -> None:
 # --- Writing files ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("fmt", list(RDF_FORMATS))
 def test_write_graph_counts_what_it_writes(tmp_path: Path, dataset: Dataset, fmt: str) -> None:
     path = tmp_path / ("kg" + FORMATS[fmt])
     n = write_graph(path, dataset, fmt)
@@ -212,6 +239,14 @@ def test_write_graph_counts_what_it_writes(tmp_path: Path, dataset: Dataset, fmt
         assert n == sum(len(g) for g in back.graphs()) == sum(len(g) for g in dataset.graphs())
     else:
         assert n == len(Graph().parse(path, format=fmt)) == len(merge(sample_facts()))
+
+
+@pytest.mark.parametrize("fmt", list(NETWORK_FORMATS))
+def test_write_graph_writes_networks(tmp_path: Path, dataset: Dataset, fmt: str) -> None:
+    path = tmp_path / ("kg" + FORMATS[fmt])
+    assert write_graph(path, dataset, fmt) == len(merge(sample_facts()))
+    back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    assert URIRef(DEFAULT_BASE + MARSH) in set(map(URIRef, back.nodes))
 
 
 def test_write_atomic_replaces_the_file(tmp_path: Path) -> None:
