@@ -28,6 +28,7 @@ from .facts import ArticleFacts, Document
 from .graph import build_dataset, check_base
 from .namespaces import DEFAULT_BASE
 from .pipeline import doc_to_facts, load_pipeline
+from .store import open_store, store_articles, write_dataset
 from .validate import GraphReadError, ValidationReport, Violation, read_graph, validate_file
 from .validate import validate as validate_graph
 
@@ -63,6 +64,8 @@ class BuildReport:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     output: str = ""
+    #: Quads written to the store directory of ``build(..., store=DIR)``.
+    stored: int = 0
     #: The check of the written graph against ontology/shapes.ttl (None with validate=False).
     validation: ValidationReport | None = None
 
@@ -138,7 +141,15 @@ def _run_batch(
             on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
 
 
-def build_dataset_from(
+def build_dataset_from(paths: Iterable[str | Path], *, base: str = DEFAULT_BASE, **options) -> Dataset:
+    """One named graph per article of ``paths`` (files or folders).
+
+    ``options`` are those of :func:`article_facts`.
+    """
+    return build_dataset(article_facts(paths, base=base, **options), base)
+
+
+def article_facts(
     paths: Iterable[str | Path],
     *,
     base: str = DEFAULT_BASE,
@@ -147,8 +158,11 @@ def build_dataset_from(
     on_error: Callable[[str], None] = lambda message: None,
     on_article: Callable[[ArticleFacts], None] = lambda facts: None,
     report: BuildReport | None = None,
-) -> Dataset:
-    """One named graph per article of ``paths`` (files or folders)."""
+) -> Iterator[ArticleFacts]:
+    """The facts of each article of ``paths``, one at a time, counted into ``report``.
+
+    A generator, so that a corpus streamed into a store is never held in memory.
+    """
     check_base(base)
     nlp = nlp or load_pipeline(spacy_model)
     report = report if report is not None else BuildReport()
@@ -166,7 +180,7 @@ def build_dataset_from(
             on_article(facts)
             yield facts
 
-    return build_dataset(counted(extract(read_documents(paths), nlp, errors)), base)
+    return counted(extract(read_documents(paths), nlp, errors))
 
 
 def build_graph(paths: Iterable[str | Path], **options) -> Graph:
@@ -176,8 +190,9 @@ def build_graph(paths: Iterable[str | Path], **options) -> Graph:
 
 def build(
     paths: Iterable[str | Path],
-    output: str | Path,
+    output: str | Path | None = None,
     *,
+    store: str | Path | None = None,
     format: str = "turtle",
     base: str = DEFAULT_BASE,
     spacy_model: str | None = None,
@@ -192,9 +207,27 @@ def build(
     in ``report.validation``, for the caller to decide (``kg build --strict`` exits 1).
     ``shapes`` replaces ontology/shapes.ttl; ``validate=False`` skips the check,
     which on very large corpora takes about half as long as the extraction.
+
+    ``store`` is a store directory (see :mod:`kg.store`) that receives each
+    article's named graph, replacing the article's earlier build. Without an
+    ``output`` file the articles are streamed into the store one batch at a
+    time, so the corpus is never held in memory (and not validated).
     """
+    if output is None and store is None:
+        raise ValueError("nothing to write: give an output file, a store directory or both")
     started = time.perf_counter()
-    report = BuildReport(output=str(output))
+    report = BuildReport(output=str(output if output is not None else store))
+    # Opened first, so that a store in use or a wrong directory fails before the long part.
+    graph_store = open_store(store, read_only=False) if store is not None else None
+    if output is None:
+        facts = article_facts(
+            paths, base=base, spacy_model=spacy_model, on_error=on_error, on_article=on_article, report=report
+        )
+        report.triples = report.stored = store_articles(graph_store, facts, base)
+        if report.articles == 0:
+            raise NoInputError("", "no article could be read; nothing written")
+        report.seconds = time.perf_counter() - started
+        return report
     dataset = build_dataset_from(
         paths,
         base=base,
@@ -208,6 +241,8 @@ def build(
     # What the file holds: one named graph per article, or their merged union.
     written = as_dataset(dataset) if format in QUAD_FORMATS else union(dataset)
     report.triples = write_graph(output, written, format)
+    if graph_store is not None:
+        report.stored = write_dataset(graph_store, dataset)
     report.seconds = time.perf_counter() - started
     if validate:
         report.validation = validate_graph(written, shapes=shapes)

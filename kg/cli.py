@@ -8,6 +8,9 @@ build. Without ``--strict``, SHACL violations are printed (not with
 
 ``kg validate`` exit status: 0 when every graph conforms to the shapes; 1 when
 some do not; 2 when a file cannot be read or parsed.
+
+``kg push`` exit status: 0 when every graph was stored; 1 when the store
+refused one or could not be reached; 2 on bad usage or an unreadable graph.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import click
 from . import __version__
 from .api import GraphReadError, ValidationReport, build, validate_file
 from .documents import DocumentError, NoInputError, find_sources
-from .export import FORMATS
+from .export import FORMATS, RDF_FORMATS, format_for
 from .graph import check_base
 from .namespaces import DEFAULT_BASE
 from .validate import load_shapes
@@ -45,17 +48,21 @@ def main() -> None:
 @click.option(
     "-o",
     "--output",
-    required=True,
     type=click.Path(dir_okay=False),
-    help="File to write.",
+    help="File to write (its extension picks the format: .ttl .nt .nq .trig .jsonld .graphml .gexf).",
+)
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=str),
+    metavar="DIR",
+    help="A graph store directory to write each article's graph into (created if missing).",
 )
 @click.option(
     "-f",
     "--format",
     "fmt",
     type=click.Choice(list(FORMATS)),
-    default="turtle",
-    show_default=True,
+    help="Format of the output file  [default: from its extension, else turtle]",
 )
 @click.option(
     "--base",
@@ -83,8 +90,9 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings only.")
 def build_command(
     paths: tuple[str, ...],
-    output: str,
-    fmt: str,
+    output: str | None,
+    store: str | None,
+    fmt: str | None,
     base: str,
     spacy_model: str | None,
     validate: bool,
@@ -95,9 +103,13 @@ def build_command(
     """Read articles (.txt, .md, .html, .jsonl; files or folders) and write their graph.
 
     \b
-    Example:
+    Examples:
       kg build seeds/ --output seeds.ttl
+      kg build seeds/ --store seeds.store
     """
+    if output is None and store is None:
+        raise BadUsage("nothing to write: give --output FILE, --store DIR or both")
+    fmt = fmt or format_for(output)
     try:
         check_base(base)
         sources = find_sources(paths)
@@ -114,6 +126,7 @@ def build_command(
             report = build(
                 sources,
                 output,
+                store=store,
                 format=fmt,
                 base=base,
                 spacy_model=spacy_model,
@@ -130,7 +143,9 @@ def build_command(
     if invalid and (strict or not quiet):
         _print_violations(report.validation, output)
     if not quiet:
-        click.echo(f"{report.summary()} -> {output}", err=True)
+        targets = [output] if output else []
+        targets += [f"store {store} ({report.stored} quads)"] if store else []
+        click.echo(f"{report.summary()} -> {', '.join(targets)}", err=True)
     sys.exit(1 if report.errors or (strict and invalid) else 0)
 
 
@@ -150,7 +165,7 @@ def _print_violations(checked: ValidationReport, output: str) -> None:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=click.Choice(list(RDF_FORMATS)),
     help="Format of the files  [default: from each file's extension]",
 )
 @click.option(
