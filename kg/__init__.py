@@ -36,8 +36,8 @@ __all__ = [
     "build_graph",
     "extract",
     "load_pipeline",
+    "query",
     "read_graph",
     "validate_file",
     "validate_graph",
-    "query",
 ]
