@@ -63,6 +63,34 @@ def _text(doc: Doc, start: int, end: int, cut: tuple[int, int] | None = None) ->
     return " ".join((doc[start : cut[0]].text + " " + doc[cut[1] : end].text).split())
 
 
+def _referenced_keys(state) -> set[str]:
+    """Every entity key a fact of the article points to."""
+    keys = {f.speaker for f in state.statements}
+    keys |= {k for f in state.fundings for k in (f.funder, f.recipient)}
+    keys |= {k for r in state.roles for k in (r.person, r.organization) if k}
+    keys |= {k for m in state.memberships for k in (m.member, m.organization)}
+    keys |= {k for e in state.events for k in (*e.participants, e.place) if k}
+    return keys
+
+
+def _indirect_entities(state, named: set[str]) -> list[Entity]:
+    """Known entities a fact points to without the text naming them.
+
+    "Finnish Defence Minister Aino Virtanen" gives a post of Finland although
+    "Finland" is never written; the graph must still declare Finland (its
+    type and label), or the post would point at an undescribed node.
+    """
+    known = gazetteer().entities
+    found = []
+    for key in sorted(_referenced_keys(state) - named):
+        entity = known.get(key)
+        if entity is not None:
+            found.append(
+                Entity(key, entity.type, entity.label, kind=entity.kind, same_as=tuple(entity.same_as))
+            )
+    return found
+
+
 def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
     """Turn what the components left in ``doc._.kg`` into plain dataclasses."""
     state = doc._.kg
@@ -79,6 +107,7 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
         )
         for info in sorted(state.entities.values(), key=lambda e: e.key)
     ]
+    entities += _indirect_entities(state, {e.key for e in entities})
     statements = [
         Statement(
             f.speaker,

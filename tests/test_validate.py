@@ -988,14 +988,9 @@ def test_build_api_reports_validation(corpus: Path, tmp_path: Path, session_pipe
     assert ", valid against ontology/shapes.ttl in " in report.summary()
 
 
-# --- What the extractor writes today ------------------------------------------------------------
+# --- What the extractor writes ------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extractor bug: a post's body read only from a nationality adjective ('Finnish Defence "
-    "Minister') is linked by dkg:roleOf but never declared (no type, label or dkg:mentions)",
-)
 def test_a_body_read_from_an_adjective_is_declared(tmp_path: Path, nlp) -> None:
     article = tmp_path / "a.txt"
     article.write_text(
