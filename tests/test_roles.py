@@ -25,7 +25,9 @@ def one_role(facts: ArticleFacts, person: str) -> Role:
 
 def test_title_before_name_with_country_adjective(extract):
     role = one_role(
-        extract("Estonian Defence Minister Kalle Tamm opened the new depot on Monday."),
+        extract(
+            "Estonian Defence Minister Kalle Tamm opened the new depot on Monday. Estonia plans two more."
+        ),
         TAMM,
     )
     assert "defence minister" in role.title.casefold()
@@ -34,8 +36,19 @@ def test_title_before_name_with_country_adjective(extract):
     assert role.evidence.text.startswith("Estonian Defence Minister Kalle Tamm")
 
 
+def test_country_adjective_alone_names_no_body(extract):
+    """The article never names Estonia: the post keeps its title, but Estonia is no entity of it."""
+    facts = extract("Estonian Defence Minister Kalle Tamm opened the new depot on Monday.")
+    role = one_role(facts, TAMM)
+    assert role.title == "Estonian Defence Minister" and role.organization is None
+    assert "country/estonia" not in {e.key for e in facts.entities}
+
+
 def test_two_titled_people_in_one_sentence_keep_their_own_roles(extract):
-    facts = extract("Latvian Prime Minister Ilze Ozola met Lithuanian President Tomas Vaitkus in Vilnius.")
+    facts = extract(
+        "Latvian Prime Minister Ilze Ozola met Lithuanian President Tomas Vaitkus in Vilnius. "
+        "Latvia and Lithuania share a border."
+    )
     ozola = one_role(facts, "person/ilze-ozola")
     vaitkus = one_role(facts, "person/tomas-vaitkus")
     assert "prime minister" in ozola.title.casefold() and ozola.organization == "country/latvia"
@@ -45,7 +58,8 @@ def test_two_titled_people_in_one_sentence_keep_their_own_roles(extract):
 
 def test_lowercase_title_before_a_name(extract):
     role = one_role(
-        extract("Finnish defence minister Aino Virtanen visited the border."), "person/aino-virtanen"
+        extract("Finnish defence minister Aino Virtanen visited the border. Finland will fence it."),
+        "person/aino-virtanen",
     )
     assert "defence minister" in role.title.casefold()
     assert role.organization == "country/finland"
@@ -85,7 +99,8 @@ def test_apposition_naming_an_organisation(extract):
 
 
 def test_apposition_with_a_determiner(extract):
-    role = one_role(extract("Mart Kuusk, the Estonian deputy defence minister, opened the depot."), KUUSK)
+    text = "Mart Kuusk, the Estonian deputy defence minister, opened the depot. Estonia paid for it."
+    role = one_role(extract(text), KUUSK)
     assert "deputy defence minister" in role.title.casefold()
     assert role.organization == "country/estonia"
 
@@ -106,7 +121,7 @@ def test_apposition_with_a_multi_word_title(extract):
 def test_as_secretary_general_of_nato(extract):
     facts = extract(
         "Dutch diplomat Mart Kuusk, who will take over as secretary-general of NATO in October, "
-        "visited the Tapa base."
+        "visited the Tapa base. The Netherlands backed him."
     )
     nato_roles = [r for r in roles_of(facts, KUUSK) if r.organization == "organization/nato"]
     assert len(nato_roles) == 1

@@ -130,7 +130,9 @@ class RoleFinder:
                     start = m.end + 1  # "the European Union's diplomatic chief" -> "diplomatic chief"
                 break
             adjective = self.gaz.by_adjective.get(doc[i].text)
-            if adjective is not None and adjective.type == "Country":
+            if adjective is not None and adjective.type == "Country" and adjective.key in self.state.entities:
+                # "German Chancellor" is a post of Germany when the article names Germany;
+                # an adjective alone does not make the country an entity of the article.
                 organization = adjective.key
                 break
         title = doc[start:end].text.strip()
