@@ -5,7 +5,8 @@ The data flows through one module per step::
     documents  ->  pipeline (spaCy, kg.nlp)  ->  facts  ->  graph (RDF)  ->  export
 
 and :mod:`kg.api` ties them together (``kg build`` on the command line);
-:mod:`kg.validate` checks graphs against ``ontology/shapes.ttl`` (``kg validate``).
+:mod:`kg.validate` checks graphs against ``ontology/shapes.ttl`` (``kg validate``);
+:mod:`kg.view` draws them as an HTML page (``kg view``).
 """
 
 from .api import (
@@ -23,12 +24,14 @@ from .api import (
 )
 from .pipeline import load_pipeline
 from .query import query
+from .view import ViewReport, view
 
 __version__ = "0.1.0"
 __all__ = [
     "BuildReport",
     "GraphReadError",
     "ValidationReport",
+    "ViewReport",
     "Violation",
     "__version__",
     "build",
@@ -40,4 +43,5 @@ __all__ = [
     "read_graph",
     "validate_file",
     "validate_graph",
+    "view",
 ]

@@ -11,6 +11,9 @@ some do not; 2 when a file cannot be read or parsed.
 
 ``kg push`` exit status: 0 when every graph was stored; 1 when the store
 refused one or could not be reached; 2 on bad usage or an unreadable graph.
+
+``kg view`` exit status: 0 when the page was written (what it left out is
+printed); 1 when it could not be written; 2 on bad usage or an unreadable graph.
 """
 
 from __future__ import annotations
@@ -334,6 +337,70 @@ def push_command(
         raise click.ClickException(str(exc)) from None
     if not quiet:
         click.echo(f"{report.summary()} -> {endpoint}", err=True)
+
+
+@main.command("view")
+@click.argument("graphs", nargs=-1, required=True, metavar="GRAPH...")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML page to write."
+)
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+@click.option("--focus", metavar="ENTITY", help="Draw only what is around this entity (name or IRI).")
+@click.option("--hops", default=2, show_default=True, type=click.IntRange(0), help="Links from --focus.")
+@click.option(
+    "--types", multiple=True, metavar="CLASS[,CLASS]", help="Draw only these classes (Person, Ministry...)."
+)
+@click.option("--max-nodes", default=None, type=click.IntRange(1), help="Most nodes drawn  [default: 400]")
+@click.option("--title", help="The page's title  [default: the file name]")
+@click.option("-q", "--quiet", is_flag=True, help="Print what was left out only.")
+def view_command(
+    graphs: tuple[str, ...],
+    output: str,
+    open_page: bool,
+    focus: str | None,
+    hops: int,
+    types: tuple[str, ...],
+    max_nodes: int | None,
+    title: str | None,
+    quiet: bool,
+) -> None:
+    """Draw graph files or a store as an interactive HTML page that works offline.
+
+    Colour and shape by class, size by mentions; hover or click for the facts
+    with the sentence and article they were read from. Large graphs keep the
+    --max-nodes most mentioned and connected nodes and say what they left out.
+
+    \b
+    Examples:
+      kg view seeds.ttl -o seeds.html --open
+      kg view corpus.store -o kallas.html --focus "Kaja Kallas" --hops 2
+      kg view corpus.ttl -o people.html --types Person,Country --max-nodes 200
+    """
+    from .view import DEFAULT_MAX_NODES, ViewError, view  # noqa: PLC0415 - pyvis is slow to import
+
+    try:
+        report = view(
+            list(graphs),
+            output,
+            focus=focus,
+            hops=hops,
+            types=types,
+            max_nodes=max_nodes or DEFAULT_MAX_NODES,
+            title=title,
+        )
+    except (ViewError, GraphReadError) as exc:
+        raise BadUsage(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    if report.left_out():
+        click.echo(report.left_out(), err=True)
+    if not quiet:
+        click.echo(report.summary(), err=True)
+    if open_page:
+        import webbrowser  # noqa: PLC0415
+        from pathlib import Path  # noqa: PLC0415
+
+        webbrowser.open(Path(output).resolve().as_uri())
 
 
 class _progress:
