@@ -59,6 +59,8 @@ MAX_FACTS = 25
 QUOTE_LABEL_CHARS = 42
 #: A graph of more nodes is laid out by networkx's sparse solver, which needs SciPy.
 _DENSE_LAYOUT_LIMIT = 500
+#: Pixels between neighbours in a precomputed layout.
+_SPACING = 110.0
 
 DATA = Path(str(resources.files("kg") / "data" / "view"))
 FACT_CLASSES = ("Statement", "Event")
@@ -98,7 +100,8 @@ class ViewReport:
     def summary(self) -> str:
         target = f" -> {self.output}" if self.output else ""
         return (
-            f"{self.nodes} nodes and {self.edges} edges drawn of {self.total_nodes} and {self.total_edges}"
+            f"{self.nodes:,} nodes and {self.edges:,} edges drawn"
+            f" of {self.total_nodes:,} and {self.total_edges:,}"
             f" ({self.layout} layout, {self.size / 1024:.0f} KB) in {self.seconds:.1f} s{target}"
         )
 
@@ -106,20 +109,22 @@ class ViewReport:
         """What the page does not show, and how to see it; empty when it shows everything."""
         parts = []
         if self.filtered:
-            parts.append(f"{self.filtered} nodes outside --focus/--types")
+            parts.append(f"{self.filtered:,} nodes outside --focus/--types")
         cut = sum(self.cut.values())
         if cut:
-            kinds = ", ".join(f"{n} {label}" for label, n in sorted(self.cut.items(), key=lambda kv: (-kv[1], kv[0])))
+            kinds = ", ".join(
+                f"{n:,} {label}" for label, n in sorted(self.cut.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
             example = f"; the most mentioned of them: {', '.join(self.cut_names)}" if self.cut_names else ""
             parts.append(
-                f"{cut} nodes beyond --max-nodes {self.max_nodes}, the least mentioned and connected "
+                f"{cut:,} nodes beyond --max-nodes {self.max_nodes:,}, the least mentioned and connected "
                 f"({kinds}){example}"
             )
         if not parts:
             return ""
         edges = self.total_edges - self.edges
         return (
-            f"left out {'; '.join(parts)}, and {edges} edges with them. "
+            f"left out {'; '.join(parts)}, and {edges:,} edges with them. "
             "See them with --focus ENTITY, --types or a larger --max-nodes."
         )
 
@@ -196,11 +201,16 @@ def type_names(types: Sequence[str]) -> set[str]:
     for token in (t.strip() for item in types for t in item.split(",")):
         if not token:
             continue
-        name = keys.get(_casefold(token)) or keys.get(_casefold(token).removesuffix("s"))
+        name = keys.get(_casefold(token)) or keys.get(_singular(_casefold(token)))
         if name is None:
             raise ViewError(f"--types: unknown type {token!r}; choose from {', '.join(sorted(drawable))}")
         chosen.add(name)
     return chosen
+
+
+def _singular(word: str) -> str:
+    """ "countries" -> "country", "persons" -> "person": --types reads as English either way."""
+    return word[:-3] + "y" if word.endswith("ies") else word.removesuffix("s")
 
 
 def _rank(net: nx.MultiDiGraph, node: str) -> tuple:
@@ -309,7 +319,7 @@ def edge_fact(net: nx.MultiDiGraph, source: str, target: str, attrs: dict, prov:
     relation = attrs.get("relation", "")
     if relation == "said":
         st = net.nodes[target]
-        lines = [x for x in (_said_how(st), _topics(st.get("topics"))) if x]
+        lines = [" · ".join(x for x in (_said_how(st), _topics(st.get("topics"))) if x)]
         return {
             "head": f"{who} said",
             "quote": st.get("text", what),
@@ -450,17 +460,48 @@ def edge_item(index: int, source: str, target: str, attrs: dict) -> dict:
 def layout(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """Positions in pixels for a network too big for the browser's physics; {} to leave it to the browser.
 
-    networkx's spring layout, seeded (the same page every time). Beyond 500
-    nodes it needs SciPy; without it the browser lays out with a short physics run.
+    Each connected part gets networkx's spring layout (seeded: the same page
+    every time), scaled to its size, and the parts are packed in rows, largest
+    first, with the loners in a grid at the end: one layout of the whole would
+    fling the loners to a ring around it and crowd the rest. A part of 500
+    nodes or more needs SciPy; without it the browser lays out with a short
+    physics run.
     """
     if len(net) <= PHYSICS_UP_TO:
         return {}
-    if len(net) >= _DENSE_LAYOUT_LIMIT and find_spec("scipy") is None:
-        return {}
     simple = nx.Graph(net.to_undirected(as_view=True))
-    positions = nx.spring_layout(simple, seed=7, iterations=60)
-    scale = 45.0 * math.sqrt(len(net))
-    return {n: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for n, (x, y) in positions.items()}
+    parts = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0]))
+    if len(parts[0]) >= _DENSE_LAYOUT_LIMIT and find_spec("scipy") is None:
+        return {}
+    boxes = [_part_layout(simple.subgraph(part)) for part in parts]
+    return _pack(boxes)
+
+
+def _part_layout(part: nx.Graph) -> dict[str, tuple[float, float]]:
+    """One connected part, laid out around 0,0, in pixels."""
+    if len(part) == 1:
+        return {next(iter(part)): (0.0, 0.0)}
+    positions = nx.spring_layout(part, seed=7, iterations=80)
+    scale = _SPACING * math.sqrt(len(part)) * 0.75
+    return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in sorted(positions.items())}
+
+
+def _pack(boxes: list[dict[str, tuple[float, float]]]) -> dict[str, tuple[float, float]]:
+    """The parts side by side in rows about as wide as the whole is tall, rounded to tenths of a pixel."""
+    sizes = []
+    for box in boxes:
+        xs, ys = [p[0] for p in box.values()], [p[1] for p in box.values()]
+        sizes.append((min(xs), min(ys), max(xs) - min(xs) + _SPACING, max(ys) - min(ys) + _SPACING))
+    width = max(math.sqrt(sum(w * h for _, _, w, h in sizes)) * 1.2, max(w for _, _, w, _ in sizes))
+    placed: dict[str, tuple[float, float]] = {}
+    x = y = row = 0.0
+    for box, (left, top, w, h) in zip(boxes, sizes, strict=True):
+        if x > 0 and x + w > width:
+            x, y, row = 0.0, y + row, 0.0
+        for node, (nx_, ny) in box.items():
+            placed[node] = (round(x + nx_ - left, 1), round(y + ny - top, 1))
+        x, row = x + w, max(row, h)
+    return placed
 
 
 def vis_options(precomputed: bool, large: bool) -> dict:
@@ -652,8 +693,8 @@ def view(
         layout="precomputed" if positions else "physics",
     )
     heading = title or _default_title(data, focus)
-    stats = f"{report.nodes} nodes, {report.edges} edges" + (
-        f" of {report.total_nodes} and {report.total_edges}" if report.nodes < report.total_nodes else ""
+    stats = f"{report.nodes:,} nodes, {report.edges:,} edges" + (
+        f" of {report.total_nodes:,} and {report.total_edges:,}" if report.nodes < report.total_nodes else ""
     )
     report.html = render(
         sub, net, graph, title=heading, stats=stats, left_out=report.left_out(), positions=positions

@@ -16,7 +16,7 @@
 
   function sourceBlock(source) {
     var box = el("div", "kg-provenance");
-    if (source.evidence) box.appendChild(el("div", "kg-evidence", "“" + source.evidence + "”"));
+    if (source.evidence) box.appendChild(el("div", "kg-evidence", source.evidence));
     if (source.article) box.appendChild(el("div", "kg-source", "— " + source.article));
     return box;
   }
@@ -86,7 +86,15 @@
   }
   network.setData({ nodes: nodes, edges: edges });
 
+  // The panel shows what the tooltip did, and more: the tooltip must not hide it.
+  function hideTooltip() {
+    var tooltip = container.querySelector("div.vis-tooltip");
+    if (tooltip) tooltip.style.visibility = "hidden";
+  }
+  container.addEventListener("mouseleave", hideTooltip);
+
   network.on("click", function (event) {
+    hideTooltip();
     if (event.nodes.length) show(data.nodeInfo[event.nodes[0]]);
     else if (event.edges.length) show(data.edgeInfo[event.edges[0]]);
     else panel.hidden = true;
