@@ -129,11 +129,14 @@ class ViewReport:
         )
 
     def _repr_html_(self) -> str:
-        """The page in an iframe: a notebook cell that returns the report shows the graph."""
+        """The page in an iframe: a notebook cell that returns the report shows the graph.
+
+        Sandboxed: its scripts run, but with an origin of their own, away from the notebook's.
+        """
         from html import escape  # noqa: PLC0415
 
         style = "width:100%;height:640px;border:1px solid #ddd"
-        return f'<iframe srcdoc="{escape(self.html)}" style="{style}"></iframe>'
+        return f'<iframe sandbox="allow-scripts" srcdoc="{escape(self.html)}" style="{style}"></iframe>'
 
 
 # --- Reading the graph ----------------------------------------------------------------
