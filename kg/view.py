@@ -599,6 +599,23 @@ def legend(sub: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
     return drawn, [{"relation": r, **styles[r]} for r in styles if r in relations]
 
 
+def page_data(sub: nx.MultiDiGraph, net: nx.MultiDiGraph, graph: Graph, positions: dict) -> dict:
+    """What the page's script draws: pyvis's nodes and edges, vis options, and each one's facts."""
+    vis = pyvis_network(sub, positions)
+    prov = _Provenance(graph)
+    edge_infos = {}
+    for item, (source, target, attrs) in zip(vis.edges, sub.edges(data=True), strict=True):
+        fact = edge_fact(net, source, target, attrs, prov)
+        edge_infos[item["id"]] = {"name": fact["head"], "kind": attrs.get("relation", ""), "facts": [fact]}
+    return {
+        "nodes": vis.nodes,
+        "edges": vis.edges,
+        "options": vis_options(bool(positions), len(sub) > PHYSICS_UP_TO),
+        "nodeInfo": {n["id"]: node_info(net, n["id"], prov) for n in vis.nodes},
+        "edgeInfo": edge_infos,
+    }
+
+
 def render(
     sub: nx.MultiDiGraph,
     net: nx.MultiDiGraph,
@@ -609,32 +626,17 @@ def render(
     left_out: str,
     positions: dict,
 ) -> str:
-    """The HTML page of the chosen network ``sub`` of ``net``."""
+    """The HTML page of the chosen network ``sub`` of ``net``: page.html with everything inline."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: PLC0415
+    from markupsafe import Markup  # noqa: PLC0415
 
-    vis = pyvis_network(sub, positions)
-    prov = _Provenance(graph)
-    nodes = vis.nodes
-    edges = vis.edges
-    edge_infos = {}
-    for item, (source, target, attrs) in zip(edges, sub.edges(data=True), strict=True):
-        fact = edge_fact(net, source, target, attrs, prov)
-        edge_infos[item["id"]] = {"name": fact["head"], "kind": attrs.get("relation", ""), "facts": [fact]}
-    data = {
-        "nodes": nodes,
-        "edges": edges,
-        "options": vis_options(bool(positions), len(sub) > PHYSICS_UP_TO),
-        "nodeInfo": {n["id"]: node_info(net, n["id"], prov) for n in nodes},
-        "edgeInfo": edge_infos,
-    }
+    data = page_data(sub, net, graph, positions)
     vis_js, vis_version = _vis_network_js()
     script = (DATA / "view.js").read_text(encoding="utf-8")
     classes_drawn, relations_drawn = legend(sub)
     env = Environment(
         loader=FileSystemLoader(str(DATA)), autoescape=select_autoescape(["html"]), keep_trailing_newline=True
     )
-    from markupsafe import Markup  # noqa: PLC0415
-
     return env.get_template("page.html").render(
         title=title,
         stats=stats,

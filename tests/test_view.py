@@ -524,6 +524,29 @@ def test_search_box_finds_and_shows_a_node(browser, seeds_page) -> None:
     assert_quiet(browser, path)
 
 
+def test_the_notebook_view_draws_inside_its_sandboxed_iframe(
+    browser, seeds_graph: Graph, tmp_path: Path
+) -> None:
+    report = view(seeds_graph, focus="Kubilius", hops=1)
+    page = tmp_path / "notebook.html"
+    page.write_text(f"<!DOCTYPE html><html><body>{report._repr_html_()}</body></html>", encoding="utf-8")
+    browser.get_log("performance")
+    browser.get(page.as_uri())
+    frame = browser.find_element("tag name", "iframe")
+    assert frame.get_attribute("sandbox") == "allow-scripts"
+    browser.switch_to.frame(frame)
+    try:
+        started = time.perf_counter()
+        while not browser.execute_script("return document.documentElement.getAttribute('data-kg-ready')"):
+            assert time.perf_counter() - started < BUDGET_SECONDS
+            time.sleep(0.05)
+        assert drawn(browser)["drawnNodes"] == report.nodes > 1
+        assert browser.execute_script("return window.origin") == "null"  # an origin of its own
+    finally:
+        browser.switch_to.default_content()
+    assert_quiet(browser, page)
+
+
 def test_5000_entities_render_within_budget_and_the_command_says_what_it_left_out(browser, tmp_path) -> None:
     graph = synthetic_graph(5000)
     source = tmp_path / "big.nt"
