@@ -20,7 +20,7 @@ a glance and safe to open anywhere:
   nodes (the report says what was left out); ``focus``/``hops`` and ``types``
   pick a part of them. Up to :data:`PHYSICS_UP_TO` nodes, vis-network's
   physics lays them out and stops once settled; beyond, networkx computes the
-  layout and physics stays off, so the page is still at once.
+  layout (:func:`layout`) and physics stays off, so the page is still at once.
 
 The same graph and options give the same bytes (sorted nodes, seeded layouts).
 """
@@ -32,8 +32,9 @@ import csv
 import hashlib
 import json
 import math
+import random
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -57,7 +58,7 @@ PHYSICS_UP_TO = 150
 MAX_FACTS = 25
 #: Characters of a quote shown on its node (the whole quote is in the tooltip).
 QUOTE_LABEL_CHARS = 42
-#: A graph of more nodes is laid out by networkx's sparse solver, which needs SciPy.
+#: networkx lays out a part of more nodes with its sparse solver, which needs SciPy.
 _DENSE_LAYOUT_LIMIT = 500
 #: Pixels between neighbours in a precomputed layout.
 _SPACING = 110.0
@@ -466,27 +467,52 @@ def layout(net: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     Each connected part gets networkx's spring layout (seeded: the same page
     every time), scaled to its size, and the parts are packed in rows, largest
     first, with the loners in a grid at the end: one layout of the whole would
-    fling the loners to a ring around it and crowd the rest. A part of 500
-    nodes or more needs SciPy; without it the browser lays out with a short
-    physics run.
+    fling the loners to a ring around it and crowd the rest.
     """
     if len(net) <= PHYSICS_UP_TO:
         return {}
     simple = nx.Graph(net.to_undirected(as_view=True))
     parts = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0]))
-    if len(parts[0]) >= _DENSE_LAYOUT_LIMIT and find_spec("scipy") is None:
-        return {}
-    boxes = [_part_layout(simple.subgraph(part)) for part in parts]
-    return _pack(boxes)
+    return _pack([_part_layout(simple.subgraph(part)) for part in parts])
 
 
 def _part_layout(part: nx.Graph) -> dict[str, tuple[float, float]]:
     """One connected part, laid out around 0,0, in pixels."""
     if len(part) == 1:
         return {next(iter(part)): (0.0, 0.0)}
-    positions = nx.spring_layout(part, seed=7, iterations=80)
+    if len(part) < _DENSE_LAYOUT_LIMIT or find_spec("scipy") is not None:
+        positions = {
+            n: (float(x), float(y)) for n, (x, y) in nx.spring_layout(part, seed=7, iterations=80).items()
+        }
+    else:
+        positions = _core_and_periphery(part)
     scale = _SPACING * math.sqrt(len(part)) * 0.75
-    return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in sorted(positions.items())}
+    return {n: (x * scale, y * scale) for n, (x, y) in sorted(positions.items())}
+
+
+def _core_and_periphery(part: nx.Graph) -> dict[str, tuple[float, float]]:
+    """A part too big for networkx's dense solver (its sparse one needs SciPy, not a dependency).
+
+    Its best-linked nodes get the spring layout; every other node is placed,
+    breadth first, at the centre of its placed neighbours, nudged by a seeded
+    jitter so that siblings do not coincide.
+    """
+    core = sorted(part, key=lambda n: (-part.degree(n), n))[: _DENSE_LAYOUT_LIMIT - 1]
+    found = nx.spring_layout(part.subgraph(core), seed=7, iterations=80)
+    positions = {n: (float(x), float(y)) for n, (x, y) in found.items()}
+    jitter = random.Random(7)
+    queue = deque(sorted(core))
+    while queue:
+        for other in sorted(part[queue.popleft()]):
+            if other in positions:
+                continue
+            near = [positions[m] for m in part[other] if m in positions]
+            positions[other] = (
+                sum(p[0] for p in near) / len(near) + jitter.uniform(-0.04, 0.04),
+                sum(p[1] for p in near) / len(near) + jitter.uniform(-0.04, 0.04),
+            )
+            queue.append(other)
+    return positions
 
 
 def _pack(boxes: list[dict[str, tuple[float, float]]]) -> dict[str, tuple[float, float]]:
@@ -507,15 +533,11 @@ def _pack(boxes: list[dict[str, tuple[float, float]]]) -> dict[str, tuple[float,
     return placed
 
 
-def vis_options(precomputed: bool, large: bool) -> dict:
-    """options.json, with physics off for a precomputed layout and a short run for a large one."""
+def vis_options(precomputed: bool) -> dict:
+    """options.json, with physics off (and straight edges, cheaper to draw) for a precomputed layout."""
     options = json.loads((DATA / "options.json").read_text(encoding="utf-8"))
     if precomputed:
         options["physics"]["enabled"] = False
-        options["layout"]["improvedLayout"] = False
-        options["edges"]["smooth"] = {"enabled": False}
-    elif large:
-        options["physics"]["stabilization"]["iterations"] = 150
         options["layout"]["improvedLayout"] = False
         options["edges"]["smooth"] = {"enabled": False}
     return options
@@ -591,7 +613,7 @@ def legend(sub: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
                 "kinds": ", ".join(kinds),
                 "color": members[0]["color"],
                 "shape": members[0]["shape"],
-                "count": len(members),
+                "count": f"{len(members):,}",
             }
         )
     relations = {a.get("relation") for _, _, a in sub.edges(data=True)}
@@ -610,7 +632,7 @@ def page_data(sub: nx.MultiDiGraph, net: nx.MultiDiGraph, graph: Graph, position
     return {
         "nodes": vis.nodes,
         "edges": vis.edges,
-        "options": vis_options(bool(positions), len(sub) > PHYSICS_UP_TO),
+        "options": vis_options(bool(positions)),
         "nodeInfo": {n["id"]: node_info(net, n["id"], prov) for n in vis.nodes},
         "edgeInfo": edge_infos,
     }

@@ -20,7 +20,10 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -42,6 +45,7 @@ from kg.view import DEFAULT_MAX_NODES, ViewError, ViewReport, view
 from kg.vocab import classes
 
 ROOT = Path(__file__).resolve().parent.parent
+KG = Path(sys.executable).parent / "kg"
 SCREENSHOT = ROOT / "docs" / "seeds-graph.png"
 SCREENSHOT_FACTS = ROOT / "docs" / "seeds-graph-facts.png"
 
@@ -264,6 +268,17 @@ def test_types_keep_the_classes_named(seeds_graph: Graph) -> None:
     assert {"Alliance", "Think tank"} <= {i["kind"] for i in organisations}  # a core class keeps its kinds
 
 
+def test_a_large_view_has_a_fixed_layout_with_no_two_nodes_at_one_place() -> None:
+    graph = synthetic_graph(1500)
+    first, second = view(graph, max_nodes=900), view(graph, max_nodes=900)
+    assert first.html == second.html and first.layout == "precomputed"
+    data = page_data(first.html)
+    assert data["options"]["physics"]["enabled"] is False
+    places = {(n["x"], n["y"]) for n in data["nodes"]}
+    assert len(data["nodes"]) == len(places) == 900
+    assert "Person 540" in re.sub(r"<[^>]+>|\s+", " ", first.html).replace("  ", " ")  # the legend counts
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
@@ -300,6 +315,23 @@ def test_kg_view_writes_the_page_and_replaces_an_old_one(seeds_ttl: Path, tmp_pa
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.html"]  # no temporary file left
     assert "<title>seeds.ttl</title>" in out.read_text(encoding="utf-8")
+
+
+def test_kg_view_open_hands_the_page_to_the_browser(seeds_ttl: Path, tmp_path: Path) -> None:
+    """The installed command, with $BROWSER (which Python's webbrowser obeys) a script that notes the URL."""
+    opened, page = tmp_path / "opened.txt", tmp_path / "graph.html"
+    note = f"import sys; open({str(opened)!r}, 'w').write(sys.argv[1])"
+    env = {**os.environ, "BROWSER": f"{sys.executable} -c {shlex.quote(note)} %s"}
+    done = subprocess.run(
+        [KG, "view", str(seeds_ttl), "-o", str(page), "--open", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert opened.read_text(encoding="utf-8") == page.resolve().as_uri()
 
 
 @pytest.mark.parametrize(
