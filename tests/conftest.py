@@ -6,6 +6,8 @@ extraction test shares the session's ``nlp``.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,3 +48,17 @@ def extract(nlp: Language) -> Callable[..., ArticleFacts]:
 def seeds_graph(nlp: Language) -> Graph:
     """The graph of the demo corpus ``seeds/``, built once through the public API."""
     return build_graph([SEEDS], nlp=nlp)
+
+
+def require_program(name: str, packages: str) -> str:
+    """The path of a Debian program; skip (locally) or fail (in CI) when it is missing.
+
+    ``.ci/run`` installs ``packages`` and sets CI, so there a missing program is a failure.
+    """
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (apt-get install {packages}; .ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

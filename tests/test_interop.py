@@ -17,7 +17,6 @@ installed by ``.ci/run``; here a missing one skips its tests, in CI it fails the
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import subprocess
 import warnings
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import require_program
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, XSD
@@ -161,14 +161,7 @@ def expected_count(dataset: Dataset, fmt: str) -> int:
 
 
 def debian_tool(name: str) -> str:
-    """The path of a Debian parser; skip (locally) or fail (in CI) when it is missing."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (apt-get install raptor2-utils serdi; .ci/run does)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    return require_program(name, "raptor2-utils serdi")
 
 
 def run(command: list[str]) -> subprocess.CompletedProcess[bytes]:

@@ -34,6 +34,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from conftest import require_program
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 from spacy.language import Language
@@ -385,14 +386,7 @@ def test_kg_view_errors_are_one_line(
 
 
 def _require(name: str) -> str:
-    """The path of a Debian program; skip (locally) or fail (in CI) when it is missing."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (apt-get install chromium chromium-driver; .ci/run does)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    return require_program(name, "chromium chromium-driver")
 
 
 @pytest.fixture(scope="module")
