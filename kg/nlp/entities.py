@@ -145,7 +145,10 @@ def make_known_entities(nlp: Language, name: str, overwrite_ents: bool) -> Entit
 
 
 def is_capitalised(token: Token) -> bool:
-    text = token.text
+    return is_capitalised_word(token.text)
+
+
+def is_capitalised_word(text: str) -> bool:
     if not text[:1].isupper():
         return False
     core = text.replace(".", "").replace("-", "").replace("’", "").replace("'", "")
@@ -164,6 +167,8 @@ class EntityFinder:
         self.state = doc._.kg
         self.gaz = lexicon.gazetteer()
         self.sentence_starts = {s.start for s in self.state.sentences}
+        self.text, self.lower = self.state.text, self.state.lower
+        self.capitalised = [is_capitalised_word(word) for word in self.text]
         self.common_acronyms = self._acronyms_of_common_nouns()
 
     # -- candidates ---------------------------------------------------------
@@ -180,29 +185,29 @@ class EntityFinder:
 
     def chunks(self) -> list[tuple[int, int]]:
         """Maximal runs of capitalised words, with "of", "for the", "von der" inside."""
-        doc, runs, i = self.doc, [], 0
-        while i < len(doc):
-            if not is_capitalised(doc[i]):
+        text, lower, cap, space_after = self.text, self.lower, self.capitalised, self.state.space_after
+        runs, i, n = [], 0, len(text)
+        while i < n:
+            if not cap[i]:
                 i += 1
                 continue
             j = i + 1
-            while j < len(doc):
-                tok = doc[j]
-                if is_capitalised(tok) and not doc[j - 1].is_space:
+            while j < n:
+                if cap[j] and not text[j - 1].isspace():
                     j += 1
                 elif (
-                    tok.text == "-"
-                    and not doc[j - 1].whitespace_
-                    and not tok.whitespace_
-                    and j + 1 < len(doc)
-                    and is_capitalised(doc[j + 1])
+                    text[j] == "-"
+                    and not space_after[j - 1]
+                    and not space_after[j]
+                    and j + 1 < n
+                    and cap[j + 1]
                 ):
                     j += 2
-                elif tok.lower_ in CONNECTORS and self._connector_continues(j):
+                elif lower[j] in CONNECTORS and self._connector_continues(j):
                     j += 1
                 else:
                     break
-            while i < j and doc[i].lower_ in STOP_WORDS and doc[i].lower_ not in CONNECTORS - {"the"}:
+            while i < j and lower[i] in STOP_WORDS and lower[i] not in CONNECTORS - {"the"}:
                 i += 1  # "The European Union", "In Germany": the opener is not part of the name
             if i < j:
                 runs.append((i, j))
@@ -210,10 +215,10 @@ class EntityFinder:
         return runs
 
     def _connector_continues(self, j: int) -> bool:
-        doc, k = self.doc, j
-        while k < len(doc) and doc[k].lower_ in CONNECTORS:
+        lower, k = self.lower, j
+        while k < len(lower) and lower[k] in CONNECTORS:
             k += 1
-        return k < len(doc) and is_capitalised(doc[k]) and doc[j].lower_ != "the"
+        return k < len(lower) and self.capitalised[k] and lower[j] != "the"
 
     def _acronyms_of_common_nouns(self) -> set[str]:
         """Acronyms the text defines from lowercase words: "multirole missiles (LMMs)"."""
@@ -348,10 +353,10 @@ class EntityFinder:
 
     def _by_lower_head(self, start: int, end: int) -> Mention | None:
         """ "Green party", "UE-Ukraine working group", "PAP news agency"."""
-        doc = self.doc
+        doc, text = self.doc, self.text
         for phrase in lexicon.phrases("lower_org_heads.txt"):
             stop = end + len(phrase)
-            if stop <= len(doc) and tuple(t.text for t in doc[end:stop]) == phrase:
+            if stop <= len(text) and text[end] == phrase[0] and tuple(text[end:stop]) == phrase:
                 kind = lexicon.table("lower_org_heads.txt")[" ".join(phrase)][0]
                 if self._acronym(start, end):  # "the PAP news agency" is PAP
                     return Mention(
@@ -460,12 +465,13 @@ class EntityFinder:
 
     def lone_surnames(self, mentions: list[Mention]) -> list[Mention]:
         """ "Under Rutte's leadership": the surname of a person named in full elsewhere."""
-        surnames = {self.doc[m.end - 1].text for m in mentions if m.type == "Person" and m.length >= 2}
+        text = self.text
+        surnames = {text[m.end - 1] for m in mentions if m.type == "Person" and m.length >= 2}
         covered = {i for m in mentions for i in range(m.start, m.end)}
         return [
-            Mention(t.i, t.i + 1, "Person", t.text)
-            for t in self.doc
-            if t.text in surnames and t.i not in covered and is_capitalised(t)
+            Mention(i, i + 1, "Person", word)
+            for i, word in enumerate(text)
+            if word in surnames and i not in covered and self.capitalised[i]
         ]
 
     # -- context rules ---------------------------------------------------------
@@ -495,34 +501,33 @@ class EntityFinder:
 
     def state_bodies(self, mentions: list[Mention]) -> list[Mention]:
         """ "Ukrainian government", "Britain's government", "Russia's defence ministry"."""
-        doc, found = self.doc, []
+        doc, lower, found = self.doc, self.lower, []
         bodies = lexicon.table("state_bodies.txt")
         by_start = {m.start: m for m in mentions}
-        for tok in doc:
-            country, after = self._state_before(tok.i, by_start)
+        for i in range(len(doc)):
+            country, after = self._state_before(i, by_start)
             if country is None:
                 continue
             for phrase in lexicon.phrases("state_bodies.txt"):
                 stop = after + len(phrase)
-                if stop <= len(doc) and tuple(t.lower_ for t in doc[after:stop]) == phrase:
+                if stop <= len(doc) and tuple(lower[after:stop]) == phrase:
                     template, kind = bodies[" ".join(phrase)]
                     label = template.format(country=country.label)
                     # "Russia's defence ministry": Russia stays a mention of its own
-                    first = after if tok.i in by_start else tok.i
-                    text = doc[tok.i : stop].text
+                    first = after if i in by_start else i
+                    text = doc[i:stop].text
                     found.append(Mention(first, stop, "Organization", text, kind=kind, label=label))
                     break
         return found
 
     def _state_before(self, i: int, by_start: dict[int, Mention]) -> tuple[KnownEntity | None, int]:
-        doc = self.doc
-        adjective = self.gaz.by_adjective.get(doc[i].text)
+        adjective = self.gaz.by_adjective.get(self.text[i])
         if adjective is not None and adjective.type == "Country":
             return adjective, i + 1
         m = by_start.get(i)
         if m is not None and m.known is not None and m.known.type == "Country":
             after = m.end
-            if after < len(doc) and doc[after].lower_ in {"'s", "’s"}:
+            if after < len(self.lower) and self.lower[after] in {"'s", "’s"}:
                 after += 1
             return m.known, after
         return None, i

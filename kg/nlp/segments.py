@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spacy.attrs import SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -42,6 +43,11 @@ class DocState:
     sentences: list[Span] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     in_quote: list[bool] = field(default_factory=list)  # per token
+    # Token texts and lowercase forms, read once: ``doc[i]`` builds a Token
+    # object each time, and the rules look at tokens hundreds of thousands of times.
+    text: list[str] = field(default_factory=list)
+    lower: list[str] = field(default_factory=list)
+    space_after: list[bool] = field(default_factory=list)  # token.whitespace_ is not empty
     mentions: list = field(default_factory=list)  # kg.nlp.entities.Mention, in text order
     mention_at: dict = field(default_factory=dict)  # token index -> the Mention covering it
     entities: dict = field(default_factory=dict)  # key -> kg.nlp.entities.EntityInfo
@@ -56,20 +62,16 @@ if not Doc.has_extension("kg"):
     Doc.set_extension("kg", default=None)
 
 
-def is_paragraph_break(token: Token) -> bool:
-    return token.is_space and "\n" in token.text
-
-
-def paragraphs(doc: Doc) -> list[tuple[int, int]]:
+def paragraphs(text: list[str]) -> list[tuple[int, int]]:
     """Token ranges between line breaks (news text puts one paragraph per line)."""
     ranges, start = [], 0
-    for token in doc:
-        if is_paragraph_break(token):
-            if token.i > start:
-                ranges.append((start, token.i))
-            start = token.i + 1
-    if start < len(doc):
-        ranges.append((start, len(doc)))
+    for i, word in enumerate(text):
+        if "\n" in word and word.isspace():
+            if i > start:
+                ranges.append((start, i))
+            start = i + 1
+    if start < len(text):
+        ranges.append((start, len(text)))
     return ranges
 
 
@@ -152,8 +154,13 @@ def split_sentences(doc: Doc, start: int, end: int, in_quote: list[bool], closin
 @Language.component("kg_segmenter")
 def segment(doc: Doc) -> Doc:
     """Find quotations and quote-aware sentences; start ``doc._.kg``."""
-    state = DocState(in_quote=[False] * len(doc))
-    for start, end in paragraphs(doc):
+    state = DocState(
+        in_quote=[False] * len(doc),
+        text=(text := [t.text for t in doc]),
+        lower=[word.lower() for word in text],  # what Token.lower_ gives
+        space_after=[bool(flag) for flag in doc.to_array(SPACY).tolist()],
+    )
+    for start, end in paragraphs(state.text):
         quotes = find_quotes(doc, start, end)
         closing = {q.close_mark for q in quotes if q.close_mark is not None}
         for quote in quotes:

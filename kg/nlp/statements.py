@@ -440,13 +440,18 @@ class StatementFinder:
         return min(i, limit)
 
     def _according_to(self, s: Span) -> bool:
-        doc = self.doc
+        """ "According to X, ...": X said the rest of the sentence."""
+        lower, text, in_quote = self.state.lower, self.state.text, self.state.in_quote
+        words = set(lower[s.start : s.end])
         for phrase in lexicon.phrases("report_intros.txt"):
-            for i in range(s.start, s.end - len(phrase)):
-                if tuple(t.lower_ for t in doc[i : i + len(phrase)]) != phrase or self.state.in_quote[i]:
+            if phrase[0] not in words:
+                continue
+            n = len(phrase)
+            for i in range(s.start, s.end - n):
+                if lower[i] != phrase[0] or tuple(lower[i : i + n]) != phrase or in_quote[i]:
                     continue
-                j = i + len(phrase)
-                comma = next((k for k in range(j, s.end) if doc[k].text == ","), None)
+                j = i + n
+                comma = next((k for k in range(j, s.end) if text[k] == ","), None)
                 if comma is None:
                     continue
                 speakers, _ = self.speakers_ending_at(comma - 1, j)
