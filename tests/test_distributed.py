@@ -1,0 +1,315 @@
+"""``kg build --engine dask``: the same file, store and figures as the local build.
+
+One real LocalCluster of two worker processes serves the module (its address
+is passed as ``scheduler``, the path of a remote cluster); one test lets
+:func:`kg.distributed.build_on_dask` start and stop a cluster of its own.
+Nothing is mocked: the workers run spaCy, write N-Quads shards, and the
+client loads them into a real Oxigraph store and real files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+from spacy.language import Language
+
+import kg.api
+from kg.api import BuildReport, build
+from kg.distributed import DASK_MISSING, build_on_dask, loaded_pipelines, partition
+from kg.documents import NoInputError, find_sources
+from kg.graph import article_iri
+from kg.store import dump_nquads, graph_names, open_store, to_dataset
+
+distributed = pytest.importorskip("distributed")
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")
+
+#: Articles of the corpus, besides a copy of seeds/: quotes, posts, fundings and memberships.
+ARTICLES = {
+    "funding.txt": (
+        "Lithuania funds Ukrainian air defence\n\n"
+        "Lithuania sent Ukraine €40 million for air defence. "
+        "Estonia will pay Kestrel Dynamics €36 million for 12 howitzers."
+    ),
+    "post.txt": (
+        "Estonian Defence Minister Kalle Tamm opened the new depot on Monday. "
+        "“We will buy 200 reconnaissance drones,” said Kalle Tamm."
+    ),
+    "quotes.md": (
+        "# Finland fences its border\n\n"
+        "Finnish defence minister Aino Virtanen visited the border on Tuesday.\n\n"
+        "“The fence will be finished next year,” Virtanen said. "
+        "Mart Kuusk, a member of the Estonian parliament, said Estonia would follow."
+    ),
+    "nato.html": (
+        "<html><head><title>Allies meet in Brussels</title></head><body><article>"
+        "<h1>Allies meet in Brussels</h1>"
+        "<p>Sweden joined NATO in March. “We are safer together,” said Ulf Kristersson.</p>"
+        "</article></body></html>"
+    ),
+    # Two files of one name: the second article gets a renamed id, as in a local build.
+    "north/brief.txt": "Latvia will send Ukraine more artillery shells next year, Latvian officials said.",
+    "south/brief.txt": "Estonia gave €25 million to Ukraine last month.",
+}
+JSONL = [
+    {
+        "title": "Wire one",
+        "text": "Poland bought 96 Apache helicopters from the United States for $12 billion.",
+    },
+    {
+        "title": "Wire two",
+        "text": "“Our support will not waver,” said Kalle Tamm, Estonia's defence minister.",
+    },
+]
+#: The articles that must be reported and skipped.
+BROKEN_TXT = "broken.txt"
+BROKEN_JSONL_LINE = 2
+
+
+def write_corpus(folder: Path) -> Path:
+    shutil.copytree(SEEDS, folder)
+    for name, text in ARTICLES.items():
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / BROKEN_TXT).write_bytes(b"Latvia sent Ukraine \xff\xfe\xfa drones.")
+    lines = [json.dumps(JSONL[0]), '{"text": "unterminated', json.dumps(JSONL[1])]
+    (folder / "wires.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("distributed") / "corpus")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[distributed.Client]:
+    """One LocalCluster of two worker processes for the module; builds reach it by address."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as local,
+        distributed.Client(local, set_as_default=False) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def scheduler(cluster: distributed.Client) -> str:
+    return cluster.scheduler.address
+
+
+@pytest.fixture(scope="module")
+def local(corpus: Path, nlp: Language, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The local builds of the corpus (kg.api.build): a Turtle file, an N-Quads file, a store."""
+    folder = tmp_path_factory.mktemp("local")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kg.api, "load_pipeline", lambda model=None: nlp)
+        return {
+            "turtle": build([corpus], folder / "local.ttl", store=folder / "store"),
+            "nquads": build([corpus], folder / "local.nq", format="nquads", validate=False),
+            "store-only": build([corpus], store=folder / "store-only"),
+            "folder": folder,
+        }
+
+
+def figures(report: BuildReport) -> dict:
+    """What two builds of one corpus must agree on (not the time, nor where they wrote)."""
+    keys = ("articles", "entities", "statements", "fundings", "roles", "memberships", "events")
+    found = {key: getattr(report, key) for key in keys}
+    found |= {"triples": report.triples, "stored": report.stored, "errors": report.errors}
+    found["valid"] = None if report.validation is None else report.validation.conforms
+    return found
+
+
+def quads(store: ox.Store) -> set[str]:
+    return set(dump_nquads(store).decode("utf-8").splitlines())
+
+
+def no_shards_left(folder: Path) -> bool:
+    return not list(folder.glob(".kg-shards-*"))
+
+
+# --- The same graph as the local build --------------------------------------------------------
+
+
+def test_file_and_store_are_the_local_build(
+    tmp_path: Path, corpus: Path, scheduler: str, local: dict
+) -> None:
+    errors: list[str] = []
+    report = build_on_dask(
+        [corpus], tmp_path / "dask.ttl", store=tmp_path / "store", scheduler=scheduler, on_error=errors.append
+    )
+    assert figures(report) == figures(local["turtle"])
+    assert report.validation is not None and report.validation.conforms
+    expected = local["folder"] / "local.ttl"
+    assert (tmp_path / "dask.ttl").read_bytes() == expected.read_bytes()
+    assert isomorphic(Graph().parse(tmp_path / "dask.ttl"), Graph().parse(expected))
+    assert quads(open_store(tmp_path / "store")) == quads(open_store(local["folder"] / "store"))
+    assert sorted(errors) == sorted(report.errors)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dask.ttl", "store"]
+
+
+def test_broken_articles_are_reported_and_the_others_built(
+    corpus: Path, local: dict, tmp_path: Path, scheduler
+):
+    report = build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler)
+    assert len(report.errors) == 2
+    assert report.errors[0].startswith(f"{corpus / BROKEN_TXT}: not valid UTF-8")
+    assert report.errors[1].startswith(f"{corpus / 'wires.jsonl'}:{BROKEN_JSONL_LINE}: invalid JSON")
+    articles = 2 + len(ARTICLES) + len(JSONL)
+    assert report.articles == articles
+    names = graph_names(open_store(tmp_path / "store"))
+    assert len(names) == articles
+    assert str(article_iri("wires-1")) in names and str(article_iri("wires-3")) in names
+    assert str(article_iri("brief")) in names and any("/article/brief-" in name for name in names)
+
+
+def test_nquads_file_is_the_local_one_in_a_given_shard_folder(
+    tmp_path: Path, corpus: Path, scheduler: str, local: dict
+) -> None:
+    shards = tmp_path / "shared" / "shards"
+    report = build_on_dask(
+        [corpus], tmp_path / "dask.nq", format="nquads", scheduler=scheduler, shards=shards, validate=False
+    )
+    assert figures(report) == figures(local["nquads"])
+    assert (tmp_path / "dask.nq").read_bytes() == (local["folder"] / "local.nq").read_bytes()
+    written = Dataset().parse(tmp_path / "dask.nq", format="nquads")
+    assert len(written) == 0 and sum(len(g) for g in written.graphs()) == report.triples
+    assert shards.is_dir() and list(shards.iterdir()) == []  # this build's shards are gone, the folder stays
+
+
+def test_store_only_build_streams_the_same_quads(tmp_path: Path, corpus: Path, scheduler: str, local: dict):
+    report = build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler)
+    assert figures(report) == figures(local["store-only"])
+    assert report.validation is None
+    store = open_store(tmp_path / "store")
+    assert report.stored == report.triples == len(store)
+    assert quads(store) == quads(open_store(local["folder"] / "store-only"))
+    # Oxigraph writes decimals its own way; read back in kg's form, the graph is the local one.
+    back, expected = to_dataset(store), to_dataset(open_store(local["folder"] / "store-only"))
+    assert set(back.quads((None, None, None, None))) == set(expected.quads((None, None, None, None)))
+    assert no_shards_left(tmp_path)
+
+
+# --- Rebuilding in place ------------------------------------------------------------------------
+
+
+def test_rebuilding_replaces_the_article_graphs(
+    tmp_path: Path, corpus: Path, scheduler: str, nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store"
+    build_on_dask([corpus], store=path, scheduler=scheduler)
+    before = quads(open_store(path))
+    again = build_on_dask([corpus], store=path, scheduler=scheduler)
+    assert quads(open_store(path)) == before
+    assert again.stored == len(before)  # every quad written again, none added
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    (changed / "post.txt").write_text("“We will buy 12 howitzers,” said Kalle Tamm.", encoding="utf-8")
+    build_on_dask([changed], store=path, scheduler=scheduler)
+    post = ox.NamedNode(str(article_iri("post")))
+    texts = {str(q.object.value) for q in open_store(path).quads_for_pattern(None, None, None, post)}
+    assert any("12 howitzers" in text for text in texts)
+    assert not any("reconnaissance drones" in text for text in texts)
+    # The very store a local build leaves after the same two builds.
+    monkeypatch.setattr(kg.api, "load_pipeline", lambda model=None: nlp)
+    build([corpus], store=tmp_path / "local")
+    build([changed], store=tmp_path / "local")
+    assert quads(open_store(path)) == quads(open_store(tmp_path / "local"))
+    assert no_shards_left(tmp_path)
+
+
+# --- The cluster ------------------------------------------------------------------------------
+
+
+def test_each_worker_loads_the_pipeline_once(tmp_path: Path, corpus: Path, cluster, scheduler: str) -> None:
+    build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler)
+    build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler)
+    loaded = cluster.run(loaded_pipelines)
+    assert len(loaded) == 2
+    assert all(count <= 1 for count in loaded.values()), loaded
+    assert len(partition(find_sources([corpus]), 2 * 4)) > 2  # several tasks per worker
+
+
+def test_build_starts_and_stops_its_own_cluster(tmp_path: Path, corpus: Path, local: dict) -> None:
+    articles: list[str] = []
+    report = build_on_dask(
+        [corpus],
+        tmp_path / "own.nq",
+        format="nquads",
+        workers=2,
+        validate=False,
+        on_article=lambda facts: articles.append(facts.document.id),
+    )
+    assert figures(report) == figures(local["nquads"])
+    assert (tmp_path / "own.nq").read_bytes() == (local["folder"] / "local.nq").read_bytes()
+    assert sorted(articles) == sorted(
+        str(name).rsplit("/", 1)[1] for name in _graph_names(tmp_path / "own.nq")
+    )
+    assert no_shards_left(tmp_path)
+
+
+def _graph_names(path: Path) -> list:
+    return [g.identifier for g in Dataset().parse(path, format="nquads").graphs() if len(g)]
+
+
+def test_nothing_readable_writes_nothing(tmp_path: Path, corpus: Path, scheduler: str) -> None:
+    (tmp_path / "in").mkdir()
+    shutil.copy(corpus / BROKEN_TXT, tmp_path / "in" / BROKEN_TXT)
+    with pytest.raises(NoInputError, match="no article could be read"):
+        build_on_dask([tmp_path / "in"], tmp_path / "out.ttl", scheduler=scheduler)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+    with pytest.raises(ValueError, match="nothing to write"):
+        build_on_dask([corpus], scheduler=scheduler)
+
+
+# --- Without the cluster ----------------------------------------------------------------------
+
+
+def test_partitions_are_contiguous_balanced_and_deterministic(tmp_path: Path) -> None:
+    for i, size in enumerate([10, 10, 1000, 10, 10, 10, 500, 10]):
+        (tmp_path / f"{i}.txt").write_text("x" * size)
+    files = find_sources([tmp_path])
+    parts = partition(files, 3)
+    assert [p for part in parts for p in part] == files
+    assert len(parts) == 3 and all(parts)
+    assert parts == partition(list(files), 3)
+    assert [p.name for p in parts[0]] == ["0.txt", "1.txt", "2.txt"]  # the big file ends the first third
+    assert partition(files[:2], 8) == [[files[0]], [files[1]]]
+    assert partition([], 4) == []
+
+
+def test_missing_dask_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ImportError) as raised:
+        build_on_dask([SEEDS], tmp_path / "out.ttl")
+    assert str(raised.value) == DASK_MISSING == "dask is not installed: pip install 'kg[dask]'"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_importing_kg_does_not_import_dask() -> None:
+    code = (
+        "import sys, kg, kg.api, kg.cli, kg.distributed\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
