@@ -49,6 +49,10 @@ from kg.vocab import kinds, topics
 log = logging.getLogger(__name__)
 
 TOPIC_SCHEME = URIRef(str(TOPIC))
+MENTION_COUNT = DKG.mentionCount
+
+#: One RDF statement as rdflib terms (kg's graphs have no blank nodes).
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -181,12 +185,30 @@ def settle_labels(graph: Graph, votes: Counter | None = None) -> None:
         graph.remove((node, SKOS.altLabel, best))
 
 
+def _settle(triples: dict[Triple, None], votes: Counter) -> None:
+    """:func:`settle_labels` on an ordered set of triples, in place."""
+    labels: dict[URIRef, list[Literal]] = {}
+    for s, p, o in triples:
+        if p == RDFS.label:
+            labels.setdefault(s, []).append(o)
+    for node, found in labels.items():
+        if len(found) == 1:
+            triples.pop((node, SKOS.altLabel, found[0]), None)
+            continue
+        best = min(found, key=lambda lab: (-votes.get((node, lab), 1), str(lab), lab.n3()))
+        for label in found:
+            if label != best:
+                del triples[(node, RDFS.label, label)]
+                triples[(node, SKOS.altLabel, label)] = None
+        triples.pop((node, SKOS.altLabel, best), None)
+
+
 class _Builder:
     """Adds the triples of one article to a graph, remembering label votes and counts."""
 
-    def __init__(self, facts: ArticleFacts, base: str, graph: Graph) -> None:
+    def __init__(self, facts: ArticleFacts, base: str) -> None:
         self.base = check_base(base)
-        self.graph = graph
+        self.triples: dict[Triple, None] = {}  # an ordered set: the order triples were read in
         self.doc_id = facts.document.id
         self.article = article_iri(facts.document.id, base)
         self.votes: Counter = Counter()
@@ -196,7 +218,7 @@ class _Builder:
         return entity_iri(key, self.base)
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.graph.add((s, p, o))
+        self.triples[(s, p, o)] = None
 
     def label(self, node: URIRef, label: str) -> None:
         literal = text_literal(label)
@@ -336,14 +358,46 @@ class _Builder:
             self.add(node, DKG.date, date_literal(event.date))
         self.provenance(node, ev)
 
-    def finish(self) -> None:
-        """One label per node, one summed mention count per entity."""
-        settle_labels(self.graph, self.votes)
+    def build(self, facts: ArticleFacts) -> _Builder:
+        self.document(facts.document)
+        for entity in facts.entities:
+            self.entity(entity)
+        for st in facts.statements:
+            self.statement(st)
+        for f in facts.fundings:
+            self.funding(f)
+        for role in facts.roles:
+            self.role(role)
+        for m in facts.memberships:
+            self.membership(m)
+        for event in facts.events:
+            self.event(event)
+        return self
+
+    def settled(self) -> list[Triple]:
+        """The article's triples: one label per node, one mention count per entity."""
+        _settle(self.triples, self.votes)
+        counts = [(node, DKG.mentionCount, int_literal(n)) for node, n in self.mentions.items()]
+        return [*self.triples, *counts]
+
+    def add_to(self, graph: Graph) -> None:
+        """Add to a graph that may hold other articles: labels settled and counts summed over both."""
+        graph.addN((s, p, o, graph) for s, p, o in self.triples)
+        settle_labels(graph, self.votes)
         for node, count in self.mentions.items():
-            before = self.graph.value(node, DKG.mentionCount)
+            before = graph.value(node, DKG.mentionCount)
             if isinstance(before, Literal) and isinstance(before.value, int):
-                count += before.value  # the graph already holds another article
-            self.graph.set((node, DKG.mentionCount, int_literal(count)))
+                count += before.value
+            graph.set((node, DKG.mentionCount, int_literal(count)))
+
+
+def article_triples(facts: ArticleFacts, base: str = DEFAULT_BASE) -> list[Triple]:
+    """The triples of one article, in a stable order, without building an rdflib graph.
+
+    The fast path of a build: an rdflib graph costs several times more than
+    the triples it holds, and the writers and the store take triples as they are.
+    """
+    return _Builder(facts, base).build(facts).settled()
 
 
 def facts_to_graph(facts: ArticleFacts, base: str = DEFAULT_BASE, graph: Graph | None = None) -> Graph:
@@ -353,21 +407,10 @@ def facts_to_graph(facts: ArticleFacts, base: str = DEFAULT_BASE, graph: Graph |
     they choose labels by how many articles use them.
     """
     graph = graph if graph is not None else new_graph(base)
-    build = _Builder(facts, base, graph)
-    build.document(facts.document)
-    for entity in facts.entities:
-        build.entity(entity)
-    for st in facts.statements:
-        build.statement(st)
-    for f in facts.fundings:
-        build.funding(f)
-    for role in facts.roles:
-        build.role(role)
-    for m in facts.memberships:
-        build.membership(m)
-    for event in facts.events:
-        build.event(event)
-    build.finish()
+    if len(graph) == 0:
+        graph.addN((s, p, o, graph) for s, p, o in article_triples(facts, base))
+    else:
+        _Builder(facts, base).build(facts).add_to(graph)
     return graph
 
 
@@ -384,28 +427,47 @@ def build_dataset(all_facts: Iterable[ArticleFacts], base: str = DEFAULT_BASE) -
     return dataset
 
 
-def merge_graphs(graphs: Iterable[Graph], base: str = DEFAULT_BASE) -> Graph:
-    """The union of per-article graphs, with one label per node and summed counts.
+class Union:
+    """The union of per-article triples, built one article at a time.
 
-    A node's label is the one used by most graphs (ties: the smallest string);
-    ``dkg:mentionCount`` becomes the sum over graphs. Pass graphs in a stable
-    order: triples are added in that order, and serializers see it.
+    A node's label is the one used by most articles (ties: the smallest
+    string), the others become ``skos:altLabel``; ``dkg:mentionCount`` is the
+    sum over articles. Triples keep the order they were first added in.
     """
-    union = new_graph(base)
-    votes: Counter = Counter()
-    counts: Counter = Counter()
-    for graph in graphs:
-        for s, p, o in graph:
-            if p == DKG.mentionCount and isinstance(o, Literal) and isinstance(o.value, int):
+
+    def __init__(self) -> None:
+        self.triples: dict[Triple, None] = {}
+        self.votes: Counter = Counter()
+        self.counts: Counter = Counter()
+
+    def add(self, triples: Iterable[Triple]) -> None:
+        union, votes, counts = self.triples, self.votes, self.counts
+        for triple in triples:
+            s, p, o = triple
+            if p == MENTION_COUNT and isinstance(o, Literal) and isinstance(o.value, int):
                 counts[s] += o.value
                 continue
             if p == RDFS.label:
                 votes[(s, o)] += 1
-            union.add((s, p, o))
-    settle_labels(union, votes)
-    for node, count in counts.items():
-        union.add((node, DKG.mentionCount, int_literal(count)))
-    return union
+            union[triple] = None
+
+    def result(self) -> list[Triple]:
+        triples = dict(self.triples)
+        _settle(triples, self.votes)
+        return [*triples, *((n, MENTION_COUNT, int_literal(c)) for n, c in self.counts.items())]
+
+
+def merge_graphs(graphs: Iterable[Graph], base: str = DEFAULT_BASE) -> Graph:
+    """The union of per-article graphs, with one label per node and summed counts (see :class:`Union`).
+
+    Pass graphs in a stable order: triples are added in that order, and serializers see it.
+    """
+    union = Union()
+    for graph in graphs:
+        union.add(graph)
+    graph = new_graph(base)
+    graph.addN((s, p, o, graph) for s, p, o in union.result())
+    return graph
 
 
 def merge(all_facts: Iterable[ArticleFacts], base: str = DEFAULT_BASE) -> Graph:

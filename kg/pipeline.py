@@ -52,8 +52,9 @@ def load_pipeline(model: str | None = None) -> Language:
     return nlp
 
 
-def _evidence(doc: Doc, start_char: int, end_char: int) -> Evidence:
-    return Evidence(doc.text[start_char:end_char].strip(), start_char, end_char)
+def _evidence(text: str, start_char: int, end_char: int) -> Evidence:
+    """``text`` is the document's text: ``Doc.text`` would rebuild it from the tokens each time."""
+    return Evidence(text[start_char:end_char].strip(), start_char, end_char)
 
 
 def _text(doc: Doc, start: int, end: int, cut: tuple[int, int] | None = None) -> str:
@@ -95,6 +96,7 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
     """Turn what the components left in ``doc._.kg`` into plain dataclasses."""
     state = doc._.kg
     known = gazetteer().entities
+    doc_text = document.text
     entities = [
         Entity(
             key=info.key,
@@ -113,17 +115,17 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
             f.speaker,
             _text(doc, f.start, f.end, f.cut),
             f.direct,
-            _evidence(doc, *f.evidence),
+            _evidence(doc_text, *f.evidence),
             about=tuple(f.about),
         )
         for f in state.statements
     ]
-    roles = [Role(r.person, r.title, _evidence(doc, *r.evidence), r.organization) for r in state.roles]
+    roles = [Role(r.person, r.title, _evidence(doc_text, *r.evidence), r.organization) for r in state.roles]
     fundings = [
         Funding(
             f.funder,
             f.recipient,
-            _evidence(doc, *f.evidence),
+            _evidence(doc_text, *f.evidence),
             f.amount,
             f.value,
             f.currency,
@@ -132,13 +134,13 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
         for f in state.fundings
     ]
     memberships = [
-        Membership(m.member, m.organization, _evidence(doc, *m.evidence)) for m in state.memberships
+        Membership(m.member, m.organization, _evidence(doc_text, *m.evidence)) for m in state.memberships
     ]
     events = [
         Event(
             e.label,
             e.kind,
-            _evidence(doc, *e.evidence),
+            _evidence(doc_text, *e.evidence),
             tuple(e.participants),
             e.place,
             e.date,
