@@ -19,18 +19,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from spacy.language import Language
 
-from .documents import DocumentError, NoInputError, read_documents
-from .export import QUAD_FORMATS, as_dataset, union, write_graph
+from .cache import FactCache, article_key, default_folder, pipeline_version
+from .documents import DocumentError, NoInputError, find_sources, read_documents
+from .export import QUAD_FORMATS, quads_bytes, serialize, triples_bytes, triples_to_graph, union, write_atomic
 from .facts import ArticleFacts, Document
-from .graph import build_dataset, check_base
+from .graph import Triple, Union, article_iri, article_triples, build_dataset, check_base
 from .namespaces import DEFAULT_BASE
 from .pipeline import doc_to_facts, load_pipeline
-from .store import open_store, store_articles, write_dataset
+from .store import article_keys, graph_names, open_store, remove_graphs, replace_articles, save_article_keys
 from .validate import GraphReadError, ValidationReport, Violation, read_graph, validate_file
 from .validate import validate as validate_graph
+from .workers import default_jobs, extract_in_workers, worth_it
 
 __all__ = [
     "BuildReport",
@@ -68,6 +70,16 @@ class BuildReport:
     stored: int = 0
     #: The check of the written graph against ontology/shapes.ttl (None with validate=False).
     validation: ValidationReport | None = None
+    #: Articles whose facts came from the cache, not the pipeline.
+    cached: int = 0
+    #: Articles a store build skipped: the store holds them built from the same text and pipeline.
+    unchanged: int = 0
+    #: Article graphs removed from the store: their articles are no longer in the corpus.
+    removed: int = 0
+    #: Processes that ran the pipeline.
+    jobs: int = 1
+    #: Wall-clock seconds per stage: read, pipeline, rdf, write, validate.
+    stages: dict[str, float] = field(default_factory=dict)
 
     def count(self, facts: ArticleFacts) -> None:
         self.articles += 1
@@ -78,7 +90,11 @@ class BuildReport:
         self.events += len(facts.events)
 
     def summary(self) -> str:
-        skipped = f" ({len(self.errors)} skipped)" if self.errors else ""
+        notes = [f"{len(self.errors)} skipped"] if self.errors else []
+        notes += [f"{self.cached} from cache"] if self.cached else []
+        notes += [f"{self.unchanged} unchanged"] if self.unchanged else []
+        notes += [f"{self.removed} removed"] if self.removed else []
+        skipped = f" ({', '.join(notes)})" if notes else ""
         return (
             f"{self.articles} articles{skipped}: {self.entities} entities, "
             f"{self.statements} statements, {self.fundings} fundings, {self.roles} roles, "
@@ -188,6 +204,21 @@ def build_graph(paths: Iterable[str | Path], **options) -> Graph:
     return union(build_dataset_from(paths, **options))
 
 
+class Stopwatch:
+    """Seconds per stage of a build, the stages taking turns: ``switch(name)`` starts ``name``."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.stage: str | None = None
+        self.since = time.perf_counter()
+
+    def switch(self, stage: str | None) -> None:
+        now = time.perf_counter()
+        if self.stage is not None:
+            self.seconds[self.stage] = self.seconds.get(self.stage, 0.0) + now - self.since
+        self.stage, self.since = stage, now
+
+
 def build(
     paths: Iterable[str | Path],
     output: str | Path | None = None,
@@ -196,6 +227,12 @@ def build(
     format: str = "turtle",
     base: str = DEFAULT_BASE,
     spacy_model: str | None = None,
+    jobs: int | None = None,
+    cache: bool | str | Path = True,
+    prune: bool = True,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int = 2,
     on_error: Callable[[str], None] = lambda message: None,
     on_article: Callable[[ArticleFacts], None] = lambda facts: None,
     validate: bool = True,
@@ -206,44 +243,213 @@ def build(
     The file is written even when the graph breaks a shape: the violations are
     in ``report.validation``, for the caller to decide (``kg build --strict`` exits 1).
     ``shapes`` replaces ontology/shapes.ttl; ``validate=False`` skips the check,
-    which on very large corpora takes about half as long as the extraction.
+    which on very large corpora takes longer than the build.
 
     ``store`` is a store directory (see :mod:`kg.store`) that receives each
     article's named graph, replacing the article's earlier build. Without an
-    ``output`` file the articles are streamed into the store one batch at a
-    time, so the corpus is never held in memory (and not validated).
+    ``output`` file the articles are streamed into the store, so the corpus is
+    never held in memory (and not validated); articles the store already holds
+    built from the same text by the same pipeline are skipped, and (``prune``)
+    the graphs of articles no longer in ``paths`` are removed.
+
+    ``jobs`` worker processes extract (default: all cores; small corpora are
+    extracted in this process). ``cache`` is a folder of extracted facts
+    (:mod:`kg.cache`; True: the default folder, False: none): an article whose
+    text and pipeline are unchanged is not extracted again.
+
+    ``engine="dask"`` runs the extraction on a Dask cluster instead
+    (:func:`kg.distributed.build_on_dask`; ``scheduler`` is its address, or a
+    local cluster of ``workers`` processes is started).
     """
     if output is None and store is None:
         raise ValueError("nothing to write: give an output file, a store directory or both")
-    started = time.perf_counter()
+    if engine == "dask":
+        from .distributed import build_on_dask
+
+        return build_on_dask(
+            find_sources(paths),
+            output,
+            store=store,
+            format=format,
+            base=base,
+            spacy_model=spacy_model,
+            scheduler=scheduler,
+            workers=workers,
+            on_error=on_error,
+            on_article=on_article,
+            validate=validate,
+            shapes=shapes,
+        )
+    if engine != "local":
+        raise ValueError(f"unknown engine {engine!r}; choose local or dask")
+    check_base(base)
+    started, clock = time.perf_counter(), Stopwatch()
     report = BuildReport(output=str(output if output is not None else store))
+
+    def errors(message: str) -> None:
+        report.errors.append(message)
+        on_error(message)
+
     # Opened first, so that a store in use or a wrong directory fails before the long part.
     graph_store = open_store(store, read_only=False) if store is not None else None
-    if output is None:
-        facts = article_facts(
-            paths, base=base, spacy_model=spacy_model, on_error=on_error, on_article=on_article, report=report
-        )
-        report.triples = report.stored = store_articles(graph_store, facts, base)
-        if report.articles == 0:
-            raise NoInputError("", "no article could be read; nothing written")
-        report.seconds = time.perf_counter() - started
-        return report
-    dataset = build_dataset_from(
-        paths,
-        base=base,
-        spacy_model=spacy_model,
-        on_error=on_error,
-        on_article=on_article,
-        report=report,
-    )
-    if report.articles == 0:
-        raise NoInputError("", "no article could be read; nothing written")
-    # What the file holds: one named graph per article, or their merged union.
-    written = as_dataset(dataset) if format in QUAD_FORMATS else union(dataset)
-    report.triples = write_graph(output, written, format)
+    clock.switch("read")
+    plan = _plan(paths, report, errors, store if output is None else None, spacy_model, base, cache)
+    entity_keys: set[str] = set()
+    union = Union() if output is not None and format not in QUAD_FORMATS else None
+    graphs: list[tuple[URIRef, list[Triple]]] = []
+
+    def articles() -> Iterator[tuple[URIRef, list[Triple]]]:
+        facts_stream = plan.facts(spacy_model, jobs, report, errors)
+        while True:
+            clock.switch("pipeline")
+            facts = next(facts_stream, None)
+            if facts is None:
+                return
+            clock.switch("rdf")
+            report.count(facts)
+            entity_keys.update(e.key for e in facts.entities)
+            on_article(facts)
+            iri = article_iri(facts.document.id, base)
+            triples = article_triples(facts, base)
+            if union is not None:
+                union.add(triples)
+            elif output is not None:
+                graphs.append((iri, triples))
+            clock.switch("write")
+            yield iri, triples
+
     if graph_store is not None:
-        report.stored = write_dataset(graph_store, dataset)
+        report.stored = replace_articles(graph_store, articles())
+        clock.switch("write")
+        report.removed = plan.prune(graph_store, store) if prune else 0
+        plan.save_keys(store, pruned=prune)
+    else:
+        for _ in articles():
+            pass
+    report.entities = len(entity_keys)
+    if report.articles + report.unchanged == 0:
+        raise NoInputError("", "no article could be read; nothing written")
+    clock.switch("write")
+    union_triples = union.result() if union is not None else None
+    if output is not None:
+        report.triples = _write_output(output, format, base, union_triples, graphs)
+    else:
+        report.triples = report.stored
+    clock.switch(None)
     report.seconds = time.perf_counter() - started
-    if validate:
-        report.validation = validate_graph(written, shapes=shapes)
+    if validate and output is not None:
+        clock.switch("validate")
+        if union_triples is None:
+            merged = Union()
+            for _, triples in graphs:
+                merged.add(triples)
+            union_triples = merged.result()
+        report.validation = validate_graph(triples_to_graph(union_triples, base), shapes=shapes)
+        clock.switch(None)
+    report.stages = clock.seconds
     return report
+
+
+def _write_output(
+    output: str | Path,
+    format: str,
+    base: str,
+    union_triples: list[Triple] | None,
+    graphs: list[tuple[URIRef, list[Triple]]],
+) -> int:
+    """Write the file; return the triples (quads for TriG and N-Quads) it holds."""
+    if union_triples is None:
+        write_atomic(output, quads_bytes(graphs, format, base))
+        return sum(len(triples) for _, triples in graphs)
+    if format in ("turtle", "nt"):
+        write_atomic(output, triples_bytes(union_triples, format, base))
+    else:  # JSON-LD and the network formats go through rdflib
+        write_atomic(output, serialize(triples_to_graph(union_triples, base), format))
+    return len(union_triples)
+
+
+@dataclass
+class _Plan:
+    """What a build must do with each readable article: skip it, take it from the cache, or extract it."""
+
+    base: str
+    cache: FactCache | None
+    keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (id, path) -> cache key
+    stored_keys: dict[str, str] = field(default_factory=dict)  # article IRI -> key, from the store
+    built_keys: dict[str, str] = field(default_factory=dict)  # article IRI -> key, this build
+    cached: list[ArticleFacts] = field(default_factory=list)
+    todo: list[Document] = field(default_factory=list)
+    unreadable: int = 0  # sources that could not be read: their old graphs must stay
+
+    def facts(
+        self, spacy_model: str | None, jobs: int | None, report: BuildReport, on_error: Callable[[str], None]
+    ) -> Iterator[ArticleFacts]:
+        """The facts of every article to build: the cached ones, then the extracted ones."""
+        yield from self.cached
+        if not self.todo:
+            return
+        nlp = load_pipeline(spacy_model)
+        workers = worth_it(jobs or default_jobs(), len(self.todo))
+        report.jobs = max(workers, 1)
+        if workers:
+            for result in extract_in_workers(self.todo, nlp, spacy_model, workers):
+                for message in result.errors:
+                    on_error(message)
+                yield from self._cached(result.facts)
+        else:
+            yield from self._cached(extract(self.todo, nlp, on_error))
+
+    def _cached(self, facts_stream: Iterable[ArticleFacts]) -> Iterator[ArticleFacts]:
+        for facts in facts_stream:
+            key = self.keys[(facts.document.id, facts.document.path)]
+            if self.cache is not None:
+                self.cache.put(key, facts)
+            self.built_keys[str(article_iri(facts.document.id, self.base))] = key
+            yield facts
+
+    def prune(self, graph_store, store: str | Path) -> int:
+        """Remove the graphs of articles no longer in the corpus, unless some article could not be read."""
+        if self.unreadable:
+            return 0
+        stale = set(graph_names(graph_store)) - set(self.built_keys)
+        return remove_graphs(graph_store, sorted(stale))
+
+    def save_keys(self, store: str | Path, pruned: bool) -> None:
+        kept = {} if pruned and not self.unreadable else self.stored_keys
+        save_article_keys(store, kept | self.built_keys)
+
+
+def _plan(
+    paths: Iterable[str | Path],
+    report: BuildReport,
+    on_error: Callable[[str], None],
+    store: str | Path | None,
+    spacy_model: str | None,
+    base: str,
+    cache: bool | str | Path,
+) -> _Plan:
+    """Read every article and decide what to do with it (``store``: a store-only build, which may skip)."""
+    folder = (default_folder() if cache is True else Path(cache)) if cache else None
+    plan = _Plan(base, FactCache(folder) if folder is not None else None)
+    plan.stored_keys = article_keys(store) if store is not None else {}
+    version = pipeline_version(spacy_model)
+    for item in read_documents(find_sources(paths)):
+        if isinstance(item, DocumentError):
+            plan.unreadable += 1
+            on_error(str(item))
+            continue
+        key = article_key(item, version)
+        iri = str(article_iri(item.id, base))
+        if plan.stored_keys.get(iri) == key:
+            plan.built_keys[iri] = key
+            report.unchanged += 1
+            continue
+        plan.keys[(item.id, item.path)] = key
+        facts = plan.cache.get(key, item) if plan.cache is not None else None
+        if facts is not None:
+            plan.cached.append(facts)
+            plan.built_keys[iri] = key
+            report.cached += 1
+        else:
+            plan.todo.append(item)
+    return plan

@@ -18,6 +18,7 @@ printed); 1 when it could not be written; 2 on bad usage or an unreadable graph.
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -90,6 +91,43 @@ def main() -> None:
     help="A SHACL shapes file to validate against instead of ontology/shapes.ttl.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when the graph breaks a shape (it is still written).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes that run the pipeline  [default: all cores; small corpora use one]",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    metavar="DIR",
+    help="Folder of extracted facts, so unchanged articles are not extracted again  "
+    "[default: $KG_CACHE_DIR or ~/.cache/kg]",
+)
+@click.option("--no-cache", is_flag=True, help="Extract every article, and cache nothing.")
+@click.option(
+    "--prune/--keep-missing",
+    default=True,
+    show_default=True,
+    help="Remove from the store the articles no longer under PATH, or keep them.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where extraction runs: here, or on a Dask cluster (pip install 'kg[dask]').",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler (default: a local cluster).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Worker processes of the local Dask cluster.",
+)
+@click.option("--timings", is_flag=True, help="Print the seconds of each stage as JSON on stderr.")
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings only.")
 def build_command(
     paths: tuple[str, ...],
@@ -101,6 +139,14 @@ def build_command(
     validate: bool,
     shapes: str | None,
     strict: bool,
+    jobs: int | None,
+    cache_dir: str | None,
+    no_cache: bool,
+    prune: bool,
+    engine: str,
+    scheduler: str | None,
+    workers: int,
+    timings: bool,
     quiet: bool,
 ) -> None:
     """Read articles (.txt, .md, .html, .jsonl; files or folders) and write their graph.
@@ -109,6 +155,7 @@ def build_command(
     Examples:
       kg build seeds/ --output seeds.ttl
       kg build seeds/ --store seeds.store
+      kg build corpus/ --store corpus.store --no-validate --jobs 2
     """
     if output is None and store is None:
         raise BadUsage("nothing to write: give --output FILE, --store DIR or both")
@@ -137,10 +184,16 @@ def build_command(
                 on_article=advance,
                 validate=validate,
                 shapes=shapes,
+                jobs=jobs,
+                cache=False if no_cache else (cache_dir or True),
+                prune=prune,
+                engine=engine,
+                scheduler=scheduler,
+                workers=workers,
             )
     except (NoInputError, DocumentError) as exc:
         raise BadUsage(str(exc).lstrip(": ")) from None
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, ImportError) as exc:
         raise click.ClickException(str(exc)) from None
     invalid = report.validation is not None and not report.validation.conforms
     if invalid and (strict or not quiet):
@@ -149,6 +202,12 @@ def build_command(
         targets = [output] if output else []
         targets += [f"store {store} ({report.stored} quads)"] if store else []
         click.echo(f"{report.summary()} -> {', '.join(targets)}", err=True)
+    if timings:
+        figures = {stage: round(seconds, 3) for stage, seconds in report.stages.items()}
+        click.echo(
+            json.dumps({"stages": figures, "jobs": report.jobs, "seconds": round(report.seconds, 3)}),
+            err=True,
+        )
     sys.exit(1 if report.errors or (strict and invalid) else 0)
 
 

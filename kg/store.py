@@ -23,18 +23,19 @@ building them again repairs the store.
 from __future__ import annotations
 
 import errno
+import json
 import os
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from kg.export import OxTerms, write_atomic
 from kg.facts import ArticleFacts
-from kg.graph import article_iri, bind_prefixes, decimal_literal, facts_to_graph
+from kg.graph import Triple, article_iri, bind_prefixes, decimal_literal, facts_to_graph
 from kg.namespaces import DEFAULT_BASE
 
 #: Quads converted before each bulk write: large enough for the bulk loader to
@@ -74,40 +75,6 @@ def open_store(path: str | os.PathLike[str], read_only: bool = True) -> ox.Store
     return ox.Store(str(path))
 
 
-# --- rdflib terms to Oxigraph terms ------------------------------------------------
-
-
-class _Terms:
-    """Converts rdflib terms to Oxigraph terms, reusing the IRIs already made."""
-
-    def __init__(self) -> None:
-        self.iris: dict[str, ox.NamedNode] = {}
-
-    def iri(self, value: str) -> ox.NamedNode:
-        node = self.iris.get(value)
-        if node is None:
-            node = self.iris[value] = ox.NamedNode(value)
-        return node
-
-    def term(self, term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-        if isinstance(term, URIRef):
-            return self.iri(str(term))
-        if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return ox.Literal(str(term), datatype=self.iri(str(term.datatype)))
-            return ox.Literal(str(term))
-        if isinstance(term, BNode):
-            return ox.BlankNode(str(term))
-        raise TypeError(f"cannot store the term {term!r}")
-
-    def graph_name(self, name: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
-        if name is None or name == DATASET_DEFAULT_GRAPH_ID:
-            return ox.DefaultGraph()
-        return self.term(name)  # type: ignore[return-value]
-
-
 # --- Writing --------------------------------------------------------------------------
 
 
@@ -132,7 +99,7 @@ def replace_graphs(store: ox.Store, graphs: Iterable[Graph], batch_quads: int = 
     at a time. Two graphs with the same name in one call are both kept (added
     together), as :func:`kg.graph.build_dataset` would.
     """
-    terms, replaced = _Terms(), set()
+    terms, replaced = OxTerms(), set()
     names: list = []
     quads: list[ox.Quad] = []
     written = 0
@@ -150,6 +117,64 @@ def replace_graphs(store: ox.Store, graphs: Iterable[Graph], batch_quads: int = 
     return written + len(quads)
 
 
+def replace_articles(
+    store: ox.Store, articles: Iterable[tuple[URIRef, list[Triple]]], batch_quads: int = BATCH_QUADS
+) -> int:
+    """:func:`replace_graphs` for articles already mapped to triples (``kg.graph.article_triples``)."""
+    terms, replaced = OxTerms(), set()
+    names: list = []
+    quads: list[ox.Quad] = []
+    written = 0
+    for iri, triples in articles:
+        name = terms.iri(str(iri))
+        names.append(name)
+        quads.extend(terms.quad(t, name) for t in triples)
+        if len(quads) >= batch_quads:
+            _write_batch(store, names, quads, replaced)
+            written += len(quads)
+            names, quads = [], []
+    _write_batch(store, names, quads, replaced)
+    store.flush()
+    return written + len(quads)
+
+
+def remove_graphs(store: ox.Store, names: Iterable[str]) -> int:
+    """Drop the named graphs ``names`` (IRIs); return how many there were."""
+    removed = 0
+    for name in names:
+        node = ox.NamedNode(name)
+        if store.contains_named_graph(node):
+            store.remove_graph(node)
+            removed += 1
+    store.flush()
+    return removed
+
+
+# --- Which build each article graph comes from ------------------------------------------
+#
+# A store rebuild skips the articles whose text and pipeline have not changed:
+# the store directory keeps, beside the database, the cache key
+# (:func:`kg.cache.article_key`) of the build of each article graph. It is
+# written after the graphs are flushed, so a build killed half way leaves keys
+# that are missing (those articles are rebuilt), never keys that lie.
+
+ARTICLE_KEYS_FILE = "kg-article-keys.json"
+
+
+def article_keys(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Article IRI -> cache key of its graph in the store at ``path`` (empty when unknown)."""
+    try:
+        keys = json.loads((Path(path) / ARTICLE_KEYS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
+
+
+def save_article_keys(path: str | os.PathLike[str], keys: dict[str, str]) -> None:
+    data = json.dumps(dict(sorted(keys.items())), indent=0, ensure_ascii=False)
+    write_atomic(Path(path) / ARTICLE_KEYS_FILE, data.encode("utf-8"))
+
+
 def write_dataset(store: ox.Store, dataset: Dataset) -> int:
     """Every non-empty graph of ``dataset`` replaces the store's graph of that name.
 
@@ -157,7 +182,7 @@ def write_dataset(store: ox.Store, dataset: Dataset) -> int:
     graphs one by one several times slower), so the dataset is written as one
     batch: it is in memory anyway.
     """
-    terms, names = _Terms(), {}
+    terms, names = OxTerms(), {}
     quads = []
     term = terms.term
     for s, p, o, name in dataset.quads((None, None, None, None)):

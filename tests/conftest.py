@@ -24,6 +24,14 @@ from kg.pipeline import doc_to_facts, load_pipeline
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_fact_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Builds cache extracted facts (kg.cache): in a folder of the session, not the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("kg-cache")
+    os.environ["KG_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     """The embedded pipeline (no model download), loaded once."""

@@ -1,0 +1,157 @@
+"""The cache of extracted facts: rebuild only the articles that changed.
+
+Extraction is the expensive step of a build, and a corpus grows by a few
+articles a day. Each article's :class:`~kg.facts.ArticleFacts` is stored under
+a key made of
+
+* the article itself: its text and metadata (id, path, title, url, date,
+  publisher), everything extraction or the graph reads; and
+* the pipeline's version (:func:`pipeline_version`): kg's version, spaCy's,
+  the named spaCy pipeline's, and a digest of every word list, pattern and
+  ontology file the rules read. Editing a gazetteer changes every key, so a
+  stale fact is never served.
+
+The same key also identifies an article's build in a store (see
+:func:`kg.store.article_keys`), which is how a store rebuild skips the
+articles it already holds.
+
+Entries are small JSON files (``<folder>/ab/abcdef….json``), written
+atomically: a build killed half way leaves whole entries or none, and a
+corrupt entry is a cache miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from kg.facts import ArticleFacts, Document, Entity, Event, Evidence, Funding, Membership, Role, Statement
+
+#: Bump when the layout of cached facts changes.
+FORMAT = "1"
+
+
+def default_folder() -> Path:
+    """``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kg``, else ``~/.cache/kg``."""
+    if os.environ.get("KG_CACHE_DIR"):
+        return Path(os.environ["KG_CACHE_DIR"])
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "kg"
+
+
+@cache
+def _data_digest() -> str:
+    """A digest of every data file the extraction and the graph read."""
+    import spacy
+
+    from kg import __version__
+    from kg.vocab import FOLDER as ONTOLOGY_FOLDER
+
+    package = Path(__file__).parent
+    files = sorted(p for p in (package / "data").rglob("*") if p.is_file())
+    files += sorted(p for p in Path(ONTOLOGY_FOLDER).glob("*.ttl") if p.is_file())
+    h = hashlib.sha256(f"kg {__version__} spacy {spacy.__version__} cache {FORMAT}".encode())
+    for path in files:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def pipeline_version(spacy_model: str | None = None) -> str:
+    """What the facts of an article depend on besides the article: see the module docstring."""
+    if spacy_model is None:
+        return _data_digest()
+    import spacy
+
+    try:
+        meta = spacy.info(spacy_model)
+        model = f"{meta.get('name')} {meta.get('version')}"
+    except Exception:  # noqa: BLE001 - a path or a package spaCy cannot describe
+        model = str(Path(spacy_model).resolve()) if Path(spacy_model).exists() else spacy_model
+    return hashlib.sha256(f"{_data_digest()} model {model}".encode()).hexdigest()
+
+
+def article_key(document: Document, version: str) -> str:
+    """The cache key of ``document`` under pipeline ``version``."""
+    fields = json.dumps(asdict(document), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{version}\0{fields}".encode()).hexdigest()
+
+
+class FactCache:
+    """Extracted facts on disk, by :func:`article_key`."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str, document: Document) -> ArticleFacts | None:
+        """The facts stored under ``key``, for ``document``; None when missing or unreadable."""
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            return facts_from_json(data, document)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, facts: ArticleFacts) -> None:
+        """Store ``facts`` under ``key``; a cache that cannot be written is no error."""
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(facts_to_json(facts), out, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+
+
+# --- ArticleFacts <-> JSON (the document itself is not stored: the key pins it) ---
+
+
+def facts_to_json(facts: ArticleFacts) -> dict:
+    def plain(item) -> dict:
+        data = asdict(item)
+        if isinstance(item, Funding) and item.value is not None:
+            data["value"] = str(item.value)
+        return data
+
+    return {
+        "entities": [plain(e) for e in facts.entities],
+        "statements": [plain(s) for s in facts.statements],
+        "fundings": [plain(f) for f in facts.fundings],
+        "roles": [plain(r) for r in facts.roles],
+        "memberships": [plain(m) for m in facts.memberships],
+        "events": [plain(e) for e in facts.events],
+    }
+
+
+def facts_from_json(data: dict, document: Document) -> ArticleFacts:
+    def evidence(item: dict) -> dict:
+        return {**item, "evidence": Evidence(**item["evidence"])}
+
+    def tuples(item: dict, *names: str) -> dict:
+        return {**item, **{name: tuple(item[name]) for name in names}}
+
+    def funding(item: dict) -> Funding:
+        value = None if item["value"] is None else Decimal(item["value"])
+        return Funding(**{**evidence(tuples(item, "about")), "value": value})
+
+    return ArticleFacts(
+        document,
+        [Entity(**tuples(e, "aliases", "same_as")) for e in data["entities"]],
+        [Statement(**evidence(tuples(s, "about"))) for s in data["statements"]],
+        [funding(f) for f in data["fundings"]],
+        [Role(**evidence(r)) for r in data["roles"]],
+        [Membership(**evidence(m)) for m in data["memberships"]],
+        [Event(**evidence(tuples(e, "participants"))) for e in data["events"]],
+    )
