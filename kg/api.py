@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from spacy.language import Language
 
@@ -29,7 +30,15 @@ from .facts import ArticleFacts, Document
 from .graph import Triple, Union, article_iri, article_triples, build_dataset, check_base
 from .namespaces import DEFAULT_BASE
 from .pipeline import doc_to_facts, load_pipeline
-from .store import article_keys, graph_names, open_store, remove_graphs, replace_articles, save_article_keys
+from .store import (
+    BATCH_QUADS,
+    article_keys,
+    graph_names,
+    open_store,
+    remove_graphs,
+    replace_articles,
+    save_article_keys,
+)
 from .validate import GraphReadError, ValidationReport, Violation, read_graph, validate_file
 from .validate import validate as validate_graph
 from .workers import default_jobs, extract_in_workers, worth_it
@@ -318,7 +327,18 @@ def build(
             clock.switch("write")
             yield iri, triples
 
-    if graph_store is not None:
+    if graph_store is not None and output is None and plan.workers(jobs):
+        # Workers map to RDF too and send N-Quads: the parent only loads them.
+        report.stored = plan.load_in_workers(graph_store, spacy_model, jobs, report, errors, clock)
+        for facts in plan.cached:
+            report.count(facts)
+            on_article(facts)
+        report.stored += replace_articles(graph_store, (_mapped(f, base) for f in plan.cached))
+        report.entities = len(plan.entity_keys)
+        clock.switch("write")
+        report.removed = plan.prune(graph_store, store) if prune else 0
+        plan.save_keys(store, pruned=prune)
+    elif graph_store is not None:
         report.stored = replace_articles(graph_store, articles())
         clock.switch("write")
         report.removed = plan.prune(graph_store, store) if prune else 0
@@ -326,7 +346,7 @@ def build(
     else:
         for _ in articles():
             pass
-    report.entities = len(entity_keys)
+    report.entities = report.entities or len(entity_keys)
     if report.articles + report.unchanged == 0:
         raise NoInputError("", "no article could be read; nothing written")
     clock.switch("write")
@@ -348,6 +368,10 @@ def build(
         clock.switch(None)
     report.stages = clock.seconds
     return report
+
+
+def _mapped(facts: ArticleFacts, base: str) -> tuple[URIRef, list[Triple]]:
+    return article_iri(facts.document.id, base), article_triples(facts, base)
 
 
 def _write_output(
@@ -380,6 +404,7 @@ class _Plan:
     cached: list[ArticleFacts] = field(default_factory=list)
     todo: list[Document] = field(default_factory=list)
     unreadable: int = 0  # sources that could not be read: their old graphs must stay
+    entity_keys: set[str] = field(default_factory=set)
 
     def facts(
         self, spacy_model: str | None, jobs: int | None, report: BuildReport, on_error: Callable[[str], None]
@@ -398,6 +423,53 @@ class _Plan:
                 yield from self._cached(result.facts)
         else:
             yield from self._cached(extract(self.todo, nlp, on_error))
+
+    def workers(self, jobs: int | None) -> int:
+        return worth_it(jobs or default_jobs(), len(self.todo))
+
+    def load_in_workers(
+        self,
+        graph_store,
+        spacy_model: str | None,
+        jobs: int | None,
+        report: BuildReport,
+        on_error: Callable[[str], None],
+        clock: Stopwatch,
+    ) -> int:
+        """Extract the articles to build in workers and bulk-load the N-Quads they send; return the quads."""
+        clock.switch("pipeline")
+        nlp = load_pipeline(spacy_model)
+        report.jobs = workers = self.workers(jobs)
+        loaded, pending, pending_quads = 0, [], 0
+
+        def load() -> None:
+            # The bulk loader writes new files each call: worth it for big batches only.
+            if pending:
+                graph_store.bulk_load(input=b"".join(pending), format=ox.RdfFormat.N_QUADS)
+                pending.clear()
+
+        clock.switch("pipeline")
+        for result in extract_in_workers(self.todo, nlp, spacy_model, workers, base=self.base):
+            clock.switch("write")
+            for message in result.errors:
+                on_error(message)
+            for facts in self._cached(result.facts):
+                report.count(facts)
+                self.entity_keys.update(e.key for e in facts.entities)
+                node = ox.NamedNode(str(article_iri(facts.document.id, self.base)))
+                if graph_store.contains_named_graph(node):
+                    graph_store.remove_graph(node)
+            pending.append(result.nquads)
+            pending_quads += result.quads
+            loaded += result.quads
+            if pending_quads >= BATCH_QUADS:
+                load()
+                pending_quads = 0
+            clock.switch("pipeline")
+        clock.switch("write")
+        load()
+        graph_store.flush()
+        return loaded
 
     def _cached(self, facts_stream: Iterable[ArticleFacts]) -> Iterator[ArticleFacts]:
         for facts in facts_stream:

@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 
 from spacy.language import Language
@@ -52,6 +53,9 @@ class BatchResult:
     facts: list[ArticleFacts]
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the worker's CPU time
+    #: With a ``base``: the batch's article graphs as N-Quads, ready for the store's bulk loader.
+    nquads: bytes = b""
+    quads: int = 0
 
 
 def _start_worker(model: str | None) -> None:
@@ -62,13 +66,32 @@ def _start_worker(model: str | None) -> None:
         _nlp, _model = load_pipeline(model), model
 
 
-def _extract_batch(batch: list[Document]) -> BatchResult:
+def _extract_batch(batch: list[Document], base: str | None = None) -> BatchResult:
     from kg.api import extract
 
     started = time.process_time()
     errors: list[str] = []
     facts = list(extract(batch, _nlp, errors.append))
-    return BatchResult(facts, errors, time.process_time() - started)
+    result = BatchResult(facts, errors)
+    if base is not None:
+        result.nquads, result.quads = _as_nquads(facts, base)
+    result.seconds = time.process_time() - started
+    return result
+
+
+def _as_nquads(all_facts: list[ArticleFacts], base: str) -> tuple[bytes, int]:
+    """The articles' named graphs as N-Quads: RDF mapping done in the worker, not the parent."""
+    import pyoxigraph as ox
+
+    from kg.export import OxTerms
+    from kg.graph import article_iri, article_triples
+
+    terms = OxTerms()
+    quads = []
+    for facts in all_facts:
+        name = terms.iri(str(article_iri(facts.document.id, base)))
+        quads.extend(terms.quad(t, name) for t in article_triples(facts, base))
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads)
 
 
 def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
@@ -78,15 +101,16 @@ def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
 
 
 def extract_in_workers(
-    documents: Iterable[Document], nlp: Language, model: str | None, jobs: int
+    documents: Iterable[Document], nlp: Language, model: str | None, jobs: int, base: str | None = None
 ) -> Iterator[BatchResult]:
     """The facts of ``documents``, extracted by ``jobs`` processes, batch by batch in input order.
 
     ``nlp`` is the parent's pipeline (for ``model``), which forked workers reuse.
+    With ``base``, each batch also comes as the N-Quads of its article graphs.
     """
     global _nlp, _model
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     _nlp, _model = nlp, model  # what a forked worker inherits
     with context.Pool(jobs, initializer=_start_worker, initargs=(model,)) as pool:
-        yield from pool.imap(_extract_batch, _batches(documents))
+        yield from pool.imap(partial(_extract_batch, base=base), _batches(documents))

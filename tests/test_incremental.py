@@ -1,0 +1,161 @@
+"""Incremental and parallel builds: the fact cache, store rebuilds, --jobs.
+
+Each test compares against a cold build of the same corpus: whatever a build
+skips or takes from the cache, the result must be the one a cold build gives.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg.api
+import kg.workers
+from kg.api import build
+from kg.cache import FactCache, article_key, pipeline_version
+from kg.documents import read_text
+from kg.store import dump_nquads, graph_names, open_store
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+ARTICLES = {
+    "a.txt": 'Nordic ministers met in Oslo\n\n"We will double our ammunition output," said Defence '
+    "Minister Aino Virtanen. The European Union will provide €300 million to the programme.\n",
+    "b.txt": "Berlin pledges air defence\n\nGerman Defence Minister Boris Pistorius said Germany would "
+    "send two more Patriot systems to Ukraine. He added that Europe must do more.\n",
+    "c.txt": 'Baltic drone coalition grows\n\n"Drones are the artillery of this war," Lithuanian Prime '
+    "Minister Gintautas Paluckas told reporters in Vilnius on Monday.\n",
+}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def session_pipeline(nlp, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kg.api, "load_pipeline", lambda model=None: nlp)
+
+
+def cold(corpus: Path, tmp_path: Path, name: str) -> bytes:
+    store = tmp_path / name
+    build([corpus], store=store, cache=False)
+    return dump_sorted(store)
+
+
+def dump_sorted(store: Path) -> bytes:
+    return b"\n".join(sorted(dump_nquads(open_store(store)).splitlines()))
+
+
+# --- The fact cache --------------------------------------------------------------------------
+
+
+def test_cached_facts_are_the_extracted_facts(extract, tmp_path: Path) -> None:
+    facts = extract(ARTICLES["a.txt"], id="a")
+    cache = FactCache(tmp_path / "cache")
+    key = article_key(facts.document, pipeline_version())
+    cache.put(key, facts)
+    assert cache.get(key, facts.document) == facts
+
+
+def test_a_corrupt_or_missing_entry_is_a_miss(extract, tmp_path: Path) -> None:
+    facts = extract(ARTICLES["b.txt"], id="b")
+    cache = FactCache(tmp_path / "cache")
+    key = article_key(facts.document, pipeline_version())
+    assert cache.get(key, facts.document) is None
+    cache.put(key, facts)
+    next((tmp_path / "cache").rglob("*.json")).write_text('{"entities": [', encoding="utf-8")
+    assert cache.get(key, facts.document) is None
+
+
+def test_the_key_changes_with_the_text_the_metadata_and_the_pipeline() -> None:
+    document = read_text(ARTICLES["a.txt"], id="a")
+    version = pipeline_version()
+    key = article_key(document, version)
+    assert article_key(read_text(ARTICLES["a.txt"] + " More.", id="a"), version) != key
+    assert article_key(read_text(ARTICLES["a.txt"], id="a", url="https://example.org/a"), version) != key
+    assert article_key(document, version + "x") != key
+    assert article_key(read_text(ARTICLES["a.txt"], id="a"), pipeline_version()) == key
+
+
+def test_a_build_from_the_cache_writes_the_same_bytes(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = build([corpus], tmp_path / "first.ttl", cache=cache, validate=False)
+    second = build([corpus], tmp_path / "second.ttl", cache=cache, validate=False)
+    assert (first.cached, second.cached) == (0, len(ARTICLES) + 2)
+    assert (tmp_path / "first.ttl").read_bytes() == (tmp_path / "second.ttl").read_bytes()
+    assert second.summary().startswith(f"{len(ARTICLES) + 2} articles ({len(ARTICLES) + 2} from cache)")
+
+
+# --- Store rebuilds ----------------------------------------------------------------------------
+
+
+def test_a_store_rebuild_extracts_only_the_changed_article(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build([corpus], store=store, cache=False)
+    (corpus / "b.txt").write_text(ARTICLES["b.txt"].replace("two more", "three more"), encoding="utf-8")
+    again = build([corpus], store=store, cache=False)
+    assert (again.articles, again.unchanged) == (1, len(ARTICLES) + 1)
+    assert dump_sorted(store) == cold(corpus, tmp_path, "cold")
+
+
+def test_removing_an_article_removes_its_graph(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build([corpus], store=store)
+    before = graph_names(open_store(store))
+    (corpus / "c.txt").unlink()
+    report = build([corpus], store=store)
+    after = graph_names(open_store(store))
+    assert report.removed == 1 and len(after) == len(before) - 1
+    assert [g for g in before if g not in after] == [g for g in before if g.endswith("/c")]
+    assert dump_sorted(store) == cold(corpus, tmp_path, "cold")
+
+
+def test_keep_missing_keeps_the_graphs_of_other_corpora(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build([corpus], store=store)
+    build([SEEDS], store=store, prune=False)
+    assert len(graph_names(open_store(store))) == len(ARTICLES) + 2
+
+
+def test_an_unreadable_article_keeps_its_old_graph(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build([corpus], store=store)
+    before = graph_names(open_store(store))
+    (corpus / "a.txt").write_bytes(b"\xff\xfe\x00broken\x00")
+    report = build([corpus], store=store)
+    assert report.errors and report.removed == 0
+    assert graph_names(open_store(store)) == before
+
+
+# --- Worker processes ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["store", "file"])
+def test_jobs_build_what_one_process_builds(corpus: Path, tmp_path: Path, monkeypatch, target) -> None:
+    monkeypatch.setattr(kg.workers, "MIN_ARTICLES_PER_WORKER", 1)  # start workers for 5 articles
+    monkeypatch.setattr(kg.workers, "BATCH", 2)
+    if target == "store":
+        report = build([corpus], store=tmp_path / "two", jobs=2, cache=False)
+        assert report.jobs == 2
+        assert dump_sorted(tmp_path / "two") == cold(corpus, tmp_path, "one")
+    else:
+        report = build([corpus], tmp_path / "two.nt", jobs=2, cache=False, validate=False)
+        build([corpus], tmp_path / "one.nt", jobs=1, cache=False, validate=False)
+        assert report.jobs == 2
+        assert (tmp_path / "two.nt").read_bytes() == (tmp_path / "one.nt").read_bytes()
+
+
+def test_small_corpora_are_extracted_in_process() -> None:
+    assert kg.workers.worth_it(8, 20) == 0
+    assert kg.workers.worth_it(2, 1000) == 2
+    assert kg.workers.worth_it(1, 1000) == 0
