@@ -5,7 +5,9 @@
 >>> report = build_on_dask(["corpus/"], store="corpus.store", scheduler="tcp://head:8786")
 
 The result is the one :func:`kg.api.build` writes for the same corpus, byte for
-byte in the output file and quad for quad in the store; only the work is spread.
+byte in the output file and quad for quad in the store, with the same report
+(articles skipped as unchanged, taken from the fact cache, pruned...); only
+the work is spread.
 
 How the work is spread:
 
@@ -14,20 +16,24 @@ How the work is spread:
   size in bytes, :data:`PARTITIONS_PER_WORKER` per worker thread, so that a
   slow partition does not hold up the end of the build.
 * One task per partition runs on a worker: it reads the partition's documents,
-  runs them through ``nlp.pipe`` (:func:`kg.api.extract`), turns each article
-  into its named graph (:func:`kg.store.article_graphs`) and writes the
-  partition's quads as one N-Quads *shard* file. The spaCy pipeline is loaded
-  once per worker thread and kept (:data:`_PIPELINES`), not once per task.
-  The task sends back only the figures of the report (counts, entity keys,
-  errors, graph names), never the graph.
+  skips those the store already holds built from the same text (store-only
+  builds), takes the others' facts from the fact cache (:mod:`kg.cache`) or
+  runs them through ``nlp.pipe`` (:func:`kg.api.extract`), maps each article to
+  its triples (:func:`kg.graph.article_triples`) and writes the partition's
+  quads as one N-Quads *shard* file. The spaCy pipeline is loaded once per
+  worker thread and kept (:data:`_PIPELINES`), not once per task. The task
+  sends back only the figures of the report (counts, entity keys, errors,
+  graph names and cache keys), never the graph.
 * The client loads each shard as soon as its task is done: into the Oxigraph
   store with ``Store.bulk_load`` (each article's earlier graph removed first,
-  as :func:`kg.store.replace_graphs` does) and/or into an rdflib Dataset that
-  is written and validated exactly as ``kg.api.build`` writes a file. The
-  shards are deleted as they are loaded, and their folder at the end.
+  as :func:`kg.store.replace_articles` does), and/or into the union (or the
+  list of named graphs) of the output file, in corpus order. The file is then
+  written and validated exactly as ``kg.api.build`` writes and validates it,
+  and the store pruned and its article keys saved as there. Shards are deleted
+  as they are loaded, and their folder at the end.
 
 Document ids are unique within a corpus (:func:`kg.documents.read_documents`
-renames a later ``a/brief.txt`` after an earlier ``b/brief.txt``); when file
+renames a later ``b/brief.txt`` after an earlier ``a/brief.txt``); when file
 names could collide, a first, cheap pass over the partitions reads the ids
 back so each worker gives every article the id the local build gives it.
 
@@ -38,7 +44,8 @@ paths on a shared file system), and ``shards`` must be a folder on a shared
 file system that both the workers (which write the shards) and the client
 (which loads them) can reach. The default shard folder, a temporary folder
 next to the output file or store, is only fine for a LocalCluster or workers
-on the client's machine.
+on the client's machine. The fact cache is used by the workers at the path the
+client names: share it too, or pass ``cache=False``.
 
 Dask is imported only when a build starts, so ``import kg`` never needs it.
 """
@@ -61,36 +68,44 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 from spacy.language import Language
 
-from .api import BuildReport, extract
+from .api import BuildReport, Stopwatch, extract
+from .cache import FactCache, article_key, default_folder, pipeline_version
 from .documents import (
     DocumentError,
     NoInputError,
-    _read_source,  # the reading of one file, as read_documents does it
+    _read_source,  # the reading of one file, exactly as read_documents reads it
     _suffix,
     _unique,  # read_documents' renaming of a duplicate id
     find_sources,
 )
-from .export import QUAD_FORMATS, as_dataset, count, union, write_graph
+from .export import (
+    QUAD_FORMATS,
+    OxTerms,
+    quads_bytes,
+    serialize,
+    triples_bytes,
+    triples_to_graph,
+    write_atomic,
+)
 from .facts import ArticleFacts, Document
-from .graph import bind_prefixes, check_base
+from .graph import Triple, Union, article_iri, article_triples, check_base
 from .ids import slugify
 from .namespaces import DEFAULT_BASE
 from .pipeline import load_pipeline
-from .store import _Terms, article_graphs, open_store
+from .store import article_keys, graph_names, open_store, remove_graphs, save_article_keys
 from .validate import validate as validate_graph
 
-__all__ = ["DASK_MISSING", "PARTITIONS_PER_WORKER", "build_on_dask", "partition"]
+__all__ = ["DASK_MISSING", "PARTITIONS_PER_WORKER", "build_on_dask", "loaded_pipelines", "partition"]
 
 #: Partitions per worker thread: enough to even out articles of unequal length,
 #: few enough that the per-task overhead (some 10 ms) stays negligible.
 PARTITIONS_PER_WORKER = 4
 #: The one-line error when the optional dependency is missing.
 DASK_MISSING = "dask is not installed: pip install 'kg[dask]'"
-
-log = logging.getLogger(__name__)
 
 
 def _distributed() -> Any:
@@ -115,15 +130,13 @@ def partition(sources: list[Path], parts: int) -> list[list[Path]]:
     if not sources:
         return []
     parts = max(1, min(parts, len(sources)))
-    sizes = [max(_size(path), 1) for path in sources]
-    totals = list(itertools.accumulate(sizes))
+    totals = list(itertools.accumulate(max(_size(path), 1) for path in sources))
     cuts = [0]
     for k in range(1, parts):
         cut = bisect.bisect_left(totals, totals[-1] * k / parts) + 1
-        cut = min(max(cut, cuts[-1] + 1), len(sources) - (parts - k))
-        cuts.append(cut)
+        cuts.append(min(max(cut, cuts[-1] + 1), len(sources) - (parts - k)))
     cuts.append(len(sources))
-    return [sources[start:end] for start, end in zip(cuts, cuts[1:], strict=False) if end > start]
+    return [sources[start:end] for start, end in itertools.pairwise(cuts)]
 
 
 def _size(path: Path) -> int:
@@ -147,17 +160,15 @@ def _ids_may_collide(sources: list[Path]) -> bool:
     if len(set(stems)) < len(stems):
         return True
     jsonl = {stem for stem, path in zip(stems, sources, strict=True) if _suffix(path) == ".jsonl"}
-    if not jsonl:
-        return False
     for stem, path in zip(stems, sources, strict=True):
-        numbered = _NUMBERED.fullmatch(stem)
+        numbered = _NUMBERED.fullmatch(stem) if jsonl else None
         if numbered and _suffix(path) != ".jsonl" and numbered.group(1) in jsonl:
             return True
     return False
 
 
 def _unique_ids(parts_ids: list[list[tuple[str, str]]]) -> list[list[str]]:
-    """The ids read_documents gives the documents of all partitions read in order."""
+    """The ids read_documents gives the documents of all partitions, read in order."""
     seen: set[str] = set()
     return [
         [_unique(Document(id=doc_id, text="", path=path), seen).id for doc_id, path in part]
@@ -170,23 +181,46 @@ def _unique_ids(parts_ids: list[list[tuple[str, str]]]) -> list[list[str]]:
 #: The spaCy pipelines of this worker process, by (model, thread): loaded once,
 #: reused by every task (spaCy does not promise a Language is thread-safe).
 _PIPELINES: dict[tuple[str | None, int], Language] = {}
-_PIPELINES_LOCK = threading.Lock()
+_VERSIONS: dict[str | None, str] = {}
+_LOCK = threading.Lock()
 
 
 def _pipeline(spacy_model: str | None) -> Language:
     key = (spacy_model, threading.get_ident())
     nlp = _PIPELINES.get(key)
     if nlp is None:
-        with _PIPELINES_LOCK:
+        with _LOCK:
             nlp = _PIPELINES.get(key)
             if nlp is None:
                 nlp = _PIPELINES[key] = load_pipeline(spacy_model)
     return nlp
 
 
+def _version(spacy_model: str | None) -> str:
+    """The worker's pipeline version (:func:`kg.cache.pipeline_version`), worked out once."""
+    version = _VERSIONS.get(spacy_model)
+    if version is None:
+        version = _VERSIONS[spacy_model] = pipeline_version(spacy_model)
+    return version
+
+
 def loaded_pipelines() -> int:
     """How many spaCy pipelines this process has loaded for builds (one per worker thread and model)."""
     return len(_PIPELINES)
+
+
+@dataclass(frozen=True)
+class _Task:
+    """What one partition's task needs, besides the store's article keys."""
+
+    index: int
+    sources: list[Path]
+    ids: list[str] | None  # the corpus-wide ids of its documents, when they could collide
+    shard: str
+    base: str
+    spacy_model: str | None
+    cache: str | None
+    keep_facts: bool
 
 
 @dataclass
@@ -196,12 +230,13 @@ class _Part:
     index: int
     shard: str
     report: BuildReport = field(default_factory=BuildReport)
-    keys: set[str] = field(default_factory=set)
-    #: The names of the article graphs in the shard, in order (repeats kept).
-    graphs: list[str] = field(default_factory=list)
+    read_errors: list[str] = field(default_factory=list)
+    unreadable: int = 0
+    keys: set[str] = field(default_factory=set)  # entity keys
+    built: dict[str, str] = field(default_factory=dict)  # article IRI -> cache key
+    graphs: list[str] = field(default_factory=list)  # article IRIs in the shard, in order
     quads: int = 0
-    #: Every article's facts, only when the caller asked for them (on_article).
-    facts: list[ArticleFacts] = field(default_factory=list)
+    facts: list[ArticleFacts] = field(default_factory=list)  # only when the caller asked (on_article)
 
 
 def _read_ids(sources: list[Path]) -> list[tuple[str, str]]:
@@ -223,61 +258,84 @@ def _documents(sources: list[Path], ids: list[str] | None) -> Iterator[Document 
             if isinstance(item, Document):
                 if ids is None:
                     item = _unique(item, seen)
-                else:
-                    if position >= len(ids):
-                        raise RuntimeError(f"{source}: the articles changed while they were being built")
-                    if ids[position] != item.id:
-                        item = replace(item, id=ids[position])
+                elif position < len(ids):
+                    item = item if ids[position] == item.id else replace(item, id=ids[position])
                     position += 1
+                else:
+                    raise RuntimeError(f"{source}: the articles changed while they were being built")
             yield item
     if ids is not None and position != len(ids):
         raise RuntimeError(f"{sources[-1]}: the articles changed while they were being built")
 
 
-def _build_part(
-    index: int,
-    sources: list[Path],
-    ids: list[str] | None,
-    shard: str,
-    base: str,
-    spacy_model: str | None,
-    keep_facts: bool,
-) -> _Part:
-    """One task: the articles of ``sources`` to the N-Quads file ``shard``; returns the figures."""
-    nlp = _pipeline(spacy_model)
-    part = _Part(index, shard)
+def _build_part(task: _Task, stored_keys: dict[str, str]) -> _Part:
+    """One task: the articles of ``task.sources`` to the N-Quads file ``task.shard``; returns the figures.
 
-    def counted(all_facts: Iterable[ArticleFacts]) -> Iterator[ArticleFacts]:
-        for facts in all_facts:
-            part.report.count(facts)
-            part.keys.update(entity.key for entity in facts.entities)
-            if keep_facts:
-                part.facts.append(facts)
+    As :func:`kg.api.build` plans each article: skipped when ``stored_keys``
+    says the store holds it built from the same text and pipeline, from the
+    cache when it has the facts, else extracted (and cached).
+    """
+    part = _Part(task.index, task.shard)
+    version = _version(task.spacy_model)
+    cache = FactCache(task.cache) if task.cache is not None else None
+    cached: list[ArticleFacts] = []
+    todo: list[Document] = []
+    keys: dict[tuple[str, str], str] = {}
+    for item in _documents(task.sources, task.ids):
+        if isinstance(item, DocumentError):
+            part.unreadable += 1
+            part.read_errors.append(str(item))
+            continue
+        key = article_key(item, version)
+        iri = str(article_iri(item.id, task.base))
+        if stored_keys.get(iri) == key:
+            part.built[iri] = key
+            part.report.unchanged += 1
+            continue
+        facts = cache.get(key, item) if cache is not None else None
+        if facts is not None:
+            cached.append(facts)
+            part.built[iri] = key
+            part.report.cached += 1
+        else:
+            todo.append(item)
+            keys[(item.id, item.path)] = key
+
+    def extracted() -> Iterator[ArticleFacts]:
+        if not todo:
+            return
+        for facts in extract(todo, _pipeline(task.spacy_model), part.report.errors.append):
+            key = keys[(facts.document.id, facts.document.path)]
+            if cache is not None:
+                cache.put(key, facts)
+            part.built[str(article_iri(facts.document.id, task.base))] = key
             yield facts
 
-    facts = counted(extract(_documents(sources, ids), nlp, part.report.errors.append))
-    _write_shard(shard, article_graphs(facts, base), part)
-    part.report.entities = len(part.keys)
+    _write_shard(task, itertools.chain(cached, extracted()), part)
     return part
 
 
-def _write_shard(shard: str, graphs: Iterable[Graph], part: _Part) -> None:
-    """Stream the quads of ``graphs`` into ``shard`` (written whole or not at all)."""
-    terms = _Terms()
-    term = terms.term
+def _write_shard(task: _Task, all_facts: Iterable[ArticleFacts], part: _Part) -> None:
+    """Count each article into ``part`` and stream its quads into the shard (written whole or not at all)."""
+    terms = OxTerms()
 
     def quads() -> Iterator[ox.Quad]:
-        for graph in graphs:
-            name = terms.graph_name(graph.identifier)
-            part.graphs.append(str(graph.identifier))
-            for s, p, o in graph:
+        for facts in all_facts:
+            part.report.count(facts)
+            part.keys.update(entity.key for entity in facts.entities)
+            if task.keep_facts:
+                part.facts.append(facts)
+            iri = str(article_iri(facts.document.id, task.base))
+            part.graphs.append(iri)
+            name = terms.iri(iri)
+            for triple in article_triples(facts, task.base):
                 part.quads += 1
-                yield ox.Quad(term(s), term(p), term(o), name)
+                yield terms.quad(triple, name)
 
-    partial = f"{shard}.partial"
+    partial = f"{task.shard}.partial"
     try:
         ox.serialize(quads(), partial, ox.RdfFormat.N_QUADS)
-        os.replace(partial, shard)
+        os.replace(partial, task.shard)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
@@ -291,11 +349,8 @@ def _client(scheduler: str | None, workers: int) -> Iterator[Any]:
     """A Client of the cluster at ``scheduler``, or of a LocalCluster started (and stopped) here."""
     distributed = _distributed()
     if scheduler is not None:
-        client = distributed.Client(scheduler, set_as_default=False)
-        try:
+        with distributed.Client(scheduler, set_as_default=False) as client:
             yield client
-        finally:
-            client.close()
         return
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}")
@@ -304,16 +359,13 @@ def _client(scheduler: str | None, workers: int) -> Iterator[Any]:
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
+        # No dashboard, and the scheduler's plain HTTP server (health checks) on
+        # any free port: the default 8787 may be taken by another cluster.
+        scheduler_kwargs={"dashboard_address": ":0"},
         silence_logs=logging.ERROR,
     )
-    try:
-        client = distributed.Client(cluster, set_as_default=False)
-        try:
-            yield client
-        finally:
-            client.close()
-    finally:
-        cluster.close()
+    with cluster, distributed.Client(cluster, set_as_default=False) as client:
+        yield client
 
 
 @contextmanager
@@ -331,12 +383,99 @@ def _shard_folder(shards: Path | str | None, target: Path | str) -> Iterator[Pat
         shutil.rmtree(folder, ignore_errors=True)
 
 
+class _RdflibTerms:
+    """Oxigraph terms back to the rdflib terms :func:`kg.graph.article_triples` made."""
+
+    def __init__(self) -> None:
+        self.iris: dict[str, URIRef] = {}
+
+    def iri(self, value: str) -> URIRef:
+        node = self.iris.get(value)
+        if node is None:
+            node = self.iris[value] = URIRef(value)
+        return node
+
+    def term(self, term: ox.NamedNode | ox.Literal | ox.BlankNode) -> URIRef | Literal:
+        if isinstance(term, ox.NamedNode):
+            return self.iri(term.value)
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            datatype = term.datatype.value
+            if datatype == str(XSD.string):
+                return Literal(term.value)
+            return Literal(term.value, datatype=self.iri(datatype))
+        raise TypeError(f"kg graphs have no blank nodes: {term}")
+
+    def articles(self, shard: str) -> Iterator[tuple[URIRef, list[Triple]]]:
+        """The shard's article graphs, as ``(article IRI, triples)`` in shard order."""
+        term = self.term
+        name, triples = None, []
+        for quad in ox.parse(path=shard, format=ox.RdfFormat.N_QUADS):
+            if quad.graph_name != name:
+                if name is not None:
+                    yield self.iri(name.value), triples
+                name, triples = quad.graph_name, []
+            triples.append((term(quad.subject), term(quad.predicate), term(quad.object)))
+        if name is not None:
+            yield self.iri(name.value), triples
+
+
+class _Output:
+    """What the output file receives, article by article in corpus order (as the local build adds them)."""
+
+    def __init__(self, format: str) -> None:
+        self.format = format
+        self.union = Union() if format not in QUAD_FORMATS else None
+        self.graphs: list[tuple[URIRef, list[Triple]]] = []
+        self.terms = _RdflibTerms()
+        self.waiting: dict[int, str | None] = {}
+        self.next = 0
+
+    def add(self, index: int, shard: str | None) -> None:
+        """Take partition ``index``'s shard now, or when the partitions before it are in."""
+        self.waiting[index] = shard
+        while self.next in self.waiting:
+            shard = self.waiting.pop(self.next)
+            self.next += 1
+            if shard is None:
+                continue
+            for iri, triples in self.terms.articles(shard):
+                if self.union is not None:
+                    self.union.add(triples)
+                else:
+                    self.graphs.append((iri, triples))
+            Path(shard).unlink(missing_ok=True)
+
+    def write(self, output: str | Path, base: str) -> tuple[int, list[Triple] | None]:
+        """Write the file as kg.api.build does; return the triples (quads) it holds and the union."""
+        if self.union is None:
+            write_atomic(output, quads_bytes(self.graphs, self.format, base))
+            return sum(len(triples) for _, triples in self.graphs), None
+        union_triples = self.union.result()
+        if self.format in ("turtle", "nt"):
+            write_atomic(output, triples_bytes(union_triples, self.format, base))
+        else:  # JSON-LD and the network formats go through rdflib
+            write_atomic(output, serialize(triples_to_graph(union_triples, base), self.format))
+        return len(union_triples), union_triples
+
+    def union_triples(self, union_triples: list[Triple] | None) -> list[Triple]:
+        if union_triples is not None:
+            return union_triples
+        merged = Union()
+        for _, triples in self.graphs:
+            merged.add(triples)
+        return merged.result()
+
+
 def _load_into_store(store: ox.Store, part: _Part, replaced: set[str]) -> None:
     """Remove the graphs of ``part`` no earlier shard of this build wrote, then bulk-load the shard."""
     for name in part.graphs:
         if name not in replaced:
             replaced.add(name)
-            store.remove_graph(ox.NamedNode(name))
+            node = ox.NamedNode(name)
+            if store.contains_named_graph(node):
+                store.remove_graph(node)
     if part.quads:
         store.bulk_load(path=part.shard, format=ox.RdfFormat.N_QUADS)
 
@@ -352,18 +491,22 @@ def build_on_dask(
     scheduler: str | None = None,
     workers: int = 2,
     shards: str | Path | None = None,
+    cache: bool | str | Path = True,
+    prune: bool = True,
     on_error: Callable[[str], None] = lambda message: None,
     on_article: Callable[[ArticleFacts], None] | None = None,
     validate: bool = True,
     shapes: str | Path | None = None,
 ) -> BuildReport:
-    """:func:`kg.api.build` with the extraction on a Dask cluster: the same files, store and figures.
+    """:func:`kg.api.build` with the extraction on a Dask cluster: the same file, store and figures.
 
     ``sources`` are files or folders, as for ``kg.api.build``; ``output``,
-    ``store``, ``format``, ``base``, ``spacy_model``, ``validate`` and
-    ``shapes`` mean what they mean there, and the report holds the same
-    figures. An article that cannot be read or processed is reported (in
-    ``report.errors``, in corpus order, and to ``on_error``) and skipped.
+    ``store``, ``format``, ``base``, ``spacy_model``, ``cache``, ``prune``,
+    ``validate`` and ``shapes`` mean what they mean there, and the report holds
+    the same figures (``jobs`` is the cluster's worker threads; ``stages`` are
+    cluster, pipeline, write and validate). An article that cannot be read or
+    processed is reported (in ``report.errors``: read errors, then extraction
+    errors, each in corpus order, as the local build lists them) and skipped.
 
     ``scheduler`` is the address of a running scheduler (``tcp://host:8786``);
     without it a ``LocalCluster`` of ``workers`` processes (one thread each) is
@@ -380,75 +523,93 @@ def build_on_dask(
     """
     if output is None and store is None:
         raise ValueError("nothing to write: give an output file, a store directory or both")
-    _distributed()  # fail in one line, before anything is read or opened
-    started = time.perf_counter()
+    distributed = _distributed()  # fail in one line, before anything is read or opened
     check_base(base)
+    started, clock = time.perf_counter(), Stopwatch()
     files = find_sources(sources)
     report = BuildReport(output=str(output if output is not None else store))
     # Opened first, so that a store in use or a wrong directory fails before the long part.
     graph_store = open_store(store, read_only=False) if store is not None else None
-    dataset = bind_prefixes(Dataset(), base) if output is not None else None
+    # Only a store-only build skips the articles the store holds unchanged (as kg.api.build).
+    stored_keys = article_keys(store) if store is not None and output is None else {}
+    folder = (default_folder() if cache is True else Path(cache)) if cache else None
+    target = _Output(format) if output is not None else None
     parts: list[_Part] = []
-    with _client(scheduler, workers) as client, _shard_folder(shards, output or store) as folder:
-        threads = sum(client.nthreads().values()) or max(workers, 1)
-        partitions = partition(files, threads * PARTITIONS_PER_WORKER)
+    clock.switch("cluster")
+    with _client(scheduler, workers) as client, _shard_folder(shards, output or store) as shard_folder:
+        report.jobs = sum(client.nthreads().values()) or workers
+        partitions = partition(files, report.jobs * PARTITIONS_PER_WORKER)
         ids: list[list[str] | None] = [None] * len(partitions)
         if _ids_may_collide(files):
             ids = _unique_ids(client.gather(client.map(_read_ids, partitions, pure=False)))
-        futures = [
-            client.submit(
-                _build_part,
+        keys_future = client.scatter([stored_keys], broadcast=True)[0] if stored_keys else stored_keys
+        tasks = [
+            _Task(
                 index,
                 sources_of_part,
                 ids[index],
-                str(folder / f"part-{index:05d}.nq"),
+                str(shard_folder / f"part-{index:05d}.nq"),
                 base,
                 spacy_model,
+                str(folder) if folder is not None else None,
                 on_article is not None,
-                pure=False,
             )
             for index, sources_of_part in enumerate(partitions)
         ]
+        futures = [client.submit(_build_part, task, keys_future, pure=False) for task in tasks]
         replaced: set[str] = set()
-        for future in _distributed().as_completed(futures, loop=client.loop):
+        clock.switch("pipeline")
+        for future in distributed.as_completed(futures, loop=client.loop):
             part = future.result()
             future.release()
-            for message in part.report.errors:
+            clock.switch("write")
+            for message in part.read_errors + part.report.errors:
                 on_error(message)
             for facts in part.facts:
                 on_article(facts)  # type: ignore[misc]
             part.facts = []
             if graph_store is not None:
                 _load_into_store(graph_store, part, replaced)
-            if dataset is not None and part.quads:
-                dataset.parse(data=Path(part.shard).read_bytes(), format="nquads")
-            Path(part.shard).unlink(missing_ok=True)
+            if target is not None:
+                target.add(part.index, part.shard if part.quads else None)
+            else:
+                Path(part.shard).unlink(missing_ok=True)
             parts.append(part)
+            clock.switch("pipeline")
+        clock.switch("write")
+    built = _add_up(report, parts)
     if graph_store is not None:
         graph_store.flush()
-    _add_up(report, parts)
-    if report.articles == 0:
+        report.stored = sum(part.quads for part in parts)
+        unreadable = sum(part.unreadable for part in parts)
+        if prune and not unreadable:
+            report.removed = remove_graphs(graph_store, sorted(set(graph_names(graph_store)) - set(built)))
+        kept = {} if prune and not unreadable else stored_keys
+        save_article_keys(store, kept | built)  # type: ignore[arg-type]
+    if report.articles + report.unchanged == 0:
         raise NoInputError("", "no article could be read; nothing written")
-    if dataset is None:
-        report.triples = report.stored = sum(part.quads for part in parts)
-        report.seconds = time.perf_counter() - started
-        return report
-    # What the file holds: one named graph per article, or their merged union.
-    written = as_dataset(dataset) if format in QUAD_FORMATS else union(dataset)
-    report.triples = write_graph(output, written, format)
-    if graph_store is not None:
-        # What kg.api.build counts: the quads of the dataset it writes to the store.
-        report.stored = count(dataset, "nquads")
+    union_triples = None
+    if target is not None:
+        report.triples, union_triples = target.write(output, base)  # type: ignore[arg-type]
+    else:
+        report.triples = report.stored
+    clock.switch(None)
     report.seconds = time.perf_counter() - started
-    if validate:
-        report.validation = validate_graph(written, shapes=shapes)
+    if validate and target is not None:
+        clock.switch("validate")
+        merged = target.union_triples(union_triples)
+        report.validation = validate_graph(triples_to_graph(merged, base), shapes=shapes)
+        clock.switch(None)
+    report.stages = clock.seconds
     return report
 
 
-def _add_up(report: BuildReport, parts: list[_Part]) -> None:
-    """The figures of all partitions, errors in corpus order."""
-    keys: set[str] = set()
-    for part in sorted(parts, key=lambda part: part.index):
+def _add_up(report: BuildReport, parts: list[_Part]) -> dict[str, str]:
+    """Add the figures of all partitions into ``report``; return the article keys built."""
+    parts = sorted(parts, key=lambda part: part.index)
+    entity_keys: set[str] = set()
+    built: dict[str, str] = {}
+    for part in parts:
         figures = part.report
         report.articles += figures.articles
         report.statements += figures.statements
@@ -456,6 +617,12 @@ def _add_up(report: BuildReport, parts: list[_Part]) -> None:
         report.roles += figures.roles
         report.memberships += figures.memberships
         report.events += figures.events
-        report.errors.extend(figures.errors)
-        keys |= part.keys
-    report.entities = len(keys)
+        report.cached += figures.cached
+        report.unchanged += figures.unchanged
+        entity_keys |= part.keys
+        built.update(part.built)
+    report.entities = len(entity_keys)
+    report.errors = [m for part in parts for m in part.read_errors] + [
+        m for part in parts for m in part.report.errors
+    ]
+    return built

@@ -103,6 +103,7 @@ def cluster() -> Iterator[distributed.Client]:
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": ":0"},
             silence_logs=logging.ERROR,
         ) as local,
         distributed.Client(local, set_as_default=False) as client,
@@ -122,9 +123,9 @@ def local(corpus: Path, nlp: Language, tmp_path_factory: pytest.TempPathFactory)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(kg.api, "load_pipeline", lambda model=None: nlp)
         return {
-            "turtle": build([corpus], folder / "local.ttl", store=folder / "store"),
-            "nquads": build([corpus], folder / "local.nq", format="nquads", validate=False),
-            "store-only": build([corpus], store=folder / "store-only"),
+            "turtle": build([corpus], folder / "local.ttl", store=folder / "store", cache=False),
+            "nquads": build([corpus], folder / "local.nq", format="nquads", validate=False, cache=False),
+            "store-only": build([corpus], store=folder / "store-only", cache=False),
             "folder": folder,
         }
 
@@ -132,8 +133,8 @@ def local(corpus: Path, nlp: Language, tmp_path_factory: pytest.TempPathFactory)
 def figures(report: BuildReport) -> dict:
     """What two builds of one corpus must agree on (not the time, nor where they wrote)."""
     keys = ("articles", "entities", "statements", "fundings", "roles", "memberships", "events")
+    keys += ("triples", "stored", "errors", "cached", "unchanged", "removed")
     found = {key: getattr(report, key) for key in keys}
-    found |= {"triples": report.triples, "stored": report.stored, "errors": report.errors}
     found["valid"] = None if report.validation is None else report.validation.conforms
     return found
 
@@ -154,7 +155,12 @@ def test_file_and_store_are_the_local_build(
 ) -> None:
     errors: list[str] = []
     report = build_on_dask(
-        [corpus], tmp_path / "dask.ttl", store=tmp_path / "store", scheduler=scheduler, on_error=errors.append
+        [corpus],
+        tmp_path / "dask.ttl",
+        store=tmp_path / "store",
+        scheduler=scheduler,
+        cache=False,
+        on_error=errors.append,
     )
     assert figures(report) == figures(local["turtle"])
     assert report.validation is not None and report.validation.conforms
@@ -163,13 +169,14 @@ def test_file_and_store_are_the_local_build(
     assert isomorphic(Graph().parse(tmp_path / "dask.ttl"), Graph().parse(expected))
     assert quads(open_store(tmp_path / "store")) == quads(open_store(local["folder"] / "store"))
     assert sorted(errors) == sorted(report.errors)
+    assert report.jobs == 2 and set(report.stages) >= {"cluster", "pipeline", "write", "validate"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dask.ttl", "store"]
 
 
 def test_broken_articles_are_reported_and_the_others_built(
-    corpus: Path, local: dict, tmp_path: Path, scheduler
-):
-    report = build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler)
+    corpus: Path, tmp_path: Path, scheduler: str
+) -> None:
+    report = build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler, cache=False)
     assert len(report.errors) == 2
     assert report.errors[0].startswith(f"{corpus / BROKEN_TXT}: not valid UTF-8")
     assert report.errors[1].startswith(f"{corpus / 'wires.jsonl'}:{BROKEN_JSONL_LINE}: invalid JSON")
@@ -186,17 +193,25 @@ def test_nquads_file_is_the_local_one_in_a_given_shard_folder(
 ) -> None:
     shards = tmp_path / "shared" / "shards"
     report = build_on_dask(
-        [corpus], tmp_path / "dask.nq", format="nquads", scheduler=scheduler, shards=shards, validate=False
+        [corpus],
+        tmp_path / "dask.nq",
+        format="nquads",
+        scheduler=scheduler,
+        shards=shards,
+        cache=False,
+        validate=False,
     )
     assert figures(report) == figures(local["nquads"])
     assert (tmp_path / "dask.nq").read_bytes() == (local["folder"] / "local.nq").read_bytes()
     written = Dataset().parse(tmp_path / "dask.nq", format="nquads")
-    assert len(written) == 0 and sum(len(g) for g in written.graphs()) == report.triples
+    assert sum(1 for _ in written.quads((None, None, None, None))) == report.triples
     assert shards.is_dir() and list(shards.iterdir()) == []  # this build's shards are gone, the folder stays
 
 
-def test_store_only_build_streams_the_same_quads(tmp_path: Path, corpus: Path, scheduler: str, local: dict):
-    report = build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler)
+def test_store_only_build_streams_the_same_quads(
+    tmp_path: Path, corpus: Path, scheduler: str, local: dict
+) -> None:
+    report = build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler, cache=False)
     assert figures(report) == figures(local["store-only"])
     assert report.validation is None
     store = open_store(tmp_path / "store")
@@ -211,37 +226,82 @@ def test_store_only_build_streams_the_same_quads(tmp_path: Path, corpus: Path, s
 # --- Rebuilding in place ------------------------------------------------------------------------
 
 
-def test_rebuilding_replaces_the_article_graphs(
-    tmp_path: Path, corpus: Path, scheduler: str, nlp: Language, monkeypatch: pytest.MonkeyPatch
+def clean_corpus(folder: Path) -> Path:
+    """The corpus without its broken articles: a build that reads everything may prune the store."""
+    write_corpus(folder)
+    (folder / BROKEN_TXT).unlink()
+    (folder / "wires.jsonl").write_text("".join(json.dumps(r) + "\n" for r in JSONL), encoding="utf-8")
+    return folder
+
+
+def test_rebuilding_replaces_skips_and_prunes_like_the_local_build(
+    tmp_path: Path, scheduler: str, nlp: Language, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "store"
-    build_on_dask([corpus], store=path, scheduler=scheduler)
+    monkeypatch.setattr(kg.api, "load_pipeline", lambda model=None: nlp)
+    corpus = clean_corpus(tmp_path / "corpus")
+    path, articles = tmp_path / "store", 2 + len(ARTICLES) + len(JSONL)
+    first = build_on_dask([corpus], store=path, scheduler=scheduler, cache=False)
     before = quads(open_store(path))
-    again = build_on_dask([corpus], store=path, scheduler=scheduler)
+    assert (first.articles, first.unchanged, first.removed) == (articles, 0, 0)
+    # The same corpus again: every article is unchanged, the store too.
+    again = build_on_dask([corpus], store=path, scheduler=scheduler, cache=False)
+    assert (again.articles, again.unchanged, again.stored) == (0, articles, 0)
     assert quads(open_store(path)) == before
-    assert again.stored == len(before)  # every quad written again, none added
-    changed = tmp_path / "changed"
-    changed.mkdir()
-    (changed / "post.txt").write_text("“We will buy 12 howitzers,” said Kalle Tamm.", encoding="utf-8")
-    build_on_dask([changed], store=path, scheduler=scheduler)
+    # The keys are the local build's: a local rebuild skips everything too.
+    assert build([corpus], store=path, cache=False).unchanged == articles
+    # One article changed, one removed: the one replaced, the other pruned, no graph twice.
+    (corpus / "post.txt").write_text(
+        "\u201cWe will buy 12 howitzers,\u201d said Kalle Tamm.", encoding="utf-8"
+    )
+    (corpus / "funding.txt").unlink()
+    changed = build_on_dask([corpus], store=path, scheduler=scheduler, cache=False)
+    assert (changed.articles, changed.unchanged, changed.removed) == (1, articles - 2, 1)
     post = ox.NamedNode(str(article_iri("post")))
     texts = {str(q.object.value) for q in open_store(path).quads_for_pattern(None, None, None, post)}
     assert any("12 howitzers" in text for text in texts)
     assert not any("reconnaissance drones" in text for text in texts)
-    # The very store a local build leaves after the same two builds.
-    monkeypatch.setattr(kg.api, "load_pipeline", lambda model=None: nlp)
-    build([corpus], store=tmp_path / "local")
-    build([changed], store=tmp_path / "local")
+    assert str(article_iri("funding")) not in graph_names(open_store(path))
+    # The very store a local build of the changed corpus makes from scratch.
+    build([corpus], store=tmp_path / "local", cache=False)
     assert quads(open_store(path)) == quads(open_store(tmp_path / "local"))
     assert no_shards_left(tmp_path)
+
+
+def test_keep_missing_and_unreadable_articles_prune_nothing(tmp_path: Path, corpus: Path, scheduler: str):
+    path = tmp_path / "store"
+    build_on_dask([corpus], store=path, scheduler=scheduler, cache=False)
+    names = graph_names(open_store(path))
+    kept = build_on_dask([corpus / "post.txt"], store=path, scheduler=scheduler, cache=False, prune=False)
+    assert (kept.articles, kept.unchanged, kept.removed) == (0, 1, 0)
+    assert graph_names(open_store(path)) == names
+    # An unreadable article may be one the store holds: nothing is pruned.
+    unreadable = build_on_dask([corpus / "post.txt", corpus / BROKEN_TXT], store=path, scheduler=scheduler)
+    assert (unreadable.unchanged, unreadable.removed, len(unreadable.errors)) == (1, 0, 1)
+    assert graph_names(open_store(path)) == names
+
+
+def test_the_fact_cache_is_shared_with_the_local_build(
+    tmp_path: Path, corpus: Path, scheduler: str, local: dict
+) -> None:
+    cache = tmp_path / "cache"
+    first = build_on_dask([corpus], tmp_path / "first.nq", format="nquads", scheduler=scheduler, cache=cache)
+    assert first.cached == 0 and any(cache.rglob("*.json"))
+    second = build_on_dask(
+        [corpus], tmp_path / "second.nq", format="nquads", scheduler=scheduler, cache=cache
+    )
+    assert second.cached == second.articles == first.articles
+    expected = (local["folder"] / "local.nq").read_bytes()
+    assert (tmp_path / "first.nq").read_bytes() == (tmp_path / "second.nq").read_bytes() == expected
+    local_build = build([corpus], tmp_path / "local.nq", format="nquads", cache=cache, validate=False)
+    assert local_build.cached == first.articles
 
 
 # --- The cluster ------------------------------------------------------------------------------
 
 
 def test_each_worker_loads_the_pipeline_once(tmp_path: Path, corpus: Path, cluster, scheduler: str) -> None:
-    build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler)
-    build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler)
+    build_on_dask([corpus], tmp_path / "one.ttl", scheduler=scheduler, cache=False, validate=False)
+    build_on_dask([corpus], tmp_path / "two.ttl", scheduler=scheduler, cache=False, validate=False)
     loaded = cluster.run(loaded_pipelines)
     assert len(loaded) == 2
     assert all(count <= 1 for count in loaded.values()), loaded
@@ -255,19 +315,23 @@ def test_build_starts_and_stops_its_own_cluster(tmp_path: Path, corpus: Path, lo
         tmp_path / "own.nq",
         format="nquads",
         workers=2,
+        cache=False,
         validate=False,
         on_article=lambda facts: articles.append(facts.document.id),
     )
     assert figures(report) == figures(local["nquads"])
     assert (tmp_path / "own.nq").read_bytes() == (local["folder"] / "local.nq").read_bytes()
-    assert sorted(articles) == sorted(
-        str(name).rsplit("/", 1)[1] for name in _graph_names(tmp_path / "own.nq")
-    )
+    names = [g.identifier for g in Dataset().parse(tmp_path / "own.nq", format="nquads").graphs() if len(g)]
+    assert sorted(str(article_iri(a)) for a in articles) == sorted(map(str, names))
     assert no_shards_left(tmp_path)
 
 
-def _graph_names(path: Path) -> list:
-    return [g.identifier for g in Dataset().parse(path, format="nquads").graphs() if len(g)]
+def test_the_api_engine_option_reaches_the_cluster(tmp_path: Path, corpus: Path, scheduler: str, local: dict):
+    report = build(
+        [corpus], tmp_path / "api.nq", format="nquads", engine="dask", scheduler=scheduler, validate=False
+    )
+    assert report.articles == local["nquads"].articles and report.errors == local["nquads"].errors
+    assert (tmp_path / "api.nq").read_bytes() == (local["folder"] / "local.nq").read_bytes()
 
 
 def test_nothing_readable_writes_nothing(tmp_path: Path, corpus: Path, scheduler: str) -> None:
