@@ -24,6 +24,7 @@ from rdflib.compare import isomorphic
 from spacy.language import Language
 
 import kg.api
+import kg.distributed
 from kg.api import BuildReport, build
 from kg.distributed import DASK_MISSING, build_on_dask, loaded_pipelines, partition
 from kg.documents import NoInputError, find_sources
@@ -221,6 +222,16 @@ def test_store_only_build_streams_the_same_quads(
     back, expected = to_dataset(store), to_dataset(open_store(local["folder"] / "store-only"))
     assert set(back.quads((None, None, None, None))) == set(expected.quads((None, None, None, None)))
     assert no_shards_left(tmp_path)
+
+
+def test_big_shards_are_bulk_loaded_from_their_files(
+    tmp_path: Path, corpus: Path, scheduler: str, local: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shards of BATCH_QUADS quads or more go to Store.bulk_load, smaller ones are batched: same store."""
+    monkeypatch.setattr(kg.distributed, "BATCH_QUADS", 60)
+    report = build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler, cache=False)
+    assert figures(report) == figures(local["store-only"])
+    assert quads(open_store(tmp_path / "store")) == quads(open_store(local["folder"] / "store-only"))
 
 
 # --- Rebuilding in place ------------------------------------------------------------------------
