@@ -429,11 +429,30 @@ class _RdflibTerms:
 _XSD_STRING = str(XSD.string)
 
 
+class _Shards:
+    """When to delete a shard: once every consumer (the store, the file) has read it."""
+
+    def __init__(self) -> None:
+        self.readers: dict[str, int] = {}
+
+    def hold(self, shard: str, readers: int) -> None:
+        if readers:
+            self.readers[shard] = readers
+        else:
+            Path(shard).unlink(missing_ok=True)
+
+    def release(self, shard: str) -> None:
+        self.readers[shard] -= 1
+        if not self.readers[shard]:
+            del self.readers[shard]
+            Path(shard).unlink(missing_ok=True)
+
+
 class _Output:
     """What the output file receives, article by article in corpus order (as the local build adds them)."""
 
-    def __init__(self, format: str) -> None:
-        self.format = format
+    def __init__(self, format: str, shards: _Shards) -> None:
+        self.format, self.shards = format, shards
         self.union = Union() if format not in QUAD_FORMATS else None
         self.graphs: list[tuple[URIRef, list[Triple]]] = []
         self.terms = _RdflibTerms()
@@ -453,7 +472,7 @@ class _Output:
                     self.union.add(triples)
                 else:
                     self.graphs.append((iri, triples))
-            Path(shard).unlink(missing_ok=True)
+            self.shards.release(shard)
 
     def write(self, output: str | Path, base: str) -> tuple[int, list[Triple] | None]:
         """Write the file as kg.api.build does; return the triples (quads) it holds and the union."""
@@ -479,15 +498,16 @@ class _Output:
 class _StoreLoader:
     """Writes the shards into the store, each article's earlier graph removed first.
 
-    A big shard is bulk-loaded from its file; small ones are gathered into
-    batches of :data:`kg.store.BATCH_QUADS` quads for ``bulk_extend``: each
-    bulk write costs some 0.1 s whatever its size (it writes new files).
+    Shards are bulk-loaded (Oxigraph parses them, no Python objects per quad)
+    in batches of at least :data:`kg.store.BATCH_QUADS` quads: each bulk write
+    costs some 0.1 s whatever its size, since it writes new files.
     """
 
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
+    def __init__(self, store: ox.Store, shards: _Shards) -> None:
+        self.store, self.shards = store, shards
         self.replaced: set[str] = set()
-        self.pending: list[ox.Quad] = []
+        self.pending: list[str] = []
+        self.quads = 0
 
     def add(self, part: _Part) -> None:
         for name in part.graphs:
@@ -496,17 +516,21 @@ class _StoreLoader:
                 node = ox.NamedNode(name)
                 if self.store.contains_named_graph(node):
                     self.store.remove_graph(node)
-        if part.quads >= BATCH_QUADS:
-            self.store.bulk_load(path=part.shard, format=ox.RdfFormat.N_QUADS)
-        elif part.quads:
-            self.pending.extend(ox.parse(path=part.shard, format=ox.RdfFormat.N_QUADS))
-            if len(self.pending) >= BATCH_QUADS:
+        if part.quads:
+            self.pending.append(part.shard)
+            self.quads += part.quads
+            if self.quads >= BATCH_QUADS:
                 self.flush()
 
     def flush(self) -> None:
-        if self.pending:
-            self.store.bulk_extend(self.pending)
-            self.pending = []
+        if len(self.pending) == 1:
+            self.store.bulk_load(path=self.pending[0], format=ox.RdfFormat.N_QUADS)
+        elif self.pending:
+            data = b"".join(Path(shard).read_bytes() for shard in self.pending)
+            self.store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+        for shard in self.pending:
+            self.shards.release(shard)
+        self.pending, self.quads = [], 0
         self.store.flush()
 
 
@@ -563,7 +587,8 @@ def build_on_dask(
     # Only a store-only build skips the articles the store holds unchanged (as kg.api.build).
     stored_keys = article_keys(store) if store is not None and output is None else {}
     folder = (default_folder() if cache is True else Path(cache)) if cache else None
-    target = _Output(format) if output is not None else None
+    shard_files = _Shards()
+    target = _Output(format, shard_files) if output is not None else None
     parts: list[_Part] = []
     clock.switch("cluster")
     with _client(scheduler, workers) as client, _shard_folder(shards, output or store) as shard_folder:
@@ -587,7 +612,7 @@ def build_on_dask(
             for index, sources_of_part in enumerate(partitions)
         ]
         futures = [client.submit(_build_part, task, keys_future, pure=False) for task in tasks]
-        loader = _StoreLoader(graph_store) if graph_store is not None else None
+        loader = _StoreLoader(graph_store, shard_files) if graph_store is not None else None
         clock.switch("pipeline")
         for future in distributed.as_completed(futures, loop=client.loop):
             part = future.result()
@@ -598,12 +623,11 @@ def build_on_dask(
             for facts in part.facts:
                 on_article(facts)  # type: ignore[misc]
             part.facts = []
+            shard_files.hold(part.shard, (loader is not None) + (target is not None) if part.quads else 0)
             if loader is not None:
                 loader.add(part)
             if target is not None:
                 target.add(part.index, part.shard if part.quads else None)
-            else:
-                Path(part.shard).unlink(missing_ok=True)
             parts.append(part)
             clock.switch("pipeline")
         if loader is not None:
