@@ -630,6 +630,7 @@ def build_on_dask(
                 target.add(part.index, part.shard if part.quads else None)
             parts.append(part)
             clock.switch("pipeline")
+        clock.switch("write")
         if loader is not None:
             loader.flush()
         clock.switch("cluster")  # closing the client (and stopping the cluster it started)
