@@ -242,6 +242,7 @@ def build(
     engine: str = "local",
     scheduler: str | None = None,
     workers: int = 2,
+    shards: str | Path | None = None,
     on_error: Callable[[str], None] = lambda message: None,
     on_article: Callable[[ArticleFacts], None] = lambda facts: None,
     validate: bool = True,
@@ -268,7 +269,8 @@ def build(
 
     ``engine="dask"`` runs the extraction on a Dask cluster instead
     (:func:`kg.distributed.build_on_dask`; ``scheduler`` is its address, or a
-    local cluster of ``workers`` processes is started).
+    local cluster of ``workers`` processes is started; ``shards`` is the folder
+    the workers write their N-Quads to, which a remote cluster must share).
     """
     if output is None and store is None:
         raise ValueError("nothing to write: give an output file, a store directory or both")
@@ -284,6 +286,9 @@ def build(
             spacy_model=spacy_model,
             scheduler=scheduler,
             workers=workers,
+            shards=shards,
+            cache=cache,
+            prune=prune,
             on_error=on_error,
             on_article=on_article,
             validate=validate,

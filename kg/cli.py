@@ -127,6 +127,12 @@ def main() -> None:
     show_default=True,
     help="Worker processes of the local Dask cluster.",
 )
+@click.option(
+    "--shards",
+    type=click.Path(file_okay=False, path_type=str),
+    metavar="DIR",
+    help="Folder the Dask workers write their N-Quads shards to (shared with a remote --scheduler).",
+)
 @click.option("--timings", is_flag=True, help="Print the seconds of each stage as JSON on stderr.")
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings only.")
 def build_command(
@@ -146,6 +152,7 @@ def build_command(
     engine: str,
     scheduler: str | None,
     workers: int,
+    shards: str | None,
     timings: bool,
     quiet: bool,
 ) -> None:
@@ -190,6 +197,7 @@ def build_command(
                 engine=engine,
                 scheduler=scheduler,
                 workers=workers,
+                shards=shards,
             )
     except (NoInputError, DocumentError) as exc:
         raise BadUsage(str(exc).lstrip(": ")) from None
