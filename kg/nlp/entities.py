@@ -179,7 +179,11 @@ class EntityFinder:
             known = self.gaz.entities.get(ent.ent_id_) if ent.ent_id_ else None
             if known is not None:
                 found.append(Mention(ent.start, ent.end, known.type, ent.text, known, known.kind))
-            elif ent.label_ in NER_TYPES and not ent.text[:1].islower():
+            elif (
+                ent.label_ in NER_TYPES
+                and not ent.text[:1].islower()
+                and not self._is_generic_people(ent.start, ent.end)
+            ):
                 found.append(Mention(ent.start, ent.end, NER_TYPES[ent.label_], ent.text, kind="ner"))
         return found
 
@@ -310,6 +314,8 @@ class EntityFinder:
         text = doc[start:end].text
         if text.casefold() in lexicon.words("not_entities.txt") or self._is_adjective(start, end):
             return []
+        if self._is_generic_people(start, end):
+            return []  # "Officials said ...", "Defence Analysts warned ..."
         if end - start == 1 and text.casefold() in STOP_WORDS:
             return []  # "As reported, ..."
         mention = (
@@ -322,6 +328,18 @@ class EntityFinder:
             or self._by_bare_name(start, end)
         )
         return [mention] if mention else []
+
+    def _is_generic_people(self, start: int, end: int) -> bool:
+        """A run headed by a common noun for people: "Officials", "Senior Analysts".
+
+        Capitalised at the start of a sentence, such a word stands before a
+        speech verb where a surname would ("Critics said ..." / "Tamm said
+        ..."), but it names no one. A given name before it still makes a
+        name ("Helen Planner").
+        """
+        if self.lower[end - 1] not in lexicon.words("generic_people.txt"):
+            return False
+        return not (end - start >= 2 and self.text[start] in lexicon.given_names())
 
     def _title_owner(self, start: int, end: int) -> list[Mention]:
         """The body named before a title in the same run ("Kestrel Dynamics CEO")."""
