@@ -3,8 +3,10 @@
 Two spaCy components:
 
 ``kg_known_entities``
-    spaCy's own ``EntityRuler`` filled with every name of ontology/entities.ttl,
-    so known entities get their canonical key as the span's ``ent_id``.
+    Every name of ontology/entities.ttl, matched as spaCy's ``EntityRuler``
+    would match it, so known entities get their canonical key as the span's
+    ``ent_id``. The names are tokenized once and kept on disk
+    (:mod:`kg.nlp.derived`), which keeps the pipeline's start-up short.
 
 ``kg_entities``
     Finds the names the list does not know, from general evidence only: a
@@ -22,18 +24,20 @@ kind of evidence.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from ..ids import entity_key
-from . import lexicon
+from . import derived, lexicon
 from .lexicon import KnownEntity
+from .phrases import PhraseTable, longest_first
 
 NER_TYPES = {
     "PERSON": "Person",
@@ -133,11 +137,62 @@ def _variants(name: str) -> list[str]:
     return forms
 
 
+def tokenized_patterns(tokenizer) -> list[list]:
+    """``[label, entity key, [token texts]]`` of every known name, as ``tokenizer`` splits it.
+
+    Tokenizing some 6,000 names (and creating a lexeme for each new word) is
+    most of the pipeline's start-up; the result depends only on the ontology,
+    this code and the tokenizer's rules, so it is derived once for them and
+    kept on disk (:mod:`kg.nlp.derived`).
+    """
+
+    def build() -> list[list]:
+        patterns = known_entity_patterns()
+        docs = tokenizer.pipe([p["pattern"] for p in patterns])
+        return [[p["label"], p["id"], [t.text for t in doc]] for p, doc in zip(patterns, docs, strict=True)]
+
+    rules = hashlib.sha256(tokenizer.to_bytes(exclude=["vocab"])).hexdigest()
+    return derived.load("known-entity-patterns", PATTERNS_DERIVED_FROM, build, salt=rules)
+
+
+#: What the patterns are derived from (see :func:`tokenized_patterns`).
+PATTERNS_DERIVED_FROM = (*lexicon.DERIVED_FROM, Path(__file__))
+
+
+class KnownEntityRuler:
+    """The ``kg_known_entities`` component: the names of the gazetteer as entities.
+
+    It gives what spaCy's ``EntityRuler`` with ORTH phrase patterns gives: every
+    occurrence of a name's tokens is a match; the longest match wins, then the
+    leftmost; a kept match replaces the entities it overlaps (``overwrite_ents``).
+    The names sit in a :class:`PhraseTable` read from disk rather than in a
+    ``PhraseMatcher``, whose thousands of pattern Docs took a second to build.
+    """
+
+    def __init__(self, nlp: Language, overwrite_ents: bool = True):
+        self.overwrite = overwrite_ents
+        self.names: PhraseTable[tuple[str, str]] = PhraseTable(
+            (tokens, (label, key)) for label, key, tokens in tokenized_patterns(nlp.tokenizer)
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = doc._.kg
+        words = state.text if state is not None else [t.text for t in doc]
+        matches = self.names.find(words)
+        if not self.overwrite:  # names do not replace the entities already set
+            matches = [m for m in matches if not any(t.ent_type for t in doc[m[0] : m[1]])]
+        new = [
+            Span(doc, start, end, label=label, span_id=key)
+            for start, end, (label, key) in longest_first(matches)
+        ]
+        kept = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in new)]
+        doc.ents = kept + new
+        return doc
+
+
 @Language.factory("kg_known_entities", default_config={"overwrite_ents": True})
-def make_known_entities(nlp: Language, name: str, overwrite_ents: bool) -> EntityRuler:
-    ruler = EntityRuler(nlp, name=name, overwrite_ents=overwrite_ents, phrase_matcher_attr="ORTH")
-    ruler.add_patterns(known_entity_patterns())
-    return ruler
+def make_known_entities(nlp: Language, name: str, overwrite_ents: bool) -> KnownEntityRuler:
+    return KnownEntityRuler(nlp, overwrite_ents)
 
 
 # --------------------------------------------------------------------------

@@ -12,12 +12,14 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from .. import facts, namespaces, vocab
 from ..facts import ENTITY_TYPES
 from ..namespaces import DEFAULT_BASE, DKG
 from ..vocab import CLASSES_FILE, ENTITIES_FILE, kinds
+from . import derived
 
 DATA = Path(str(resources.files("kg") / "data" / "lexicons"))
 
@@ -92,44 +94,78 @@ class Gazetteer:
         return self.by_name.get(name) or self.by_name.get(name.casefold())
 
 
-def _key(iri: URIRef) -> str:
-    return str(iri).removeprefix(DEFAULT_BASE)
+#: What the gazetteer is derived from: the ontology files and the code that reads them.
+DERIVED_FROM = (
+    CLASSES_FILE,
+    ENTITIES_FILE,
+    Path(__file__),
+    Path(vocab.__file__),  # kinds()
+    Path(facts.__file__),  # ENTITY_TYPES
+    Path(namespaces.__file__),  # DEFAULT_BASE, DKG
+)
 
 
 @cache
 def gazetteer() -> Gazetteer:
-    onto = Graph()
-    for path in (CLASSES_FILE, ENTITIES_FILE):
-        if path.exists():
-            onto.parse(path, format="turtle")
-    core_of_kind = {t: t for t in ENTITY_TYPES} | kinds()
-    entities: dict[str, KnownEntity] = {}
-    for subject, cls in onto.subject_objects(RDF.type):
-        kind = str(cls).removeprefix(str(DKG))
-        label = onto.value(subject, RDFS.label)
-        if kind not in core_of_kind or label is None or not str(subject).startswith(DEFAULT_BASE):
-            continue
-        stands_for = onto.value(subject, DKG.capitalOf) or onto.value(subject, DKG.seatOf)
-        entities[_key(subject)] = KnownEntity(
-            key=_key(subject),
-            type=core_of_kind[kind],
-            kind=None if kind in ENTITY_TYPES else kind,
-            label=str(label),
-            aliases=sorted(str(a) for a in onto.objects(subject, SKOS.altLabel)),
-            adjectives=sorted(str(a) for a in onto.objects(subject, DKG.adjective)),
-            stands_for=_key(stands_for) if stands_for else None,
-            same_as=sorted(str(iri) for iri in onto.objects(subject, OWL.sameAs)),
-        )
+    """The known entities of ontology/entities.ttl, indexed the ways the rules look them up.
+
+    Their entries are read from the JSON form :func:`_read_known_entities`
+    derives once per version of the files (:mod:`kg.nlp.derived`): parsing
+    the Turtle each time was most of the pipeline's start-up.
+    """
+    data = derived.load("known-entities", DERIVED_FROM, _read_known_entities)
+    entities = {row[0]: KnownEntity(*row) for row in data["entities"]}
     by_name: dict[str, KnownEntity] = {}
     by_adjective: dict[str, KnownEntity] = {}
-    for ent in sorted(entities.values(), key=lambda e: e.key):
+    for ent in entities.values():  # in key order: the first entity to claim a name keeps it
         for name in ent.names:
             by_name.setdefault(name, ent)
             if name.isupper() and len(name) > 1:  # acronyms: "Nato" for "NATO"
                 by_name.setdefault(name.casefold(), ent)
         for adj in ent.adjectives:
             by_adjective.setdefault(adj, ent)
-    return Gazetteer(entities, by_name, by_adjective, _unique_surnames(entities), core_of_kind)
+    return Gazetteer(entities, by_name, by_adjective, _unique_surnames(entities), data["core_of_kind"])
+
+
+def _read_known_entities() -> dict:
+    """The entries of the ontology files as JSON rows, in key order (see :mod:`kg.nlp.derived`).
+
+    Oxigraph parses the Turtle in a fraction of the time rdflib takes; a row
+    holds the fields of :class:`KnownEntity` in order.
+    """
+    core_of_kind = {t: t for t in ENTITY_TYPES} | kinds()
+    values: dict[str, dict[str, list[str]]] = {}  # subject -> predicate -> objects
+    for path in (CLASSES_FILE, ENTITIES_FILE):
+        if path.exists():
+            for triple in ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=path.absolute().as_uri()):
+                if isinstance(triple.subject, ox.NamedNode):
+                    objects = values.setdefault(triple.subject.value, {})
+                    objects.setdefault(triple.predicate.value, []).append(triple.object.value)
+    rows = []
+    for subject, objects in values.items():
+        kinds_of = [c.removeprefix(str(DKG)) for c in objects.get(str(RDF.type), [])]
+        kind = next((k for k in sorted(kinds_of) if k in core_of_kind), None)
+        labels = objects.get(str(RDFS.label))
+        if kind is None or not labels or not subject.startswith(DEFAULT_BASE):
+            continue
+        stands_for = objects.get(str(DKG.capitalOf)) or objects.get(str(DKG.seatOf))
+        rows.append(
+            [
+                _key(subject),
+                core_of_kind[kind],
+                labels[0],
+                None if kind in ENTITY_TYPES else kind,
+                sorted(objects.get(str(SKOS.altLabel), [])),
+                sorted(objects.get(str(DKG.adjective), [])),
+                _key(stands_for[0]) if stands_for else None,
+                sorted(objects.get(str(OWL.sameAs), [])),
+            ]
+        )
+    return {"entities": sorted(rows), "core_of_kind": core_of_kind}
+
+
+def _key(iri: str) -> str:
+    return iri.removeprefix(DEFAULT_BASE)
 
 
 def _unique_surnames(entities: dict[str, KnownEntity]) -> dict[str, KnownEntity]:

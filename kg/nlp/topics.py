@@ -14,27 +14,48 @@ the case ("Drones", "drones"); labels with capitals match only as written, so
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-from spacy.util import filter_spans
+import hashlib
+from pathlib import Path
 
-from ..vocab import Topic, topics
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .. import vocab
+from . import derived
+from .phrases import PhraseTable, longest_first
+
+#: What the topic phrases are derived from: topics.ttl and the code that reads it.
+DERIVED_FROM = (vocab.TOPICS_FILE, Path(vocab.__file__), Path(__file__))
+
+
+def tokenized_labels(tokenizer) -> dict[str, list[list]]:
+    """``[concept key, [token texts]]`` of every label, lower-case ones apart from cased ones.
+
+    Parsing topics.ttl and tokenizing its labels is derived once per version of
+    the files and the tokenizer's rules, and kept on disk (:mod:`kg.nlp.derived`).
+    """
+
+    def build() -> dict[str, list[list]]:
+        rows: dict[str, list[list]] = {"any_case": [], "as_written": []}
+        for key, topic in vocab.topics().items():
+            lower = sorted({label for label in topic.match_labels if label == label.lower()})
+            cased = sorted({label for label in topic.match_labels if label != label.lower()})
+            for kind, labels in (("any_case", lower), ("as_written", cased)):
+                rows[kind] += [[key, [t.text for t in doc]] for doc in tokenizer.pipe(labels)]
+        return rows
+
+    rules = hashlib.sha256(tokenizer.to_bytes(exclude=["vocab"])).hexdigest()
+    return derived.load("topic-labels", DERIVED_FROM, build, salt=rules)
 
 
 class TopicMatcher:
     """The ``kg_topics`` component: tags the statements and fundings in ``doc._.kg``."""
 
-    def __init__(self, nlp: Language, concepts: dict[str, Topic]):
-        self.any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.as_written = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for key, topic in concepts.items():
-            lower = sorted({label for label in topic.match_labels if label == label.lower()})
-            cased = sorted({label for label in topic.match_labels if label != label.lower()})
-            if lower:
-                self.any_case.add(key, list(nlp.tokenizer.pipe(lower)))
-            if cased:
-                self.as_written.add(key, list(nlp.tokenizer.pipe(cased)))
+    def __init__(self, nlp: Language):
+        labels = tokenized_labels(nlp.tokenizer)
+        # Lower-case labels are matched on the tokens' lower-case forms, cased ones as written.
+        self.any_case: PhraseTable[str] = PhraseTable((tokens, key) for key, tokens in labels["any_case"])
+        self.as_written: PhraseTable[str] = PhraseTable((tokens, key) for key, tokens in labels["as_written"])
 
     def matches(self, doc: Doc) -> list[tuple[int, int, str]]:
         """(start token, end token, concept key) of the labels in the text.
@@ -42,8 +63,9 @@ class TopicMatcher:
         Where labels overlap the longest wins: "artillery shells" is
         ammunition, not artillery too.
         """
-        found = self.any_case(doc, as_spans=True) + self.as_written(doc, as_spans=True)
-        return sorted((span.start, span.end, span.label_) for span in filter_spans(found))
+        state = doc._.kg
+        found = self.any_case.find(state.lower) + self.as_written.find(state.text)
+        return sorted(longest_first(found))
 
     def __call__(self, doc: Doc) -> Doc:
         state = doc._.kg
@@ -69,4 +91,4 @@ def _keys(keys) -> list[str]:
 
 @Language.factory("kg_topics")
 def make_topic_matcher(nlp: Language, name: str) -> TopicMatcher:
-    return TopicMatcher(nlp, topics())
+    return TopicMatcher(nlp)
