@@ -32,6 +32,7 @@ from .namespaces import DEFAULT_BASE
 from .pipeline import doc_to_facts, load_pipeline
 from .store import (
     BATCH_QUADS,
+    UnionUpdate,
     article_keys,
     graph_names,
     open_store,
@@ -332,25 +333,32 @@ def build(
             clock.switch("write")
             yield iri, triples
 
+    union_update = UnionUpdate(graph_store, plan.changing(graph_store)) if graph_store is not None else None
     if graph_store is not None and output is None and plan.workers(jobs):
         # Workers map to RDF too and send N-Quads: the parent only loads them.
-        report.stored = plan.load_in_workers(graph_store, spacy_model, jobs, report, errors, clock)
+        report.stored = plan.load_in_workers(
+            graph_store, union_update, spacy_model, jobs, report, errors, clock
+        )
         for facts in plan.cached:
             report.count(facts)
             on_article(facts)
-        report.stored += replace_articles(graph_store, (_mapped(f, base) for f in plan.cached))
+        cached = (_mapped(f, base) for f in plan.cached)
+        report.stored += replace_articles(graph_store, cached, union=union_update)
         report.entities = len(plan.entity_keys)
         clock.switch("write")
-        report.removed = plan.prune(graph_store, store) if prune else 0
+        report.removed = plan.prune(graph_store, union_update) if prune else 0
         plan.save_keys(store, pruned=prune)
     elif graph_store is not None:
-        report.stored = replace_articles(graph_store, articles())
+        report.stored = replace_articles(graph_store, articles(), union=union_update)
         clock.switch("write")
-        report.removed = plan.prune(graph_store, store) if prune else 0
+        report.removed = plan.prune(graph_store, union_update) if prune else 0
         plan.save_keys(store, pruned=prune)
     else:
         for _ in articles():
             pass
+    if union_update is not None:
+        clock.switch("union")
+        union_update.finish()
     report.entities = report.entities or len(entity_keys)
     if report.articles + report.unchanged == 0:
         raise NoInputError("", "no article could be read; nothing written")
@@ -409,6 +417,7 @@ class _Plan:
     cached: list[ArticleFacts] = field(default_factory=list)
     todo: list[Document] = field(default_factory=list)
     unreadable: int = 0  # sources that could not be read: their old graphs must stay
+    unchanged: set[str] = field(default_factory=set)  # IRIs of the articles the store holds as they are
     entity_keys: set[str] = field(default_factory=set)
 
     def facts(
@@ -435,6 +444,7 @@ class _Plan:
     def load_in_workers(
         self,
         graph_store,
+        union: UnionUpdate,
         spacy_model: str | None,
         jobs: int | None,
         report: BuildReport,
@@ -462,8 +472,10 @@ class _Plan:
                 report.count(facts)
                 self.entity_keys.update(e.key for e in facts.entities)
                 node = ox.NamedNode(str(article_iri(facts.document.id, self.base)))
+                union.note([node.value])
                 if graph_store.contains_named_graph(node):
                     graph_store.remove_graph(node)
+            union.tally.merge(result.tally)
             pending.append(result.nquads)
             pending_quads += result.quads
             loaded += result.quads
@@ -484,12 +496,19 @@ class _Plan:
             self.built_keys[str(article_iri(facts.document.id, self.base))] = key
             yield facts
 
-    def prune(self, graph_store, store: str | Path) -> int:
+    def prune(self, graph_store, union: UnionUpdate) -> int:
         """Remove the graphs of articles no longer in the corpus, unless some article could not be read."""
         if self.unreadable:
             return 0
-        stale = set(graph_names(graph_store)) - set(self.built_keys)
-        return remove_graphs(graph_store, sorted(stale))
+        stale = sorted(set(graph_names(graph_store)) - set(self.built_keys))
+        union.note(stale)
+        return remove_graphs(graph_store, stale)
+
+    def changing(self, graph_store) -> set[str]:
+        """The article graphs this build may write or remove: all but the unchanged ones."""
+        building = {str(article_iri(f.document.id, self.base)) for f in self.cached}
+        building.update(str(article_iri(d.id, self.base)) for d in self.todo)
+        return (set(graph_names(graph_store)) | building) - self.unchanged
 
     def save_keys(self, store: str | Path, pruned: bool) -> None:
         kept = {} if pruned and not self.unreadable else self.stored_keys
@@ -519,6 +538,7 @@ def _plan(
         iri = str(article_iri(item.id, base))
         if plan.stored_keys.get(iri) == key:
             plan.built_keys[iri] = key
+            plan.unchanged.add(iri)
             report.unchanged += 1
             continue
         plan.keys[(item.id, item.path)] = key

@@ -96,7 +96,16 @@ from .graph import Triple, Union, article_iri, article_triples, check_base
 from .ids import slugify
 from .namespaces import DEFAULT_BASE
 from .pipeline import load_pipeline
-from .store import BATCH_QUADS, article_keys, graph_names, open_store, remove_graphs, save_article_keys
+from .store import (
+    BATCH_QUADS,
+    UnionTally,
+    UnionUpdate,
+    article_keys,
+    graph_names,
+    open_store,
+    remove_graphs,
+    save_article_keys,
+)
 from .validate import validate as validate_graph
 
 __all__ = ["DASK_MISSING", "PARTITIONS_PER_WORKER", "build_on_dask", "loaded_pipelines", "partition"]
@@ -221,6 +230,7 @@ class _Task:
     spacy_model: str | None
     cache: str | None
     keep_facts: bool
+    union: bool  # the shard also holds the copies the store's union takes (kg.store.UnionTally)
 
 
 @dataclass
@@ -235,8 +245,9 @@ class _Part:
     keys: set[str] = field(default_factory=set)  # entity keys
     built: dict[str, str] = field(default_factory=dict)  # article IRI -> cache key
     graphs: list[str] = field(default_factory=list)  # article IRIs in the shard, in order
-    quads: int = 0
+    quads: int = 0  # article quads, the union's copies apart
     facts: list[ArticleFacts] = field(default_factory=list)  # only when the caller asked (on_article)
+    tally: UnionTally | None = None  # the labels and counts of the union (with task.union)
 
 
 def _read_ids(sources: list[Path]) -> list[tuple[str, str]]:
@@ -318,6 +329,7 @@ def _build_part(task: _Task, stored_keys: dict[str, str]) -> _Part:
 def _write_shard(task: _Task, all_facts: Iterable[ArticleFacts], part: _Part) -> None:
     """Count each article into ``part`` and stream its quads into the shard (written whole or not at all)."""
     terms = OxTerms()
+    part.tally = UnionTally() if task.union else None
 
     def quads() -> Iterator[ox.Quad]:
         for facts in all_facts:
@@ -328,9 +340,11 @@ def _write_shard(task: _Task, all_facts: Iterable[ArticleFacts], part: _Part) ->
             iri = str(article_iri(facts.document.id, task.base))
             part.graphs.append(iri)
             name = terms.iri(iri)
-            for triple in article_triples(facts, task.base):
-                part.quads += 1
-                yield terms.quad(triple, name)
+            article = [terms.quad(triple, name) for triple in article_triples(facts, task.base)]
+            part.quads += len(article)
+            yield from article
+            if part.tally is not None:
+                yield from part.tally.copies(article)
 
     partial = f"{task.shard}.partial"
     try:
@@ -417,6 +431,8 @@ class _RdflibTerms:
         term = self.term
         name, triples = None, []
         for s, p, o, graph in ox.parse(path=shard, format=ox.RdfFormat.N_QUADS):
+            if graph == _DEFAULT:  # the store's union copies
+                continue
             if graph != name:
                 if triples:
                     yield term(name), triples  # type: ignore[arg-type]
@@ -427,6 +443,7 @@ class _RdflibTerms:
 
 
 _XSD_STRING = str(XSD.string)
+_DEFAULT = ox.DefaultGraph()
 
 
 class _Shards:
@@ -503,13 +520,16 @@ class _StoreLoader:
     costs some 0.1 s whatever its size, since it writes new files.
     """
 
-    def __init__(self, store: ox.Store, shards: _Shards) -> None:
-        self.store, self.shards = store, shards
+    def __init__(self, store: ox.Store, shards: _Shards, union: UnionUpdate) -> None:
+        self.store, self.shards, self.union = store, shards, union
         self.replaced: set[str] = set()
         self.pending: list[str] = []
         self.quads = 0
 
     def add(self, part: _Part) -> None:
+        self.union.note(part.graphs)
+        if part.tally is not None:
+            self.union.tally.merge(part.tally)
         for name in part.graphs:
             if name not in self.replaced:  # a graph twice in one build: both kept, as replace_articles
                 self.replaced.add(name)
@@ -608,11 +628,13 @@ def build_on_dask(
                 spacy_model,
                 str(folder) if folder is not None else None,
                 on_article is not None,
+                graph_store is not None,
             )
             for index, sources_of_part in enumerate(partitions)
         ]
         futures = [client.submit(_build_part, task, keys_future, pure=False) for task in tasks]
-        loader = _StoreLoader(graph_store, shard_files) if graph_store is not None else None
+        union = UnionUpdate(graph_store) if graph_store is not None else None
+        loader = _StoreLoader(graph_store, shard_files, union) if graph_store is not None else None
         clock.switch("pipeline")
         for future in distributed.as_completed(futures, loop=client.loop):
             part = future.result()
@@ -640,7 +662,12 @@ def build_on_dask(
         report.stored = sum(part.quads for part in parts)
         unreadable = sum(part.unreadable for part in parts)
         if prune and not unreadable:
-            report.removed = remove_graphs(graph_store, sorted(set(graph_names(graph_store)) - set(built)))
+            stale = sorted(set(graph_names(graph_store)) - set(built))
+            union.note(stale)  # type: ignore[union-attr]
+            report.removed = remove_graphs(graph_store, stale)
+        clock.switch("union")
+        union.finish()  # type: ignore[union-attr]
+        clock.switch("write")
         kept = {} if prune and not unreadable else stored_keys
         save_article_keys(store, kept | built)  # type: ignore[arg-type]
     if report.articles + report.unchanged == 0:

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from kg.namespaces import PREFIXES
 from kg.results import Result, from_oxigraph
+from kg.store import has_union, open_store
 from kg.vocab import QUERIES_FOLDER
 
 #: Prefixes every query may use without declaring them: the ontology's.
@@ -288,15 +289,9 @@ def open_graph(source: object) -> ox.Store:
 
 
 def open_store_directory(path: Path) -> ox.Store:
-    """A persistent store, read-only: through kg.store when present, else Oxigraph directly."""
+    """A persistent store (``kg build --store``), read-only."""
     try:
-        from kg.store import open_store  # noqa: PLC0415 - written alongside; optional until it lands
-    except ImportError:
-        open_store = None
-    try:
-        if open_store is not None:
-            return open_store(path, read_only=True)
-        return ox.Store.read_only(str(path))
+        return open_store(path, read_only=True)
     except OSError as exc:
         raise QueryError(f"{path}: not a readable store: {_one_line(str(exc))}") from None
 
@@ -379,13 +374,16 @@ def run(
     """Run ``query`` on ``store`` and read at most ``limit`` rows (or triples) of its answer.
 
     The ontology's prefixes are bound; ``params`` are substituted for the
-    variables of the same name (a SELECT must project them); the default graph
-    is the union of all graphs unless ``default_graph`` names some.
+    variables of the same name (a SELECT must project them). The default graph
+    is the store's own (a kg store keeps the union of its article graphs there,
+    see :mod:`kg.store`), or the union of the named graphs when it is empty
+    (graph files, each loaded into a graph of its own), unless
+    ``default_graph`` names some graphs.
     """
     saved = query if isinstance(query, SavedQuery) else SavedQuery("", "", "", (), query)
     check(saved.text, allow_service=allow_service)
     substitutions = bind(saved, params)
-    options: dict[str, object] = {"use_default_graph_as_union": not default_graph}
+    options: dict[str, object] = {"use_default_graph_as_union": not default_graph and not has_union(store)}
     if default_graph:
         options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph]
     if named_graphs:

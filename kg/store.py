@@ -10,7 +10,18 @@ IRI, exactly as :func:`kg.graph.build_dataset` names them. Each article graph
 is self-contained (it repeats the description of the entities it mentions), so
 rebuilding an article replaces its graph and nothing else: building the same
 article twice leaves the store as it was. Queries see the union of the named
-graphs as their default graph (pyoxigraph's ``use_default_graph_as_union``).
+graphs through the default graph, which holds their union (see below).
+
+Why the default graph holds the union: queried as the bag of its named graphs
+(pyoxigraph's ``use_default_graph_as_union``), a store answers once per article
+repeating a triple. An entity's type and label sit in every article that
+mentions it, so joins multiply by the thousand on a big corpus, and an entity
+shows under every label some article gave it. So the default graph holds what
+:class:`kg.graph.Union` makes of the same articles for a file: each triple
+once, one ``rdfs:label`` per node (the one most articles use; the others
+become ``skos:altLabel``), ``dkg:mentionCount`` summed. Every build keeps it
+so for the subjects its articles touch (:class:`UnionUpdate`); ``GRAPH ?g``
+still reaches each article's own graph.
 
 Why bulk writes: adding quads one by one through a transaction is several
 times slower than Oxigraph's bulk loader, so graphs are converted to Oxigraph
@@ -31,12 +42,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDFS, SKOS, XSD
 
 from kg.export import OxTerms, write_atomic
 from kg.facts import ArticleFacts
-from kg.graph import Triple, article_iri, bind_prefixes, decimal_literal, facts_to_graph
-from kg.namespaces import DEFAULT_BASE
+from kg.graph import MENTION_COUNT, Triple, article_iri, bind_prefixes, decimal_literal, facts_to_graph
+from kg.namespaces import DEFAULT_BASE, DKG
 
 #: Quads converted before each bulk write: large enough for the bulk loader to
 #: pay off, small enough (about 100 MB of Python objects) to stay far from memory limits.
@@ -118,9 +129,16 @@ def replace_graphs(store: ox.Store, graphs: Iterable[Graph], batch_quads: int = 
 
 
 def replace_articles(
-    store: ox.Store, articles: Iterable[tuple[URIRef, list[Triple]]], batch_quads: int = BATCH_QUADS
+    store: ox.Store,
+    articles: Iterable[tuple[URIRef, list[Triple]]],
+    batch_quads: int = BATCH_QUADS,
+    union: UnionUpdate | None = None,
 ) -> int:
-    """:func:`replace_graphs` for articles already mapped to triples (``kg.graph.article_triples``)."""
+    """:func:`replace_graphs` for articles already mapped to triples (``kg.graph.article_triples``).
+
+    Returns the article quads written. With ``union``, their union is kept in
+    the default graph too (see :class:`UnionUpdate`).
+    """
     terms, replaced = OxTerms(), set()
     names: list = []
     quads: list[ox.Quad] = []
@@ -128,14 +146,18 @@ def replace_articles(
     for iri, triples in articles:
         name = terms.iri(str(iri))
         names.append(name)
-        quads.extend(terms.quad(t, name) for t in triples)
+        article = [terms.quad(t, name) for t in triples]
+        written += len(article)
+        quads.extend(article)
+        if union is not None:
+            union.note([name.value])
+            quads.extend(union.tally.copies(article))
         if len(quads) >= batch_quads:
             _write_batch(store, names, quads, replaced)
-            written += len(quads)
             names, quads = [], []
     _write_batch(store, names, quads, replaced)
     store.flush()
-    return written + len(quads)
+    return written
 
 
 def remove_graphs(store: ox.Store, names: Iterable[str]) -> int:
@@ -148,6 +170,226 @@ def remove_graphs(store: ox.Store, names: Iterable[str]) -> int:
             removed += 1
     store.flush()
     return removed
+
+
+# --- The union in the default graph ------------------------------------------------------
+
+_DEFAULT = ox.DefaultGraph()
+_LABEL = ox.NamedNode(str(RDFS.label))
+_ALT_LABEL = ox.NamedNode(str(SKOS.altLabel))
+_MENTION_COUNT = ox.NamedNode(str(MENTION_COUNT))
+_INTEGER = ox.NamedNode(str(XSD.integer))
+
+
+def union_pairs(seen: dict[tuple, int], mentions: int | None) -> set[tuple]:
+    """What the union holds about one subject: (predicate, object) pairs.
+
+    ``seen`` counts the article graphs holding each pair of the subject (the
+    mention counts apart: ``mentions`` is their sum). The rules are
+    :class:`kg.graph.Union`'s applied to one subject: they never look beyond
+    it, so the union can be kept subject by subject.
+    """
+    wanted = set(seen)
+    labels = [o for p, o in seen if p == _LABEL]
+    if labels:
+        best = min(labels, key=lambda label: (-seen[(_LABEL, label)], label.value, str(label)))
+        for label in labels:
+            if label != best:
+                wanted.discard((_LABEL, label))
+                wanted.add((_ALT_LABEL, label))
+        wanted.discard((_ALT_LABEL, best))
+    if mentions is not None:
+        wanted.add((_MENTION_COUNT, ox.Literal(str(mentions), datatype=_INTEGER)))
+    return wanted
+
+
+def _is_mention_count(predicate: ox.NamedNode, value: object) -> bool:
+    return predicate == _MENTION_COUNT and getattr(value, "datatype", None) == _INTEGER
+
+
+class UnionTally:
+    """The union of the articles one build writes, as they go by.
+
+    The triples the union keeps as they are are copied to the default graph
+    right away (the store keeps one of each); labels and mention counts are
+    tallied here and settled once every article is in.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict = {}  # subject -> {(label or altLabel, literal): article graphs}
+        self.mentions: dict = {}  # subject -> mentions summed
+
+    def copies(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        """The default-graph copies of the article ``quads`` the union keeps as they are; tally the others."""
+        for quad in quads:
+            p, o = quad.predicate, quad.object
+            if p in (_LABEL, _ALT_LABEL):
+                pairs = self.seen.setdefault(quad.subject, {})
+                pairs[(p, o)] = pairs.get((p, o), 0) + 1
+            elif _is_mention_count(p, o):
+                self.mentions[quad.subject] = self.mentions.get(quad.subject, 0) + int(o.value)
+            else:
+                yield ox.Quad(quad.subject, p, o, _DEFAULT)
+
+    def merge(self, other: UnionTally) -> None:
+        for subject, pairs in other.seen.items():
+            mine = self.seen.setdefault(subject, {})
+            for pair, graphs in pairs.items():
+                mine[pair] = mine.get(pair, 0) + graphs
+        for subject, mentions in other.mentions.items():
+            self.mentions[subject] = self.mentions.get(subject, 0) + mentions
+
+    def settled(self) -> list[ox.Quad]:
+        """The labels, alternative labels and mention counts of the union, as default-graph quads."""
+        return [
+            ox.Quad(subject, p, o, _DEFAULT)
+            for subject in self.seen.keys() | self.mentions.keys()
+            for p, o in union_pairs(self.seen.get(subject, {}), self.mentions.get(subject))
+        ]
+
+
+#: One subject's triples over the article graphs, with the graphs holding each:
+#: grouped inside Oxigraph, so a subject that a thousand articles describe the
+#: same way costs one row per distinct triple, not one Python object per quad.
+_SUBJECT_PAIRS = "SELECT ?s ?p ?o (COUNT(?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s ?p ?o"
+_S = ox.Variable("s")
+
+
+def refresh_union(store: ox.Store, subjects: Iterable[ox.NamedNode | ox.BlankNode]) -> int:
+    """Make the default graph hold the articles' union for ``subjects``; return the quads changed."""
+    added: list[ox.Quad] = []
+    changed = 0
+    for subject in subjects:
+        seen: dict[tuple, int] = {}
+        mentions: int | None = None
+        for _, p, o, graphs in store.query(_SUBJECT_PAIRS, substitutions={_S: subject}):
+            if _is_mention_count(p, o):
+                mentions = (mentions or 0) + int(o.value) * int(graphs.value)
+            else:
+                seen[(p, o)] = int(graphs.value)
+        wanted = union_pairs(seen, mentions)
+        held = {(q.predicate, q.object) for q in store.quads_for_pattern(subject, None, None, _DEFAULT)}
+        for p, o in held - wanted:
+            store.remove(ox.Quad(subject, p, o, _DEFAULT))
+            changed += 1
+        added.extend(ox.Quad(subject, p, o, _DEFAULT) for p, o in wanted - held)
+        if len(added) >= BATCH_QUADS:
+            changed += _add(store, added)
+    return changed + _add(store, added)
+
+
+_PLAIN_TRIPLES = """
+    CONSTRUCT { ?s ?p ?o } WHERE {
+      GRAPH ?g { ?s ?p ?o }
+      FILTER (?p != rdfs:label && ?p != skos:altLabel
+              && (?p != dkg:mentionCount || DATATYPE(?o) != xsd:integer))
+    }"""
+_LABELS = """
+    SELECT ?s ?p ?o (COUNT(?g) AS ?graphs) WHERE {
+      VALUES ?p { rdfs:label skos:altLabel }
+      GRAPH ?g { ?s ?p ?o }
+    } GROUP BY ?s ?p ?o"""
+_MENTIONS = """
+    SELECT ?s (SUM(?n) AS ?mentions) WHERE {
+      GRAPH ?g { ?s dkg:mentionCount ?n }
+      FILTER (DATATYPE(?n) = xsd:integer)
+    } GROUP BY ?s"""
+
+
+def rebuild_union(store: ox.Store) -> int:
+    """Recompute the whole default graph from the article graphs; return the quads it holds.
+
+    For a store written by a kg that kept no union. It reads every quad back
+    (some 20 µs each from disk), which a build avoids by copying each
+    article's triples to the union as it writes them (:class:`UnionTally`).
+    """
+    prefixes = {"rdfs": str(RDFS), "skos": str(SKOS), "dkg": str(DKG), "xsd": str(XSD)}
+    store.clear_graph(_DEFAULT)
+    plain = store.query(_PLAIN_TRIPLES, prefixes=prefixes).serialize(format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(input=plain, format=ox.RdfFormat.N_TRIPLES, to_graph=_DEFAULT)
+    tally = UnionTally()
+    for s, p, o, graphs in store.query(_LABELS, prefixes=prefixes):
+        tally.seen.setdefault(s, {})[(p, o)] = int(graphs.value)
+    tally.mentions = {s: int(n.value) for s, n in store.query(_MENTIONS, prefixes=prefixes)}
+    _add(store, tally.settled())
+    store.flush()
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, _DEFAULT))
+
+
+def _add(store: ox.Store, quads: list[ox.Quad]) -> int:
+    """Write ``quads`` and empty the list: the bulk loader for many, a transaction for a few."""
+    count = len(quads)
+    if count > 1000:
+        store.bulk_extend(quads)
+    elif quads:
+        store.extend(quads)
+    quads.clear()
+    return count
+
+
+def graph_subjects(store: ox.Store, names: Iterable[ox.NamedNode]) -> set:
+    """The subjects of the named graphs ``names`` (the missing ones have none)."""
+    subjects: set = set()
+    for name in names:
+        subjects.update(quad.subject for quad in store.quads_for_pattern(None, None, None, name))
+    return subjects
+
+
+def has_union(store: ox.Store) -> bool:
+    """Whether the default graph holds anything: in a kg store, the union of the article graphs."""
+    return next(iter(store.quads_for_pattern(None, None, None, _DEFAULT)), None) is not None
+
+
+class UnionUpdate:
+    """Keeps the default graph the union of the article graphs across one build.
+
+    The writers tell it of each article graph before they replace or remove
+    it (``note``), and feed the quads they write through ``tally.copies``.
+    ``finish()`` then settles the union one of three ways:
+
+    - every graph of the store was written by this build (a new store, a full
+      rebuild): the default graph was emptied at the start and takes the
+      copies and the tally's labels and counts, reading nothing back;
+    - some articles changed: the subjects of their old and new graphs are
+      recomputed from the store (:func:`refresh_union`), the rest is untouched;
+    - the store comes from a kg that kept no union: all of it is recomputed
+      (:func:`rebuild_union`, slow on big stores, once).
+    """
+
+    def __init__(self, store: ox.Store, changing: Iterable[str] | None = None) -> None:
+        self.store, self.tally = store, UnionTally()
+        existing = set(graph_names(store))
+        self.names: set[str] = set()
+        self.subjects: set = set()
+        if not existing or (changing is not None and existing <= set(changing)):
+            self.mode = "new"
+            store.clear_graph(_DEFAULT)
+        else:
+            self.mode = "update" if has_union(store) else "legacy"
+            self.note(changing or ())
+
+    def note(self, iris: Iterable[str]) -> None:
+        """Remember what the article graphs ``iris`` hold now: they are about to change."""
+        new = sorted(set(iris) - self.names)
+        self.names.update(new)
+        if self.mode == "update":
+            self.subjects |= graph_subjects(self.store, [ox.NamedNode(iri) for iri in new])
+
+    def finish(self) -> int:
+        """Bring the union up to date; return the quads of the default graph written or removed."""
+        store = self.store
+        if self.mode == "legacy":
+            return rebuild_union(store)
+        if self.mode == "new":
+            changed = _add(store, self.tally.settled())
+            # Graphs this build did not write (an article it could not read) are merged in.
+            kept = [ox.NamedNode(iri) for iri in graph_names(store) if iri not in self.names]
+            changed += refresh_union(store, sorted(graph_subjects(store, kept), key=str)) if kept else 0
+        else:
+            names = [ox.NamedNode(iri) for iri in sorted(self.names)]
+            changed = refresh_union(store, sorted(self.subjects | graph_subjects(store, names), key=str))
+        store.flush()
+        return changed
 
 
 # --- Which build each article graph comes from ------------------------------------------
@@ -230,7 +472,7 @@ def dump_nquads(store: ox.Store) -> bytes:
 
 
 def to_dataset(store: ox.Store, base: str = DEFAULT_BASE) -> Dataset:
-    """The store as an rdflib Dataset (one named graph per article): for tests and exports.
+    """The store's article graphs as an rdflib Dataset (one named graph each): for tests and exports.
 
     Oxigraph keeps an ``xsd:decimal`` as a number and writes it back in the
     XSD 1.1 canonical form ("150000000000"); the decimals are given back the
@@ -241,7 +483,8 @@ def to_dataset(store: ox.Store, base: str = DEFAULT_BASE) -> Dataset:
     check that the store holds what the in-memory build holds.
     """
     dataset = bind_prefixes(Dataset(), base)
-    dataset.parse(data=dump_nquads(store), format="nquads")
+    articles = (quad for quad in store if quad.graph_name != _DEFAULT)
+    dataset.parse(data=ox.serialize(articles, format=ox.RdfFormat.N_QUADS), format="nquads")
     return kg_decimals(dataset)
 
 
@@ -268,8 +511,11 @@ def _is_decimal(term: object) -> bool:
 
 
 def union_graph(store: ox.Store, base: str = DEFAULT_BASE) -> Graph:
-    """The union of the store's graphs as one rdflib Graph (a set: repeats collapse)."""
+    """The union of the store's article graphs as one rdflib Graph: the default graph, when it holds it."""
     union = bind_prefixes(Graph(bind_namespaces="none"), base)
+    if has_union(store):
+        union.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=_DEFAULT), format="nt")
+        return kg_decimals(union)
     for s, p, o, _ in to_dataset(store, base).quads((None, None, None, None)):
         union.add((s, p, o))
     return union

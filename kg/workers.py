@@ -53,9 +53,11 @@ class BatchResult:
     facts: list[ArticleFacts]
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the worker's CPU time
-    #: With a ``base``: the batch's article graphs as N-Quads, ready for the store's bulk loader.
+    #: With a ``base``: the batch's article graphs as N-Quads, ready for the store's bulk loader,
+    #: with the default-graph copies of their triples and the tally of the rest (kg.store.UnionTally).
     nquads: bytes = b""
-    quads: int = 0
+    quads: int = 0  # article quads, the copies apart
+    tally: object = None
 
 
 def _start_worker(model: str | None) -> None:
@@ -74,24 +76,31 @@ def _extract_batch(batch: list[Document], base: str | None = None) -> BatchResul
     facts = list(extract(batch, _nlp, errors.append))
     result = BatchResult(facts, errors)
     if base is not None:
-        result.nquads, result.quads = _as_nquads(facts, base)
+        result.nquads, result.quads, result.tally = _as_nquads(facts, base)
     result.seconds = time.process_time() - started
     return result
 
 
-def _as_nquads(all_facts: list[ArticleFacts], base: str) -> tuple[bytes, int]:
-    """The articles' named graphs as N-Quads: RDF mapping done in the worker, not the parent."""
+def _as_nquads(all_facts: list[ArticleFacts], base: str) -> tuple[bytes, int, object]:
+    """The articles' named graphs and their union's copies as N-Quads, and the union's tally.
+
+    The RDF mapping is done in the worker, not the parent: the parent only bulk-loads.
+    """
     import pyoxigraph as ox
 
     from kg.export import OxTerms
     from kg.graph import article_iri, article_triples
+    from kg.store import UnionTally
 
-    terms = OxTerms()
-    quads = []
+    terms, tally = OxTerms(), UnionTally()
+    quads, written = [], 0
     for facts in all_facts:
         name = terms.iri(str(article_iri(facts.document.id, base)))
-        quads.extend(terms.quad(t, name) for t in article_triples(facts, base))
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads)
+        article = [terms.quad(t, name) for t in article_triples(facts, base)]
+        written += len(article)
+        quads.extend(article)
+        quads.extend(tally.copies(article))
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), written, tally
 
 
 def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:

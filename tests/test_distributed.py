@@ -216,7 +216,7 @@ def test_store_only_build_streams_the_same_quads(
     assert figures(report) == figures(local["store-only"])
     assert report.validation is None
     store = open_store(tmp_path / "store")
-    assert report.stored == report.triples == len(store)
+    assert report.stored == report.triples == sum(1 for quad in store if quad.graph_name != ox.DefaultGraph())
     assert quads(store) == quads(open_store(local["folder"] / "store-only"))
     # Oxigraph writes decimals its own way; read back in kg's form, the graph is the local one.
     back, expected = to_dataset(store), to_dataset(open_store(local["folder"] / "store-only"))

@@ -19,10 +19,12 @@ from rdflib.compare import isomorphic
 from spacy.language import Language
 
 import kg.api
+import kg.store
 from kg.api import article_facts, build
 from kg.cli import main
 from kg.export import named_graphs, serialize
 from kg.graph import article_iri, build_dataset
+from kg.query import run as kg_query
 from kg.store import (
     dump_nquads,
     graph_names,
@@ -239,7 +241,8 @@ def test_build_api_writes_the_file_and_the_store(tmp_path: Path, use_session_pip
     report = build([SEEDS], tmp_path / "seeds.ttl", store=tmp_path / "store", validate=False)
     assert (tmp_path / "seeds.ttl").read_bytes() == serialize(memory, "turtle")
     assert report.triples == len(Graph().parse(tmp_path / "seeds.ttl"))
-    assert report.stored == len(open_store(tmp_path / "store"))
+    stored = open_store(tmp_path / "store")
+    assert report.stored == sum(1 for quad in stored if quad.graph_name != ox.DefaultGraph())
     with pytest.raises(ValueError, match="nothing to write"):
         build([SEEDS])
 
@@ -297,3 +300,91 @@ def test_store_directory_can_be_moved(tmp_path: Path, seed_facts) -> None:
     del store
     shutil.copytree(tmp_path / "store", tmp_path / "copy")
     assert quads(open_store(tmp_path / "copy")) == expected
+
+
+# --- The union in the default graph ----------------------------------------------------------
+
+PERSONS = """
+    PREFIX dkg: <https://w3id.org/defense-kg/ontology#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT ?person ?name WHERE { ?person a dkg:Person ; rdfs:label ?name }
+"""
+
+TWO_ARTICLES = {
+    "one.txt": "Oslo talks\n\nDefence Minister Aino Virtanen said Finland would buy more drones. "
+    "Virtanen met Boris Pistorius in Oslo.\n",
+    "two.txt": "Berlin talks\n\nBoris Pistorius said Germany would send air defence systems to Ukraine. "
+    "Aino Virtanen welcomed the decision.\n",
+}
+
+
+def write_corpus(folder: Path, articles: dict[str, str]) -> Path:
+    folder.mkdir(exist_ok=True)
+    for name, text in articles.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_store_default_graph_is_the_merged_graph_of_the_files(tmp_path: Path, use_session_pipeline) -> None:
+    """One label per node, summed mention counts, each triple once: the graph `kg build -o` writes."""
+    build([SEEDS], tmp_path / "seeds.nt", format="nt", validate=False, cache=False)
+    build([SEEDS], store=tmp_path / "store", cache=False)
+    in_store = union_graph(open_store(tmp_path / "store"))
+    assert len(in_store) > 300
+    assert isomorphic(in_store, Graph().parse(tmp_path / "seeds.nt"))
+
+
+def test_store_queries_see_each_entity_once(tmp_path: Path, use_session_pipeline) -> None:
+    """Two articles about the same people: one row each, not one per article or per label."""
+    corpus = write_corpus(tmp_path / "corpus", TWO_ARTICLES)
+    build([corpus], store=tmp_path / "store", cache=False)
+    rows = [(b["person"].value, b["name"].value) for b in kg_query(open_store(tmp_path / "store"), PERSONS)]
+    people = [person for person, _ in rows]
+    assert len(people) == len(set(people)) >= 2
+    assert {name for _, name in rows} >= {"Aino Virtanen", "Boris Pistorius"}
+
+
+def test_a_rebuild_keeps_the_union_of_the_articles_left(
+    tmp_path: Path, use_session_pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changing and removing articles updates the union subject by subject, as a cold build would make it."""
+    refreshed: list = []
+    refresh = kg.store.refresh_union
+
+    def counting_refresh(store: ox.Store, subjects) -> int:
+        subjects = list(subjects)
+        refreshed.extend(subjects)
+        return refresh(store, subjects)
+
+    monkeypatch.setattr(kg.store, "refresh_union", counting_refresh)
+    articles = dict(TWO_ARTICLES)
+    articles["three.txt"] = (
+        "Riga summit\n\nLatvian Defence Minister Andris Spruds said Latvia would spend more.\n"
+    )
+    corpus = write_corpus(tmp_path / "corpus", articles)
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, corpus / seed.name)
+    store = tmp_path / "store"
+    build([corpus], store=store, cache=False)
+    (corpus / "three.txt").unlink()
+    (corpus / "two.txt").write_text(
+        "Berlin talks\n\nBoris Pistorius said Germany would wait.\n", encoding="utf-8"
+    )
+    report = build([corpus], store=store, cache=False)
+    assert (report.articles, report.unchanged, report.removed) == (1, 3, 1)
+    build([corpus], store=tmp_path / "cold", cache=False)
+    assert quads(open_store(store)) == quads(open_store(tmp_path / "cold"))
+    assert "Spruds" not in "".join(quads(open_store(store)))
+    assert 0 < len(refreshed) < len(set(union_graph(open_store(store)).subjects()))  # only what changed
+
+
+def test_a_store_without_the_union_gets_it_on_the_next_build(tmp_path: Path, use_session_pipeline) -> None:
+    build([SEEDS], store=tmp_path / "store", cache=False)
+    old = open_store(tmp_path / "store", read_only=False)
+    old.clear_graph(ox.DefaultGraph())  # as an older kg left it: article graphs only
+    old.flush()
+    del old
+    report = build([SEEDS], store=tmp_path / "store", cache=False)
+    assert report.unchanged == 2
+    build([SEEDS], store=tmp_path / "cold", cache=False)
+    assert quads(open_store(tmp_path / "store")) == quads(open_store(tmp_path / "cold"))
