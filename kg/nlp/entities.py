@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
-from spacy.util import filter_spans
 
 from ..ids import entity_key
 from . import derived, lexicon
@@ -210,10 +210,6 @@ def is_capitalised_word(text: str) -> bool:
     return core.isalnum()
 
 
-def _is_title_word(token: Token) -> bool:
-    return token.lower_ in lexicon.words("titles.txt")
-
-
 class EntityFinder:
     """Finds and resolves the entity mentions of one doc (see module docstring)."""
 
@@ -223,7 +219,7 @@ class EntityFinder:
         self.gaz = lexicon.gazetteer()
         self.sentence_starts = {s.start for s in self.state.sentences}
         self.text, self.lower = self.state.text, self.state.lower
-        self.capitalised = [is_capitalised_word(word) for word in self.text]
+        self.capitalised = [word[:1].isupper() and is_capitalised_word(word) for word in self.text]
         self.common_acronyms = self._acronyms_of_common_nouns()
 
     # -- candidates ---------------------------------------------------------
@@ -245,11 +241,10 @@ class EntityFinder:
     def chunks(self) -> list[tuple[int, int]]:
         """Maximal runs of capitalised words, with "of", "for the", "von der" inside."""
         text, lower, cap, space_after = self.text, self.lower, self.capitalised, self.state.space_after
-        runs, i, n = [], 0, len(text)
+        caps = [i for i, capitalised in enumerate(cap) if capitalised]
+        runs, n = [], len(text)
+        i = caps[0] if caps else n
         while i < n:
-            if not cap[i]:
-                i += 1
-                continue
             j = i + 1
             while j < n:
                 if cap[j] and not text[j - 1].isspace():
@@ -270,7 +265,8 @@ class EntityFinder:
                 i += 1  # "The European Union", "In Germany": the opener is not part of the name
             if i < j:
                 runs.append((i, j))
-            i = j
+            k = bisect_left(caps, j)  # the next run starts at the next capitalised word
+            i = caps[k] if k < len(caps) else n
         return runs
 
     def _connector_continues(self, j: int) -> bool:
@@ -281,20 +277,18 @@ class EntityFinder:
 
     def _acronyms_of_common_nouns(self) -> set[str]:
         """Acronyms the text defines from lowercase words: "multirole missiles (LMMs)"."""
-        found = set()
-        for tok in self.doc:
-            if tok.text == "(" and tok.i + 2 < len(self.doc) and self.doc[tok.i + 2].text == ")":
-                inner = self.doc[tok.i + 1].text
-                before = self.doc[tok.i - 1] if tok.i else None
-                if ACRONYM.match(inner.rstrip("s")) and before is not None and before.is_lower:
-                    found.add(inner.rstrip("s"))
+        found, text = set(), self.text
+        for i in [i for i, word in enumerate(text) if word == "("]:
+            if i > 0 and i + 2 < len(text) and text[i + 2] == ")" and text[i - 1].islower():
+                inner = text[i + 1].rstrip("s")
+                if ACRONYM.match(inner):
+                    found.add(inner)
         return found
 
     # -- classification ------------------------------------------------------
 
     def classify(self, start: int, end: int, known: list[Mention]) -> list[Mention]:
         """Mentions for one capitalised run, known names inside it included."""
-        doc = self.doc
         inside = [m for m in known if m.start >= start and m.end <= end]
         whole = [m for m in inside if m.start == start and m.end == end]
         if whole:
@@ -302,9 +296,9 @@ class EntityFinder:
         inside = [self._with_compass(m, start) for m in inside]
         head_kind = self._org_head_kind(start, end)
         if head_kind == "Program" and end - start > 1:
-            return [Mention(start, end, "Program", doc[start:end].text)]
+            return [Mention(start, end, "Program", self.state.span_text(start, end))]
         if head_kind and not self._has_title(start, end) and end - start > 1:
-            return [Mention(start, end, "Organization", doc[start:end].text, kind=head_kind)]
+            return [Mention(start, end, "Organization", self.state.span_text(start, end), kind=head_kind)]
         mentions, cursor = list(inside), start
         for m in sorted(inside, key=lambda m: m.start):
             mentions += self._classify_piece(cursor, m.start)
@@ -314,8 +308,8 @@ class EntityFinder:
 
     def _with_compass(self, m: Mention, floor: int) -> Mention:
         """ "East Belfast": a compass word before a known place names a place of its own."""
-        if m.type == "Place" and m.start > floor and self.doc[m.start - 1].lower_ in COMPASS:
-            return Mention(m.start - 1, m.end, "Place", self.doc[m.start - 1 : m.end].text)
+        if m.type == "Place" and m.start > floor and self.lower[m.start - 1] in COMPASS:
+            return Mention(m.start - 1, m.end, "Place", self.state.span_text(m.start - 1, m.end))
         return m
 
     def _with_lower_head(self, m: Mention) -> Mention:
@@ -329,44 +323,43 @@ class EntityFinder:
         return head
 
     def _has_title(self, start: int, end: int) -> bool:
-        return any(_is_title_word(self.doc[i]) for i in range(start, end))
+        return any(self._is_title_word(i) for i in range(start, end))
 
     def _org_head_kind(self, start: int, end: int) -> str | None:
         heads = lexicon.table("org_heads.txt")
         programs = lexicon.words("program_heads.txt")
-        last = self.doc[end - 1].lower_
+        last = self.lower[end - 1]
         if last in programs:
             return "Program"
         for i in range(start, end):
-            word = self.doc[i].lower_
-            if word in heads and (i == end - 1 or self.doc[i + 1].lower_ in CONNECTORS):
+            word = self.lower[i]
+            if word in heads and (i == end - 1 or self.lower[i + 1] in CONNECTORS):
                 return heads[word][0]
         return None
 
     def _classify_piece(self, start: int, end: int) -> list[Mention]:
-        doc = self.doc
         while start < end and (
-            doc[start].is_lower and doc[start].lower_ in CONNECTORS or doc[start].text == "-"
+            self.text[start].islower() and self.lower[start] in CONNECTORS or self.text[start] == "-"
         ):
             start += 1
         while end > start and (
-            doc[end - 1].is_lower and doc[end - 1].lower_ in CONNECTORS or doc[end - 1].text == "-"
+            self.text[end - 1].islower() and self.lower[end - 1] in CONNECTORS or self.text[end - 1] == "-"
         ):
             end -= 1
         if start >= end:
             return []
         # A title inside the run: the name follows it ("Defense Minister Boris Pistorius").
-        titles = [i for i in range(start, end) if _is_title_word(doc[i]) or self._is_honorific(i)]
+        titles = [i for i in range(start, end) if self._is_title_word(i) or self._is_honorific(i)]
         if titles:
             before = self._title_owner(start, titles[0])
             name_start = titles[-1] + 1
             modifiers = lexicon.words("role_modifiers.txt")
-            while name_start < end and (doc[name_start].lower_ in modifiers or doc[name_start].text == "-"):
+            while name_start < end and (self.lower[name_start] in modifiers or self.text[name_start] == "-"):
                 name_start += 1
             if name_start < end and end - name_start <= 4:
                 return before + [self._person(name_start, end)]
             return before
-        text = doc[start:end].text
+        text = self.state.span_text(start, end)
         if text.casefold() in lexicon.words("not_entities.txt") or self._is_adjective(start, end):
             return []
         if self._is_generic_people(start, end):
@@ -399,34 +392,39 @@ class EntityFinder:
     def _title_owner(self, start: int, end: int) -> list[Mention]:
         """The body named before a title in the same run ("Kestrel Dynamics CEO")."""
         modifiers = lexicon.words("role_modifiers.txt")
-        while end > start and self.doc[end - 1].lower_ in modifiers:
+        while end > start and self.lower[end - 1] in modifiers:
             end -= 1
         head = self._org_head_kind(start, end) if end > start else None
         if head and head != "Program":
-            return [Mention(start, end, "Organization", self.doc[start:end].text, kind=head)]
+            return [Mention(start, end, "Organization", self.state.span_text(start, end), kind=head)]
         return []
 
+    def _is_title_word(self, i: int) -> bool:
+        return self.lower[i] in lexicon.words("titles.txt")
+
     def _is_honorific(self, i: int) -> bool:
-        return self.doc[i].lower_ in lexicon.words("honorifics.txt")
+        return self.lower[i] in lexicon.words("honorifics.txt")
 
     def _is_adjective(self, start: int, end: int) -> bool:
-        return self.doc[start:end].text in self.gaz.by_adjective
+        return self.state.span_text(start, end) in self.gaz.by_adjective
 
     def _person(self, start: int, end: int) -> Mention:
-        known = self.gaz.surnames.get(self.doc[start].text) if end - start == 1 else None
-        return Mention(start, end, "Person", self.doc[start:end].text, known)
+        known = self.gaz.surnames.get(self.text[start]) if end - start == 1 else None
+        return Mention(start, end, "Person", self.state.span_text(start, end), known)
 
     def _by_surname(self, start: int, end: int) -> Mention | None:
         if end - start != 1:
             return None
-        known = self.gaz.surnames.get(self.doc[start].text)
+        known = self.gaz.surnames.get(self.text[start])
         if known is not None:
-            return Mention(start, end, "Person", self.doc[start].text, known, known.kind)
+            return Mention(start, end, "Person", self.text[start], known, known.kind)
         return None
 
     def _by_lower_head(self, start: int, end: int) -> Mention | None:
         """ "Green party", "UE-Ukraine working group", "PAP news agency"."""
-        doc, text = self.doc, self.text
+        text = self.text
+        if end >= len(text) or text[end] not in lexicon.first_words("lower_org_heads.txt"):
+            return None
         for phrase in lexicon.phrases("lower_org_heads.txt"):
             stop = end + len(phrase)
             if stop <= len(text) and text[end] == phrase[0] and tuple(text[end:stop]) == phrase:
@@ -436,104 +434,102 @@ class EntityFinder:
                         start,
                         stop,
                         "Organization",
-                        doc[start:stop].text,
+                        self.state.span_text(start, stop),
                         kind=kind,
-                        label=doc[start].text,
+                        label=self.text[start],
                     )
-                return Mention(start, stop, "Organization", doc[start:stop].text, kind=kind)
+                return Mention(start, stop, "Organization", self.state.span_text(start, stop), kind=kind)
         return None
 
     def _by_person_evidence(self, start: int, end: int) -> Mention | None:
-        doc = self.doc
         if end - start > 4 or self._acronym(start, end):
             return None
-        if start > 0 and doc[start - 1].lower_ in DETERMINERS:
+        if start > 0 and self.lower[start - 1] in DETERMINERS:
             return None  # "the same Time", "the Commission": not a person
-        first = doc[start].text
+        first = self.text[start]
         if end - start >= 2 and first in lexicon.given_names():
             return self._person(start, end)
         if self._title_before(start) or self._apposition_after(end):
             return self._person(start, end)
-        if start >= 2 and doc[start - 2].lower_ == "according" and doc[start - 1].lower_ == "to":
+        if start >= 2 and self.lower[start - 2] == "according" and self.lower[start - 1] == "to":
             return self._person(start, end)
         if self._speech_next_to(start, end):
-            if start > 0 and doc[start - 1].lower_ in {"reports", "reported"}:
-                return Mention(start, end, "Organization", doc[start:end].text, kind="NewsOutlet")
+            if start > 0 and self.lower[start - 1] in {"reports", "reported"}:
+                return Mention(
+                    start, end, "Organization", self.state.span_text(start, end), kind="NewsOutlet"
+                )
             return self._person(start, end)
         return None
 
     def _title_before(self, start: int) -> bool:
         """A post right before the name: "finance minister Rachel Reeves"."""
-        doc, i = self.doc, start - 1
-        while i >= 0 and doc[i].text == "-":
+        i = start - 1
+        while i >= 0 and self.text[i] == "-":
             i -= 1
-        return i >= 0 and (_is_title_word(doc[i]) or self._is_honorific(i))
+        return i >= 0 and (self._is_title_word(i) or self._is_honorific(i))
 
     def _apposition_after(self, end: int) -> bool:
         """ "Kubilius, European Defense Commissioner," / "Kamyshin, advisor to ..."."""
         doc = self.doc
-        if end + 1 >= len(doc) or doc[end].text != ",":
+        if end + 1 >= len(doc) or self.text[end] != ",":
             return False
-        window = doc[end + 1 : min(end + 6, len(doc))]
-        for tok in window:
-            if tok.text in {",", ".", ";"} or tok.is_space:
+        for i in range(end + 1, min(end + 6, len(doc))):
+            if self.text[i] in {",", ".", ";"} or self.text[i].isspace():
                 return False
-            if _is_title_word(tok):
+            if self._is_title_word(i):
                 return True
         return False
 
     def _speech_next_to(self, start: int, end: int) -> bool:
         verbs = lexicon.words("speech_verbs.txt")
         doc = self.doc
-        after = doc[end].lower_ if end < len(doc) else ""
-        before = doc[start - 1].lower_ if start > 0 else ""
+        after = self.lower[end] if end < len(doc) else ""
+        before = self.lower[start - 1] if start > 0 else ""
         return after in verbs or before in verbs
 
     def _acronym(self, start: int, end: int) -> bool:
-        return end - start == 1 and bool(ACRONYM.match(self.doc[start].text))
+        return end - start == 1 and bool(ACRONYM.match(self.text[start]))
 
     def _by_acronym(self, start: int, end: int) -> Mention | None:
         if not self._acronym(start, end):
             return None
-        text = self.doc[start].text
+        text = self.text[start]
         if text in self.common_acronyms or text.casefold() in lexicon.words("not_entities.txt"):
             return None
         if text.casefold() in lexicon.table("currencies.tsv"):
             return None  # "EUR 20 million"
         nxt = self.doc[end] if end < len(self.doc) else None
-        if nxt is not None and nxt.text == "s" and not self.doc[start].whitespace_:
+        if nxt is not None and nxt.text == "s" and not self.state.space_after[start]:
             return None
         return Mention(start, end, "Organization", text)
 
     def _by_place_evidence(self, start: int, end: int) -> Mention | None:
-        doc = self.doc
         if end - start > 3:
             return None
-        before = [t.lower_ for t in doc[max(0, start - 5) : start]]
+        before = self.lower[max(0, start - 5) : start]
         place_nouns = lexicon.words("place_nouns.txt")
         if len(before) >= 2 and before[-1] == "of" and before[-2] in place_nouns:
-            return Mention(start, end, "Place", doc[start:end].text)
-        if doc[end - 1].lower_ in lexicon.words("place_heads.txt"):
-            return Mention(start, end, "Place", doc[start:end].text)
+            return Mention(start, end, "Place", self.state.span_text(start, end))
+        if self.lower[end - 1] in lexicon.words("place_heads.txt"):
+            return Mention(start, end, "Place", self.state.span_text(start, end))
         if before and before[-1] in {"in", "near", "at", "outside"} and start not in self.sentence_starts:
-            return Mention(start, end, "Place", doc[start:end].text)
+            return Mention(start, end, "Place", self.state.span_text(start, end))
         return None
 
     def _by_program_evidence(self, start: int, end: int) -> Mention | None:
-        doc = self.doc
-        before = [t.lower_ for t in doc[max(0, start - 6) : start]]
+        before = self.lower[max(0, start - 6) : start]
         named = before and before[-1] in {"called", "named", "dubbed", "titled"}
         if named and set(before) & lexicon.words("program_nouns.txt"):
-            return Mention(start, end, "Program", doc[start:end].text)
+            return Mention(start, end, "Program", self.state.span_text(start, end))
         return None
 
     def _by_bare_name(self, start: int, end: int) -> Mention | None:
         """ "the Commission", "the Alliance": a head word alone stands for a known body."""
-        key = lexicon.table("bare_names.tsv").get(self.doc[start:end].text.casefold())
-        if key and start > 0 and self.doc[start - 1].lower_ == "the":
+        key = lexicon.table("bare_names.tsv").get(self.state.span_text(start, end).casefold())
+        if key and start > 0 and self.lower[start - 1] == "the":
             known = self.gaz.entities.get(key[0])
             if known is not None:
-                return Mention(start, end, known.type, self.doc[start:end].text, known, known.kind)
+                return Mention(start, end, known.type, self.state.span_text(start, end), known, known.kind)
         return None
 
     def lone_surnames(self, mentions: list[Mention]) -> list[Mention]:
@@ -562,12 +558,12 @@ class EntityFinder:
 
     def _used_as_place(self, m: Mention, locatives: frozenset[str]) -> bool:
         doc, i = self.doc, m.start - 1
-        while i >= 0 and (doc[i].text in {",", "and", "or", "the"} or doc[i].ent_type_):
+        while i >= 0 and (self.text[i] in {",", "and", "or", "the"} or doc[i].ent_type_):
             i -= 1
-        if i >= 0 and doc[i].lower_ in locatives:
+        if i >= 0 and self.lower[i] in locatives:
             return True
         nxt = doc[m.end] if m.end < len(doc) else None
-        at_paragraph_start = m.start == 0 or doc[m.start - 1].is_space
+        at_paragraph_start = m.start == 0 or self.text[m.start - 1].isspace()
         if at_paragraph_start and nxt is not None and nxt.text in {"–", "—", "-", "(", ","}:
             return True  # a dateline: "BRUSSELS – Nato said ..."
         return nxt is not None and nxt.text == "-" and not nxt.whitespace_
@@ -577,9 +573,16 @@ class EntityFinder:
         doc, lower, found = self.doc, self.lower, []
         bodies = lexicon.table("state_bodies.txt")
         by_start = {m.start: m for m in mentions}
-        for i in range(len(doc)):
+        adjectives = self.gaz.by_adjective
+        # Only a country adjective or a mention can start one: the others need no look.
+        candidates = sorted({i for i, word in enumerate(self.text) if word in adjectives} | by_start.keys())
+        for i in candidates:
             country, after = self._state_before(i, by_start)
-            if country is None:
+            if (
+                country is None
+                or after >= len(lower)
+                or lower[after] not in lexicon.first_words("state_bodies.txt")
+            ):
                 continue
             for phrase in lexicon.phrases("state_bodies.txt"):
                 stop = after + len(phrase)
@@ -588,7 +591,7 @@ class EntityFinder:
                     label = template.format(country=country.label)
                     # "Russia's defence ministry": Russia stays a mention of its own
                     first = after if i in by_start else i
-                    text = doc[i:stop].text
+                    text = self.state.span_text(i, stop)
                     found.append(Mention(first, stop, "Organization", text, kind=kind, label=label))
                     break
         return found
@@ -612,7 +615,7 @@ class EntityFinder:
         full_names: dict[str, Mention] = {}  # surname -> the full name it abbreviates
         for m in sorted(mentions, key=lambda m: (-m.length, m.start)):
             if m.type == "Person" and m.length >= 2:
-                full_names.setdefault(self.doc[m.end - 1].text, m)
+                full_names.setdefault(self.text[m.end - 1], m)
         for m in mentions:
             anchor = full_names.get(m.text) if m.type == "Person" and m.length == 1 else None
             if anchor is not None and anchor is not m:
@@ -638,8 +641,8 @@ class EntityFinder:
         """ "European Defence Agency (EDA)": the acronym is an alias of the name."""
         found, doc = {}, self.doc
         for m in mentions:
-            if m.end + 2 < len(doc) and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
-                inner = doc[m.end + 1].text
+            if m.end + 2 < len(doc) and self.text[m.end] == "(" and self.text[m.end + 2] == ")":
+                inner = self.text[m.end + 1]
                 if ACRONYM.match(inner):
                     found[inner] = m.label or m.text
         return found
@@ -676,26 +679,27 @@ def _tidy_case(label: str) -> str:
 
 def find_mentions(doc: Doc) -> list[Mention]:
     finder = EntityFinder(doc)
-    known = finder.known_mentions()
+    known = finder.known_mentions()  # in text order
+    starts = [m.start for m in known]
     mentions: list[Mention] = []
     for start, end in finder.chunks():
-        mentions += finder.classify(start, end, known)
+        # only the known names that start inside the run can be inside it
+        mentions += finder.classify(start, end, known[bisect_left(starts, start) : bisect_left(starts, end)])
     covered = {i for m in mentions for i in range(m.start, m.end)}
     mentions += [m for m in known if not covered & set(range(m.start, m.end))]
     mentions += finder.lone_surnames(mentions)
     finder.apply_metonymy(mentions)
     mentions += finder.state_bodies(mentions)
-    mentions = _without_overlaps(doc, mentions)
+    mentions = _without_overlaps(mentions)
     doc._.kg.entities = finder.resolve(mentions)
     return mentions
 
 
-def _without_overlaps(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    spans = {}
-    for m in mentions:
-        spans[(m.start, m.end)] = m
-    kept = filter_spans([doc[s:e] for s, e in spans])
-    return sorted((spans[(s.start, s.end)] for s in kept), key=lambda m: m.start)
+def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """One mention per stretch of text (the last given), then the longest of overlapping ones."""
+    spans = {(m.start, m.end): m for m in mentions}
+    kept = longest_first((start, end, m) for (start, end), m in spans.items())
+    return sorted((m for _, _, m in kept), key=lambda m: m.start)
 
 
 @Language.component("kg_entities")
@@ -711,6 +715,21 @@ def mentions_by_token(mentions: list[Mention]) -> dict[int, Mention]:
     return {i: m for m in mentions for i in range(m.start, m.end)}
 
 
+def mentions_by_sentence(mentions: list[Mention], sentences: list[Span]) -> dict[int, list[Mention]]:
+    """The mentions that start in each sentence, by the sentence's first token.
+
+    One bisection per sentence over the mentions (in text order), instead of a
+    scan of all mentions for each sentence.
+    """
+    starts = [m.start for m in mentions]
+    return {s.start: mentions[bisect_left(starts, s.start) : bisect_left(starts, s.end)] for s in sentences}
+
+
 def mentions_in(mentions: list[Mention], span: Span) -> list[Mention]:
-    """The mentions that start inside a sentence."""
-    return [m for m in mentions if span.start <= m.start < span.end]
+    """The mentions that start inside a sentence (``mentions`` are in text order)."""
+    first = bisect_left(mentions, span.start, key=_start)
+    return mentions[first : bisect_left(mentions, span.end, lo=first, key=_start)]
+
+
+def _start(m: Mention) -> int:
+    return m.start

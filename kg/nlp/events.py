@@ -16,7 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import lexicon
-from .entities import Mention, mentions_in
+from .entities import Mention, mentions_by_sentence
+from .segments import within
 
 PARTICIPANTS = {"Person", "Organization", "Country"}
 EVENT_KINDS_OF_ORGS = {"Forum"}
@@ -61,36 +62,40 @@ class EventFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.state = doc._.kg
+        self.text, self.lower = self.state.text, self.state.lower
         self.triggers = lexicon.table("event_triggers.txt")
+        self.trigger_at = [i for i, word in enumerate(self.lower) if word in self.triggers]
+        self.sentence_mentions = mentions_by_sentence(self.state.mentions, self.state.sentences)
         self.events: list[FoundEvent] = []
 
     def _mentions(self, s: Span) -> list[Mention]:
-        return [m for m in mentions_in(self.state.mentions, s) if not self.state.in_quote[m.start]]
+        return [m for m in self.sentence_mentions[s.start] if not self.state.in_quote[m.start]]
 
     def _trigger(self, s: Span, mentions: list[Mention]) -> tuple[int, str, Mention | None] | None:
         forums = [m for m in mentions if m.kind in EVENT_KINDS_OF_ORGS]
-        for tok in s:
-            if self.state.in_quote[tok.i] or tok.lower_ not in self.triggers:
+        for i in within(self.trigger_at, s.start, s.end):
+            word = self.lower[i]
+            if self.state.in_quote[i]:
                 continue
-            if tok.ent_type_ and not forums:
+            if self.doc[i].ent_type_ and not forums:
                 continue  # "forum" inside a name is the forum itself
-            if tok.lower_ in VERB_TRIGGERS and not self._has_actor(tok.i, s, mentions):
+            if word in VERB_TRIGGERS and not self._has_actor(i, s, mentions):
                 continue
-            if tok.lower_ in MEET_VERBS and not self._meets_someone(tok.i, s, mentions):
+            if word in MEET_VERBS and not self._meets_someone(i, s, mentions):
                 continue  # "Berlin will meet the 2 per cent target"
-            return tok.i, self.triggers[tok.lower_][0], forums[0] if forums else None
+            return i, self.triggers[word][0], forums[0] if forums else None
         if forums:
             return forums[0].start, "forum", forums[0]
         return None
 
     def _meets_someone(self, i: int, s: Span, mentions: list[Mention]) -> bool:
         """People meet with someone, somewhere or some day; states "meet a target"."""
-        nxt = self.doc[i + 1] if i + 1 < s.end else None
-        if nxt is None or nxt.is_punct:
+        if i + 1 >= s.end or self.state.is_punct[i + 1]:
             return True
-        if nxt.lower_ in lexicon.words("titles.txt") or nxt.lower_ in lexicon.words("honorifics.txt"):
+        nxt = self.lower[i + 1]
+        if nxt in lexicon.words("titles.txt") or nxt in lexicon.words("honorifics.txt"):
             return True  # "met Defence Minister X"
-        return any(m.start == i + 1 for m in mentions) or nxt.lower_ in MEET_FOLLOWERS
+        return any(m.start == i + 1 for m in mentions) or nxt in MEET_FOLLOWERS
 
     def _has_actor(self, i: int, s: Span, mentions: list[Mention]) -> bool:
         before = any(m.end <= i and m.type in PARTICIPANTS for m in mentions)
@@ -99,11 +104,12 @@ class EventFinder:
 
     def _refers_back(self, i: int, kind: str) -> FoundEvent | None:
         """ "the same forum", "the signing ceremony": an event named before."""
-        doc = self.doc
-        if doc[i].lower_ in VERB_TRIGGERS:
+        if self.lower[i] in VERB_TRIGGERS:
             return None
-        words = [t.lower_ for t in doc[max(0, i - 2) : i]]
-        definite = words[-1:] in (["the"], ["same"]) or (words[-2:-1] == ["the"] and doc[i - 1].is_lower)
+        words = self.lower[max(0, i - 2) : i]
+        definite = words[-1:] in (["the"], ["same"]) or (
+            words[-2:-1] == ["the"] and self.text[i - 1].islower()
+        )
         if definite:
             return next((e for e in reversed(self.events) if e.kind == kind), None)
         return None
@@ -114,10 +120,10 @@ class EventFinder:
         doc, start = self.doc, i
         while start - 1 >= 0 and (
             doc[start - 1].ent_type_
-            or doc[start - 1].lower_ in {"news", "press", "signing", "’", "'s", "’s"}
-            or doc[start - 1].is_alpha
-            and doc[start - 1].is_lower
-            and doc[start - 1].lower_
+            or self.lower[start - 1] in {"news", "press", "signing", "’", "'s", "’s"}
+            or self.text[start - 1].isalpha()
+            and self.text[start - 1].islower()
+            and self.lower[start - 1]
             not in {
                 "a",
                 "an",
@@ -134,7 +140,7 @@ class EventFinder:
             and start > i - 3
         ):
             start -= 1
-        noun = doc[start : i + 1].text if doc[i].lower_ not in VERB_TRIGGERS else kind
+        noun = doc[start : i + 1].text if self.lower[i] not in VERB_TRIGGERS else kind
         return f"{noun} in {place.label}" if place is not None else noun
 
     def sentence_event(self, s: Span) -> None:
@@ -146,7 +152,7 @@ class EventFinder:
         participants = [m.key for m in mentions if m.type in PARTICIPANTS]
         places = [m for m in mentions if m.type == "Place"]
         place = next(
-            (m for m in places if m.start > 0 and self.doc[m.start - 1].lower_ in {"in", "at", "near"}),
+            (m for m in places if m.start > 0 and self.lower[m.start - 1] in {"in", "at", "near"}),
             None,
         )
         place = place or (places[0] if places and forum is None else None)

@@ -21,8 +21,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import lexicon
-from .entities import Mention, mentions_in
+from .entities import Mention, mentions_by_sentence
 from .money import Amount, find_amounts
+from .segments import within
 
 FUNDERS = {"Organization", "Country", "Person"}
 RECIPIENTS = {"Program", "Organization", "Country"}
@@ -46,21 +47,23 @@ class FundingFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.state = doc._.kg
+        self.text, self.lower = self.state.text, self.state.lower
         self.triggers = lexicon.words("funding_triggers.txt")
+        self.trigger_at = [i for i, word in enumerate(self.lower) if word in self.triggers]
+        self.sentence_mentions = mentions_by_sentence(self.state.mentions, self.state.sentences)
         self.last_funder: str | None = None
 
     def _mentions(self, s: Span) -> list[Mention]:
-        return mentions_in(self.state.mentions, s)
+        return self.sentence_mentions[s.start]
 
     def _first_after(self, i: int, s: Span, types: set[str]) -> Mention | None:
         return next((m for m in self._mentions(s) if m.start > i and m.type in types), None)
 
     def recipient(self, s: Span, trigger: int, mentions: list[Mention]) -> tuple[Mention | None, int]:
-        doc = self.doc
         programs = [m for m in mentions if m.type == "Program"]
         if programs:
             return programs[0], programs[0].start
-        if doc[trigger].lower_ in DOUBLE_OBJECT and trigger + 1 < s.end:
+        if self.lower[trigger] in DOUBLE_OBJECT and trigger + 1 < s.end:
             m = next(
                 (m for m in mentions if m.start == trigger + 1 and m.type in RECIPIENTS),
                 None,
@@ -68,8 +71,8 @@ class FundingFinder:
             if m is not None:
                 return m, m.start
         for i in range(trigger + 1, s.end):
-            words = doc[i].lower_
-            behalf = words == "behalf" and i + 1 < s.end and doc[i + 1].lower_ == "of"
+            words = self.lower[i]
+            behalf = words == "behalf" and i + 1 < s.end and self.lower[i + 1] == "of"
             if words in TO_WORDS or behalf:
                 nxt = i + 2 if behalf else i + 1
                 m = next((m for m in mentions if nxt <= m.start <= nxt + 1), None)
@@ -78,13 +81,12 @@ class FundingFinder:
         return None, -1
 
     def funder(self, s: Span, trigger: int, mentions: list[Mention]) -> Mention | None:
-        doc = self.doc
         agents = [m for m in mentions if self._is_agent(m.start)]
         if agents:
             return agents[-1]
         before = [m for m in mentions if m.end <= trigger and m.type in FUNDERS]
         for m in reversed(before):
-            prev = doc[m.start - 1].lower_ if m.start > s.start else ""
+            prev = self.lower[m.start - 1] if m.start > s.start else ""
             if prev not in {
                 "to",
                 "for",
@@ -101,20 +103,20 @@ class FundingFinder:
 
     def _is_agent(self, i: int) -> bool:
         """ "funded by X", "underwritten by the X": X pays."""
-        doc = self.doc
-        if i >= 1 and doc[i - 1].lower_ in {"the", "a", "an"}:
+        if i >= 1 and self.lower[i - 1] in {"the", "a", "an"}:
             i -= 1
-        return i >= 2 and doc[i - 1].lower_ == "by" and doc[i - 2].lower_ in AGENT_VERBS
+        return i >= 2 and self.lower[i - 1] == "by" and self.lower[i - 2] in AGENT_VERBS
 
     def sentence_fundings(self, s: Span) -> list[FoundFunding]:
-        doc = self.doc
-        triggers = [t.i for t in s if t.lower_ in self.triggers and not self.state.in_quote[t.i]]
-        amounts = find_amounts(s.text)
-        if not triggers or not amounts:
+        triggers = [i for i in within(self.trigger_at, s.start, s.end) if not self.state.in_quote[i]]
+        if not triggers:
+            return []
+        amounts = find_amounts(s.text)  # a regex over the text: only where a funding word is
+        if not amounts:
             return []
         mentions = self._mentions(s)
         trigger = triggers[0]
-        if doc[trigger].lower_ in {"sale", "sold"}:
+        if self.lower[trigger] in {"sale", "sold"}:
             funder = self._first_after(trigger, s, FUNDERS)
             recipient = self.funder(s, trigger, mentions)
             anchor = funder.start if funder else -1

@@ -50,6 +50,12 @@ def phrases(name: str) -> tuple[tuple[str, ...], ...]:
 
 
 @cache
+def first_words(name: str) -> frozenset[str]:
+    """The first tokens of :func:`phrases` ``(name)``: a quick test before comparing whole phrases."""
+    return frozenset(phrase[0] for phrase in phrases(name))
+
+
+@cache
 def given_names() -> frozenset[str]:
     return frozenset(_lines("given_names.txt")) if (DATA / "given_names.txt").exists() else frozenset()
 

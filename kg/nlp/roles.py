@@ -20,7 +20,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import lexicon
-from .entities import Mention
+from .entities import Mention, mentions_by_sentence
+from .segments import within
 
 POSSESSIVE = {"'s", "’s"}
 
@@ -44,6 +45,8 @@ class RoleFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.state = doc._.kg
+        self.text, self.lower = self.state.text, self.state.lower
+        self.as_at = [i for i, word in enumerate(self.lower) if word == "as"]
         self.mention_at = self.state.mention_at
         self.titles = lexicon.words("titles.txt")
         self.honorifics = lexicon.words("honorifics.txt")
@@ -51,60 +54,60 @@ class RoleFinder:
         self.gaz = lexicon.gazetteer()
 
     def _is_title_part(self, i: int) -> bool:
-        tok = self.doc[i]
         m = self.mention_at.get(i)
         if m is not None:
             return m.type in {"Country", "Organization", "Place"}
+        word = self.lower[i]
         return (
-            tok.lower_ in self.titles
-            or tok.lower_ in self.modifiers
-            or tok.text in self.gaz.by_adjective
-            or tok.text == "-"
-            or tok.lower_ in POSSESSIVE
+            word in self.titles
+            or word in self.modifiers
+            or self.text[i] in self.gaz.by_adjective
+            or self.text[i] == "-"
+            or word in POSSESSIVE
         )
 
     def _has_title(self, start: int, end: int) -> bool:
-        return any(self.doc[i].lower_ in self.titles and i not in self.mention_at for i in range(start, end))
+        return any(self.lower[i] in self.titles and i not in self.mention_at for i in range(start, end))
 
     def title_before(self, m: Mention, floor: int) -> tuple[int, int] | None:
         i = m.start
         while i - 1 >= floor and self._is_title_part(i - 1):
             i -= 1
-        while i < m.start and self.doc[i].lower_ in {"the", "of", "and", "to", "for", "-"} | POSSESSIVE:
+        while i < m.start and self.lower[i] in {"the", "of", "and", "to", "for", "-"} | POSSESSIVE:
             i += 1
         return (i, m.start) if i < m.start and self._has_title(i, m.start) else None
 
     def title_after(self, m: Mention, ceiling: int) -> tuple[int, int] | None:
         """ ", European Defense Commissioner," / ", advisor to the Ukrainian president"."""
-        doc, start = self.doc, m.end + 1
-        if m.end >= ceiling or doc[m.end].text != "," or start >= ceiling:
+        start = m.end + 1
+        if m.end >= ceiling or self.text[m.end] != "," or start >= ceiling:
             return None
-        if doc[start].lower_ == "the" and start + 1 < ceiling:
+        if self.lower[start] == "the" and start + 1 < ceiling:
             start += 1  # "Mart Kuusk, the Estonian deputy defence minister,"
-        if doc[start].lower_ not in self.titles and not self._is_title_part(start):
+        if self.lower[start] not in self.titles and not self._is_title_part(start):
             return None
         j = start
-        while j < ceiling and (self._is_title_part(j) or doc[j].lower_ in {"to", "the", "of"}):
+        while j < ceiling and (self._is_title_part(j) or self.lower[j] in {"to", "the", "of"}):
             other = self.mention_at.get(j)
             if other is not None and other.type == "Person":
                 break
             j += 1
-        while j > start and doc[j - 1].lower_ in {"the", "of", "to", "and"}:
+        while j > start and self.lower[j - 1] in {"the", "of", "to", "and"}:
             j -= 1
-        if j < ceiling and doc[j].text not in {",", ".", ";", ")"} and not self.mention_at.get(j):
+        if j < ceiling and self.text[j] not in {",", ".", ";", ")"} and not self.mention_at.get(j):
             return None
         return (start, j) if self._has_title(start, j) else None
 
     def title_after_as(self, s: Span) -> list[tuple[Mention, tuple[int, int]]]:
         """ "Rutte, who will take over as secretary-general of NATO"."""
-        doc, found = self.doc, []
-        for i in range(s.start + 1, s.end - 1):
-            if doc[i].lower_ != "as" or self.state.in_quote[i] or doc[i + 1].lower_ not in self.titles:
+        found = []
+        for i in within(self.as_at, s.start + 1, s.end - 1):
+            if self.state.in_quote[i] or self.lower[i + 1] not in self.titles:
                 continue
             j = i + 1
-            while j < s.end and (self._is_title_part(j) or doc[j].lower_ in {"of", "the"}):
+            while j < s.end and (self._is_title_part(j) or self.lower[j] in {"of", "the"}):
                 j += 1
-            while doc[j - 1].lower_ in {"the", "of"}:
+            while self.lower[j - 1] in {"the", "of"}:
                 j -= 1
             person = next(
                 (
@@ -126,10 +129,10 @@ class RoleFinder:
             m = self.mention_at.get(i)
             if m is not None and m.type in {"Country", "Organization"}:
                 organization = m.key
-                if i + 1 < end and doc[m.end].lower_ in POSSESSIVE and m.start == start:
+                if i + 1 < end and self.lower[m.end] in POSSESSIVE and m.start == start:
                     start = m.end + 1  # "the European Union's diplomatic chief" -> "diplomatic chief"
                 break
-            adjective = self.gaz.by_adjective.get(doc[i].text)
+            adjective = self.gaz.by_adjective.get(self.text[i])
             if adjective is not None and adjective.type == "Country" and adjective.key in self.state.entities:
                 # "German Chancellor" is a post of Germany when the article names Germany;
                 # an adjective alone does not make the country an entity of the article.
@@ -140,8 +143,9 @@ class RoleFinder:
 
     def run(self) -> list[FoundRole]:
         found: dict[tuple[str, str], FoundRole] = {}
+        sentence_mentions = mentions_by_sentence(self.state.mentions, self.state.sentences)
         for s in self.state.sentences:
-            people = [m for m in self.state.mentions if s.start <= m.start < s.end and m.type == "Person"]
+            people = [m for m in sentence_mentions[s.start] if m.type == "Person"]
             spans = []
             for m in people:
                 for span in (self.title_before(m, s.start), self.title_after(m, s.end)):
@@ -158,12 +162,12 @@ class RoleFinder:
     def _chained_title(self, m: Mention, span: tuple[int, int], s: Span) -> list:
         """ "the Green party chancellor candidate, Germany's Minister of Economics Robert Habeck"."""
         start = span[0]
-        if span[1] != m.start or start - 2 < s.start or self.doc[start - 1].text != ",":
+        if span[1] != m.start or start - 2 < s.start or self.text[start - 1] != ",":
             return []
         end, i = start - 1, start - 1
-        while i - 1 >= s.start and (self._is_title_part(i - 1) or self.doc[i - 1].lower_ == "party"):
+        while i - 1 >= s.start and (self._is_title_part(i - 1) or self.lower[i - 1] == "party"):
             i -= 1
-        while i < end and self.doc[i].lower_ in {"the", "of"}:
+        while i < end and self.lower[i] in {"the", "of"}:
             i += 1
         return [(m, (i, end))] if i < end and self._has_title(i, end) else []
 

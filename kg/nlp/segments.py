@@ -12,17 +12,20 @@ The result goes to ``doc._.kg`` (a :class:`DocState`), which the other
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from spacy.attrs import SPACY
+from spacy.attrs import IS_PUNCT, LOWER, ORTH, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from . import lexicon
 
 OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "'": "'", "‹": "›"}
 SINGLE = {"‘", "'", "’", "‹", "›"}
 SENTENCE_END = {".", "!", "?", "…"}
+END_CHARS = SENTENCE_END  # the last character of any word that ends a sentence
+QUOTE_MARKS = set(OPENERS) | set(OPENERS.values())
 CLOSERS_AFTER_END = {"”", '"', "’", "'", "»", ")", "]"}
 
 
@@ -48,6 +51,7 @@ class DocState:
     text: list[str] = field(default_factory=list)
     lower: list[str] = field(default_factory=list)
     space_after: list[bool] = field(default_factory=list)  # token.whitespace_ is not empty
+    is_punct: list[bool] = field(default_factory=list)  # token.is_punct
     mentions: list = field(default_factory=list)  # kg.nlp.entities.Mention, in text order
     mention_at: dict = field(default_factory=dict)  # token index -> the Mention covering it
     entities: dict = field(default_factory=dict)  # key -> kg.nlp.entities.EntityInfo
@@ -56,6 +60,15 @@ class DocState:
     fundings: list = field(default_factory=list)
     memberships: list = field(default_factory=list)
     events: list = field(default_factory=list)
+
+    def span_text(self, start: int, end: int) -> str:
+        """What ``doc[start:end].text`` gives, without making a Span."""
+        if end - start == 1:
+            return self.text[start]
+        text, space_after = self.text, self.space_after
+        return "".join([text[i] + " " if space_after[i] else text[i] for i in range(start, end - 1)]) + (
+            text[end - 1] if end > start else ""
+        )
 
 
 if not Doc.has_extension("kg"):
@@ -75,33 +88,36 @@ def paragraphs(text: list[str]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _opens_single(doc: Doc, i: int) -> bool:
+def _opens_single(state: DocState, i: int) -> bool:
     """A ' or ‘ starts a quotation when it sticks to the next word, not the last."""
-    token = doc[i]
-    before_space = i == 0 or bool(doc[i - 1].whitespace_) or doc[i - 1].is_punct
-    return before_space and not token.whitespace_ and i + 1 < len(doc)
+    before_space = i == 0 or state.space_after[i - 1] or state.is_punct[i - 1]
+    return before_space and not state.space_after[i] and i + 1 < len(state.text)
 
 
-def _closes_single(doc: Doc, i: int) -> bool:
-    token = doc[i]
-    at_end = i + 1 >= len(doc) or bool(token.whitespace_) or doc[i + 1].is_punct
-    return at_end and i > 0 and not doc[i - 1].whitespace_
+def _closes_single(state: DocState, i: int) -> bool:
+    at_end = i + 1 >= len(state.text) or state.space_after[i] or state.is_punct[i + 1]
+    return at_end and i > 0 and not state.space_after[i - 1]
 
 
-def find_quotes(doc: Doc, start: int, end: int) -> list[Quote]:
-    """Top-level quotations in tokens ``start..end`` (one paragraph); nested ones stay inside."""
+def find_quotes(state: DocState, marks: list[int], end: int) -> list[Quote]:
+    """Top-level quotations of one paragraph ending at token ``end``; nested ones stay inside.
+
+    ``marks`` are the paragraph's quote-mark tokens: no other token opens or
+    closes anything.
+    """
+    text = state.text
     quotes: list[Quote] = []
     stack: list[tuple[str, int]] = []  # (expected closing mark, token index of opener)
-    for i in range(start, end):
-        text = doc[i].text
-        if stack and text == stack[-1][0] and (text not in SINGLE or _closes_single(doc, i)):
+    for i in marks:
+        word = text[i]
+        if stack and word == stack[-1][0] and (word not in SINGLE or _closes_single(state, i)):
             _, opened = stack.pop()
             if not stack:
                 quotes.append(Quote(opened + 1, i, opened, i))
-        elif text in OPENERS and (text not in SINGLE or _opens_single(doc, i)):
-            if text == '"' and any(mark == '"' for mark, _ in stack):
+        elif word in OPENERS and (word not in SINGLE or _opens_single(state, i)):
+            if word == '"' and any(mark == '"' for mark, _ in stack):
                 continue  # a straight quote that closes nothing open: ignore
-            stack.append((OPENERS[text], i))
+            stack.append((OPENERS[word], i))
     if stack:  # unclosed: runs to the end of the paragraph (multi-paragraph quotes)
         opened = stack[0][1]
         if end - opened > 3:
@@ -109,65 +125,85 @@ def find_quotes(doc: Doc, start: int, end: int) -> list[Quote]:
     return [q for q in quotes if q.end > q.start]
 
 
-def _ends_sentence(doc: Doc, i: int) -> bool:
-    text = doc[i].text
-    if text in SENTENCE_END:
+def ends_sentence(word: str) -> bool:
+    """A full stop, "!", "?", "…", or a word with its full stop attached ("2024.") that is no abbreviation."""
+    if word in SENTENCE_END:
         return True
-    lowered = text.casefold()
     return (
-        len(text) > 2
-        and text.endswith(".")
-        and lowered not in lexicon.words("abbreviations.txt")
-        and not (len(text) == 2 and text[0].isupper())
-        and text[:-1].isalpha()
+        len(word) > 2
+        and word.endswith(".")
+        and word.casefold() not in lexicon.words("abbreviations.txt")
+        and word[:-1].isalpha()
     )
 
 
-def _starts_sentence(token: Token) -> bool:
-    return token.text[:1].isupper() or token.text[:1].isdigit() or token.text in OPENERS
+def _starts_sentence(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit() or word in OPENERS
 
 
-def split_sentences(doc: Doc, start: int, end: int, in_quote: list[bool], closing: set[int]) -> list[Span]:
-    """Sentences of one paragraph, never cut inside a quotation.
+def split_sentences(
+    doc: Doc, state: DocState, ends: list[int], start: int, end: int, closing: set[int]
+) -> list[Span]:
+    """Sentences of the paragraph ``start..end``, never cut inside a quotation.
 
-    A full stop just before a closing mark (“... a central task.”) ends the
-    sentence when the quotation ends there too.
+    ``ends`` are the paragraph's tokens that may end a sentence (see
+    :func:`ends_sentence`). A full stop just before a closing mark (“... a
+    central task.”) ends the sentence when the quotation ends there too.
     """
-    spans, first, i = [], start, start
-    while i < end:
-        outside = not in_quote[i] or (i + 1) in closing
-        if outside and _ends_sentence(doc, i):
-            j = i + 1
-            while j < end and doc[j].text in CLOSERS_AFTER_END:
-                j += 1
-            if j >= end or _starts_sentence(doc[j]):
-                if j > first:
-                    spans.append(doc[first:j])
-                first, i = j, j
-                continue
-        i += 1
+    text, in_quote = state.text, state.in_quote
+    spans, first = [], start
+    for i in ends:
+        if i < first or (in_quote[i] and (i + 1) not in closing):
+            continue
+        j = i + 1
+        while j < end and text[j] in CLOSERS_AFTER_END:
+            j += 1
+        if j >= end or _starts_sentence(text[j]):
+            if j > first:
+                spans.append(doc[first:j])
+            first = j
     if first < end:
         spans.append(doc[first:end])
     return spans
 
 
+def within(positions: list[int], start: int, end: int) -> list[int]:
+    """The sorted ``positions`` in ``start..end``."""
+    return positions[bisect_left(positions, start) : bisect_left(positions, end)]
+
+
+def token_arrays(doc: Doc) -> dict[str, list]:
+    """Token texts, lower-case forms and flags, read from the doc's attribute arrays at once.
+
+    ``doc[i]`` builds a Token object each time, and the rules look at tokens
+    hundreds of thousands of times, so they read these lists instead.
+    ``lower`` is what ``Token.lower_`` gives, ``space_after`` whether
+    ``Token.whitespace_`` is not empty, ``is_punct`` ``Token.is_punct``.
+    """
+    strings = doc.vocab.strings
+    orth, lower, space, punct = doc.to_array([ORTH, LOWER, SPACY, IS_PUNCT]).T.tolist()
+    return {
+        "text": [strings[h] for h in orth],
+        "lower": [strings[h] for h in lower],
+        "space_after": list(map(bool, space)),
+        "is_punct": list(map(bool, punct)),
+    }
+
+
 @Language.component("kg_segmenter")
 def segment(doc: Doc) -> Doc:
     """Find quotations and quote-aware sentences; start ``doc._.kg``."""
-    state = DocState(
-        in_quote=[False] * len(doc),
-        text=(text := [t.text for t in doc]),
-        lower=[word.lower() for word in text],  # what Token.lower_ gives
-        space_after=[bool(flag) for flag in doc.to_array(SPACY).tolist()],
-    )
+    state = DocState(in_quote=[False] * len(doc), **token_arrays(doc))
+    marks = [i for i, word in enumerate(state.text) if word in QUOTE_MARKS]
+    ends = [i for i, word in enumerate(state.text) if word[-1:] in END_CHARS and ends_sentence(word)]
     for start, end in paragraphs(state.text):
-        quotes = find_quotes(doc, start, end)
+        quotes = find_quotes(state, within(marks, start, end), end)
         closing = {q.close_mark for q in quotes if q.close_mark is not None}
         for quote in quotes:
             marks_end = quote.close_mark + 1 if quote.close_mark is not None else quote.end
             for i in range(quote.open_mark, marks_end):
                 state.in_quote[i] = True
         state.quotes.extend(quotes)
-        state.sentences.extend(split_sentences(doc, start, end, state.in_quote, closing))
+        state.sentences.extend(split_sentences(doc, state, within(ends, start, end), start, end, closing))
     doc._.kg = state
     return doc

@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 
 from . import lexicon
 from .entities import Mention
+from .segments import within
 
 SPEAKER_TYPES = {"Person", "Organization", "Country"}
 PERSON_PRONOUNS = {"he", "she"}
@@ -47,6 +48,12 @@ ADJUNCTS = {
     "following",
 }
 AUDIENCE_END = {"that", ":", ",", "“", '"', "'", "‘", "«"}
+POSSESSIVE = {"'s", "’s"}
+# Inflected speech verbs; a "+" in the list marks those that need a quotation after them.
+SPEECH_VERBS = frozenset(v.lstrip("+") for v in lexicon.words("speech_verbs.txt"))
+QUOTE_ONLY_VERBS = frozenset(v.lstrip("+") for v in lexicon.words("speech_verbs.txt") if v.startswith("+"))
+# Words of a speaker's title phrase ("Polish Prime Minister Donald Tusk").
+TITLE_WORDS = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
 
 
 @dataclass
@@ -66,12 +73,15 @@ class StatementFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.state = doc._.kg
+        self.text, self.lower = self.state.text, self.state.lower
         self.mention_at = self.state.mention_at
-        self.verbs = lexicon.words("speech_verbs.txt")
-        self.quote_only = {v.lstrip("+") for v in self.verbs if v.startswith("+")}
-        self.verbs = {v.lstrip("+") for v in self.verbs}
-        # Words of a speaker's title phrase ("Polish Prime Minister Donald Tusk").
-        self.title_words = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
+        self.verbs, self.quote_only = SPEECH_VERBS, QUOTE_ONLY_VERBS
+        self.title_words = TITLE_WORDS
+        # Where the words rules start from are, found once for the whole doc.
+        self.verb_at = [i for i, word in enumerate(self.lower) if word in SPEECH_VERBS]
+        self.possessive_at = [i for i, word in enumerate(self.lower) if word in POSSESSIVE]
+        intros = lexicon.first_words("report_intros.txt")
+        self.intro_at = [i for i, word in enumerate(self.lower) if word in intros]
         self.history: list[tuple[int, str, str]] = []  # (token, key, type) of speakers
         self.found: list[Found] = []
         # Sentences whose attribution names no one we know ("according to the agency"):
@@ -100,7 +110,7 @@ class StatementFinder:
         return None
 
     def resolve_pronoun(self, i: int) -> str | None:
-        word = self.doc[i].lower_
+        word = self.lower[i]
         if word in PERSON_PRONOUNS:
             return self._last_speaker({"Person"}, i) or self._last_person_mentioned(i)
         if word in THING_PRONOUNS:
@@ -109,32 +119,31 @@ class StatementFinder:
 
     def _definite_description(self, i: int, floor: int) -> str | None:
         """ "the German minister", "The German politician": the last person who spoke."""
-        if self.doc[i].lower_ not in lexicon.words("role_nouns.txt"):
+        if self.lower[i] not in lexicon.words("role_nouns.txt"):
             return None
         j = i - 1
-        while j >= floor and j > i - 4 and self.doc[j].lower_ != "the":
+        while j >= floor and j > i - 4 and self.lower[j] != "the":
             j -= 1
-        if j >= floor and self.doc[j].lower_ == "the":
+        if j >= floor and self.lower[j] == "the":
             return self._last_speaker({"Person"}, i) or self._last_person_mentioned(i)
         return None
 
     def speakers_ending_at(self, j: int, floor: int) -> tuple[list[str], int]:
         """Speakers whose noun phrase ends at token j; and where that phrase starts."""
-        doc = self.doc
         m = self._speaker_mention(j)
         if m is not None:
             keys, start = [m.key], m.start
-            while start - 2 >= floor and doc[start - 1].lower_ == "and":
+            while start - 2 >= floor and self.lower[start - 1] == "and":
                 other = self._speaker_mention(start - 2)
                 if other is None:
                     break
                 keys.insert(0, other.key)
                 start = other.start
             return keys, self._title_start(start, floor)
-        if doc[j].lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
+        if self.lower[j] in PERSON_PRONOUNS | THING_PRONOUNS:
             key = self.resolve_pronoun(j)
             return ([key] if key else []), j
-        if doc[j].lower_ == "who" and j - 2 >= floor and doc[j - 1].text == ",":
+        if self.lower[j] == "who" and j - 2 >= floor and self.text[j - 1] == ",":
             return self.speakers_ending_at(j - 2, floor)
         key = self._definite_description(j, floor)
         if key:
@@ -143,18 +152,17 @@ class StatementFinder:
 
     def _title_start(self, start: int, floor: int) -> int:
         """Extend a speaker's phrase left over its title ("Polish Prime Minister Donald Tusk")."""
-        doc, adjectives = self.doc, lexicon.gazetteer().by_adjective
+        adjectives = lexicon.gazetteer().by_adjective
         honorifics = lexicon.words("honorifics.txt")
         i = start
         while i - 1 >= floor:
-            tok = doc[i - 1]
-            word = tok.lower_
+            word = self.lower[i - 1]
             if (
                 word in self.title_words
                 or word in honorifics
-                or tok.text == "-"
+                or self.text[i - 1] == "-"
                 or self.mention_at.get(i - 1)
-                or tok.text in adjectives
+                or self.text[i - 1] in adjectives
                 or word in {"'s", "’s"}
             ):
                 i -= 1
@@ -164,16 +172,16 @@ class StatementFinder:
 
     def subject_before(self, v: int, floor: int) -> tuple[list[str], int]:
         """The speaker(s) left of verb v, over adverbs and a comma-fenced apposition."""
-        doc, j = self.doc, v - 1
-        while j >= floor and doc[j].lower_ in SKIP_BEFORE_VERB:
+        j = v - 1
+        while j >= floor and self.lower[j] in SKIP_BEFORE_VERB:
             j -= 1
         if j < floor:
             return [], v
-        if doc[j].text == "," and not self.state.in_quote[j]:
+        if self.text[j] == "," and not self.state.in_quote[j]:
             k = j - 1
-            while k > floor and not (doc[k].text == "," or self.state.in_quote[k]):
+            while k > floor and not (self.text[k] == "," or self.state.in_quote[k]):
                 k -= 1
-            if k > floor and doc[k].text == ",":
+            if k > floor and self.text[k] == ",":
                 keys, start = self.speakers_ending_at(k - 1, floor)
                 if keys:
                     return keys, start
@@ -186,10 +194,10 @@ class StatementFinder:
         Returns the speakers and the token after their phrase. ``strict`` asks
         that the phrase end the clause, as an attribution after its content does.
         """
-        doc, adjectives = self.doc, lexicon.gazetteer().by_adjective
+        adjectives = lexicon.gazetteer().by_adjective
         j = v + 1
         while j < ceiling and (
-            doc[j].lower_ in self.title_words or doc[j].text in adjectives or doc[j].text == "-"
+            self.lower[j] in self.title_words or self.text[j] in adjectives or self.text[j] == "-"
         ):
             m = self._speaker_mention(j)
             if m is not None:
@@ -197,10 +205,12 @@ class StatementFinder:
             j += 1
         if j < ceiling:
             m = self._speaker_mention(j)
-            ends_clause = m is not None and (m.end >= ceiling or doc[m.end].text in {",", ".", ":", ";", ")"})
+            ends_clause = m is not None and (
+                m.end >= ceiling or self.text[m.end] in {",", ".", ":", ";", ")"}
+            )
             if m is not None and (ends_clause or not strict):
                 return [m.key], m.end
-            if doc[j].lower_ in PERSON_PRONOUNS | THING_PRONOUNS:
+            if self.lower[j] in PERSON_PRONOUNS | THING_PRONOUNS:
                 key = self.resolve_pronoun(j)
                 return ([key] if key else []), j + 1
         return [], v + 1
@@ -209,18 +219,18 @@ class StatementFinder:
 
     def _after_verb(self, v: int, end: int) -> int:
         """Where the content starts after a speech verb: over the audience, the time, "that"."""
-        doc, i = self.doc, v + 1
-        if doc[v].lower_ in {"told", "tells", "tell", "telling"}:
+        i = v + 1
+        if self.lower[v] in {"told", "tells", "tell", "telling"}:
             k = i
-            while k < end and doc[k].text not in AUDIENCE_END and not self.state.in_quote[k]:
+            while k < end and self.text[k] not in AUDIENCE_END and not self.state.in_quote[k]:
                 k += 1
             if k >= end or k - i > 8:
                 return end  # "..., Tusk told journalists on Friday."
             i = k
         i = self._skip_time(i, end)
-        if i < end and doc[i].lower_ in {"that", ":"}:
+        if i < end and self.lower[i] in {"that", ":"}:
             i += 1
-        if i < end and doc[i].text in {"for", "to"} and doc[v].lower_ in {"called", "calls", "pointed"}:
+        if i < end and self.text[i] in {"for", "to"} and self.lower[v] in {"called", "calls", "pointed"}:
             i += 1
         return i
 
@@ -228,11 +238,11 @@ class StatementFinder:
         """Over "on Feb 14", "Friday", "in a statement", "at a news conference in Brussels"."""
         doc, months, j, anchored = self.doc, lexicon.table("months.txt"), i, False
         while j < end:
-            word = doc[j].lower_.rstrip(".")
+            word = self.lower[j].rstrip(".")
             if word in TIME_WORDS or word in months or doc[j].like_num:
                 anchored |= word not in {"on", "in", "at", "a", "the"}
                 j += 1
-            elif anchored and j in self.mention_at and doc[j - 1].lower_ in {"in", "at"}:
+            elif anchored and j in self.mention_at and self.lower[j - 1] in {"in", "at"}:
                 j = self.mention_at[j].end  # "... news conference in Brussels"
             else:
                 break
@@ -240,14 +250,15 @@ class StatementFinder:
 
     def _trim(self, start: int, end: int) -> tuple[int, int]:
         """Without the punctuation around it; quote marks and balanced brackets stay."""
-        doc = self.doc
         while (
-            start < end and (doc[start].is_punct or doc[start].is_space) and doc[start].text not in "“„\"'‘«("
+            start < end
+            and (self.state.is_punct[start] or self.text[start].isspace())
+            and self.text[start] not in "“„\"'‘«("
         ):
             start += 1
-        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
-            last = doc[end - 1].text
-            if last in "”“\"'’»" or (last == ")" and "(" in doc[start:end].text):
+        while end > start and (self.state.is_punct[end - 1] or self.text[end - 1].isspace()):
+            last = self.text[end - 1]
+            if last in "”“\"'’»" or (last == ")" and any("(" in word for word in self.text[start:end])):
                 break
             end -= 1
         return start, end
@@ -257,10 +268,11 @@ class StatementFinder:
         for q in self.state.quotes:
             close = q.close_mark if q.close_mark is not None else q.end - 1
             if q.open_mark >= start and close < end + 1:
-                before = self.doc[start : q.open_mark]
-                after = self.doc[close + 1 : end] if close + 1 < end else []
-                if all(t.is_punct or t.lower_ in {"that", ":"} for t in before) and all(
-                    t.is_punct for t in after
+                punct = self.state.is_punct
+                before = range(start, q.open_mark)
+                after = range(close + 1, end)
+                if all(punct[k] or self.lower[k] in {"that", ":"} for k in before) and all(
+                    punct[k] for k in after
                 ):
                     return q
         return None
@@ -299,29 +311,25 @@ class StatementFinder:
     # -- rules -----------------------------------------------------------------
 
     def speech_verbs(self, sentence: Span) -> list[int]:
-        doc, found = self.doc, []
-        for tok in sentence:
-            if self.state.in_quote[tok.i] or tok.lower_ not in self.verbs or tok.i in self.mention_at:
+        found, lower = [], self.lower
+        for i in within(self.verb_at, sentence.start, sentence.end):
+            if self.state.in_quote[i] or i in self.mention_at:
                 continue
-            if not tok.is_lower and tok.i != sentence.start:
+            if not self.text[i].islower() and i != sentence.start:
                 continue  # "the United States" is no speech verb
-            if tok.lower_ in self.quote_only and not self._quote_follows(tok.i, sentence.end):
+            if lower[i] in self.quote_only and not self._quote_follows(i, sentence.end):
                 continue
-            if tok.lower_ in {"pointed"} and not (
-                tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"to", "out"}
-            ):
+            if lower[i] == "pointed" and not (i + 1 < len(lower) and lower[i + 1] in {"to", "out"}):
                 continue
-            found.append(tok.i)
+            found.append(i)
         return found
 
     def _quote_follows(self, v: int, end: int) -> bool:
-        doc = self.doc
         return any(self.state.in_quote[i] for i in range(v + 1, end)) or (
-            v + 1 < end and doc[v + 1].lower_ == "for"
+            v + 1 < end and self.lower[v + 1] == "for"
         )
 
     def sentence_statements(self, s: Span) -> None:
-        doc = self.doc
         verbs = self.speech_verbs(s)
         if self._according_to(s) or self._stated_by(s):
             return
@@ -329,13 +337,13 @@ class StatementFinder:
         for n, v in enumerate(verbs):
             limit = verbs[n + 1] if n + 1 < len(verbs) else s.end
             limit = self._clause_end(v, limit, s.end)
-            if previous and doc[v - 1].lower_ in {",", "and"} and self._continues(v):
+            if previous and self.lower[v - 1] in {",", "and"} and self._continues(v):
                 # "..., adding that ...", "criticized X and demanded Y": the same speaker
                 self.add(previous, self._after_verb(v, limit), limit, s, v)
                 continue
             speakers, subj_start = self.subject_before(v, s.start)
             subj_end = v + 1
-            if not speakers and doc[v].lower_.endswith("ing"):
+            if not speakers and self.lower[v].endswith("ing"):
                 speakers, subj_start = self._sentence_subject(s, v), v
             if not speakers:
                 speakers, subj_end = self.subject_after(v, s.end)
@@ -349,16 +357,15 @@ class StatementFinder:
 
     def _continues(self, v: int) -> bool:
         """A second speech verb that shares the subject of the first ("and demanded")."""
-        doc = self.doc
-        if doc[v].lower_.endswith("ing"):
+        if self.lower[v].endswith("ing"):
             return True
-        return doc[v - 1].lower_ == "and" and not self._speaker_mention(v - 2)
+        return self.lower[v - 1] == "and" and not self._speaker_mention(v - 2)
 
     def _sentence_subject(self, s: Span, v: int) -> list[str]:
         """ "Trump shocked Europeans by implying ...": the actor the sentence opens with."""
         for m in self.state.mentions:
             if s.start <= m.start < v and m.type in SPEAKER_TYPES and not self.state.in_quote[m.start]:
-                prev = self.doc[m.start - 1].lower_ if m.start > s.start else ""
+                prev = self.lower[m.start - 1] if m.start > s.start else ""
                 if prev not in {
                     "to",
                     "of",
@@ -384,17 +391,16 @@ class StatementFinder:
         s: Span,
     ) -> None:
         """Place the content: after the verb, before the attribution, or around it."""
-        doc = self.doc
         after = self._after_verb(v, limit) if subj_end <= v + 1 else self._skip_apposition(subj_end, limit)
         k = self._determiner_start(subj_start, s.start) - 1
-        while k >= s.start and doc[k].text in {"”", '"', "’", "'", "»"}:
+        while k >= s.start and self.text[k] in {"”", '"', "’", "'", "»"}:
             k -= 1
-        comma_before = k > s.start and doc[k].text == ","
+        comma_before = k > s.start and self.text[k] == ","
         rest = self._trim(after, limit)
-        nothing_after = rest[1] <= rest[0] or doc[rest[0]].lower_ in ADJUNCTS
+        nothing_after = rest[1] <= rest[0] or self.lower[rest[0]] in ADJUNCTS
         if comma_before and self._parenthetical(v, limit):
             self.add(speakers, s.start, limit, s, v, cut=(k, v + 2))  # "Ukraine, he added, has ..."
-        elif comma_before and (nothing_after or doc[after - 1].text == ":"):
+        elif comma_before and (nothing_after or self.text[after - 1] == ":"):
             self.add(speakers, s.start, subj_start, s, v)  # "“...,” said Kubilius."
             if not nothing_after:
                 self.add(speakers, after, limit, s, v)  # "..., he said, adding: “...”"
@@ -403,36 +409,33 @@ class StatementFinder:
 
     def _clause_end(self, v: int, limit: int, end: int) -> int:
         """Content stops before ", adding ..." or ", he said" that starts a new attribution."""
-        doc = self.doc
         for i in range(v + 1, limit):
-            if doc[i].text == "," and not self.state.in_quote[i] and i + 1 < end:
-                nxt = doc[i + 1].lower_
+            if self.text[i] == "," and not self.state.in_quote[i] and i + 1 < end:
+                nxt = self.lower[i + 1]
                 if nxt in self.verbs and nxt.endswith("ing"):
                     return i
         return limit
 
     def _parenthetical(self, v: int, limit: int) -> int | None:
         """ "Ukraine, he added, has ...": the content resumes after the closing comma."""
-        doc = self.doc
-        if v + 1 < limit and doc[v + 1].text == "," and v + 2 < limit:
+        if v + 1 < limit and self.text[v + 1] == "," and v + 2 < limit:
             return v + 2
         return None
 
     def _determiner_start(self, i: int, floor: int) -> int:
         """ "..., the state-run PAP news agency reported": where "the ..." begins."""
-        doc, j = self.doc, i
-        while j - 1 >= floor and j > i - 5 and (doc[j - 1].is_lower or doc[j - 1].text == "-"):
+        j = i
+        while j - 1 >= floor and j > i - 5 and (self.text[j - 1].islower() or self.text[j - 1] == "-"):
             j -= 1
-            if doc[j].lower_ in {"the", "a", "an"}:
+            if self.lower[j] in {"the", "a", "an"}:
                 return j
         return i
 
     def _skip_apposition(self, i: int, limit: int) -> int:
         """After "said Andrius Kubilius": over ", European Defense Commissioner, ..." to the content."""
-        doc = self.doc
-        while i < limit and doc[i].text == ",":
+        while i < limit and self.text[i] == ",":
             j = i + 1
-            while j < limit and doc[j].text != "," and not self.state.in_quote[j]:
+            while j < limit and self.text[j] != "," and not self.state.in_quote[j]:
                 j += 1
             if j - i > 7 or (j < limit and self.state.in_quote[j]):
                 return i + 1  # a clause, not a title: the content
@@ -442,12 +445,14 @@ class StatementFinder:
     def _according_to(self, s: Span) -> bool:
         """ "According to X, ...": X said the rest of the sentence."""
         lower, text, in_quote = self.state.lower, self.state.text, self.state.in_quote
-        words = set(lower[s.start : s.end])
+        starts = within(self.intro_at, s.start, s.end)
+        if not starts:
+            return False
         for phrase in lexicon.phrases("report_intros.txt"):
-            if phrase[0] not in words:
-                continue
             n = len(phrase)
-            for i in range(s.start, s.end - n):
+            for i in starts:
+                if i >= s.end - n:
+                    break
                 if lower[i] != phrase[0] or tuple(lower[i : i + n]) != phrase or in_quote[i]:
                     continue
                 j = i + n
@@ -464,8 +469,7 @@ class StatementFinder:
 
     def _stated_by(self, s: Span) -> bool:
         """ "This was stated by X ...": X said the sentence(s) before."""
-        doc = self.doc
-        words = [t.lower_ for t in doc[s.start : min(s.start + 4, s.end)]]
+        words = self.lower[s.start : min(s.start + 4, s.end)]
         if len(words) < 4 or words[0] not in {"this", "that"} or words[1] not in {"was", "is"}:
             return False
         if words[2] not in self.verbs or words[3] != "by":
@@ -479,28 +483,27 @@ class StatementFinder:
 
     def _speech_nouns(self, s: Span) -> None:
         """ "Trump's demand to spend 5% of GDP", "Macron's call for ..."."""
-        doc, nouns = self.doc, lexicon.words("speech_nouns.txt")
-        for i in range(s.start + 1, s.end - 2):
-            if doc[i].lower_ in {"'s", "’s"} and doc[i + 1].lower_ in nouns and not self.state.in_quote[i]:
+        nouns = lexicon.words("speech_nouns.txt")
+        for i in within(self.possessive_at, s.start + 1, s.end - 2):
+            if self.lower[i + 1] in nouns and not self.state.in_quote[i]:
                 speaker = self._speaker_mention(i - 1)
-                if speaker is None or doc[i + 2].lower_ not in {"to", "for", "that"}:
+                if speaker is None or self.lower[i + 2] not in {"to", "for", "that"}:
                     continue
-                end = next((k for k in range(i + 3, s.end) if doc[k].text in {",", ";"}), s.end)
-                first = i + 2 if doc[i + 2].lower_ == "to" else i + 3
+                end = next((k for k in range(i + 3, s.end) if self.text[k] in {",", ";"}), s.end)
+                first = i + 2 if self.lower[i + 2] == "to" else i + 3
                 self.add([speaker.key], first, end, s, i)
 
     def headline(self, s: Span) -> bool:
         """ "... – Pistorius", "...: EU's Kallas" in the first paragraph."""
-        doc = self.doc
         for i in range(s.end - 2, s.start, -1):
-            if doc[i].text in {"–", "—", "-", ":"} and doc[i].whitespace_ or doc[i].text == ":":
-                tail = [t for t in doc[i + 1 : s.end] if not t.is_space]
+            if self.text[i] in {"–", "—", "-", ":"} and self.state.space_after[i] or self.text[i] == ":":
+                tail = [k for k in range(i + 1, s.end) if not self.text[k].isspace()]
                 if not tail:
                     return False
-                last = self._speaker_mention(tail[-1].i)
+                last = self._speaker_mention(tail[-1])
                 if last is None or last.type != "Person":
                     return False
-                if any(not (self.mention_at.get(t.i) or t.lower_ in {"'s", "’s"}) for t in tail):
+                if any(not (self.mention_at.get(k) or self.lower[k] in {"'s", "’s"}) for k in tail):
                     return False
                 self.add([last.key], s.start, i, s, s.start)
                 return True
@@ -513,7 +516,7 @@ class StatementFinder:
         for q in self.state.quotes:
             if any(s < q.end and q.start < e for s, e in claimed):
                 continue
-            words = [t for t in self.doc[q.start : q.end] if t.is_alpha]
+            words = [word for word in self.text[q.start : q.end] if word.isalpha()]
             if len(words) < 4:
                 continue
             speaker = self._last_speaker(SPEAKER_TYPES, q.start)
@@ -524,7 +527,9 @@ class StatementFinder:
 
     def run(self) -> list[Found]:
         sentences = self.state.sentences
-        first_para_end = next((t.i for t in self.doc if t.is_space and "\n" in t.text), len(self.doc))
+        first_para_end = next(
+            (i for i, word in enumerate(self.text) if word.isspace() and "\n" in word), len(self.text)
+        )
         for n, s in enumerate(sentences):
             if n == 0 and s.end <= first_para_end and self.headline(s):
                 continue
