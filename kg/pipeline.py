@@ -57,11 +57,11 @@ def _evidence(text: str, start_char: int, end_char: int) -> Evidence:
     return Evidence(text[start_char:end_char].strip(), start_char, end_char)
 
 
-def _text(doc: Doc, start: int, end: int, cut: tuple[int, int] | None = None) -> str:
+def _text(state, start: int, end: int, cut: tuple[int, int] | None = None) -> str:
     """The text of tokens start..end, without the ``cut`` ones, on one line."""
     if cut is None:
-        return " ".join(doc[start:end].text.split())
-    return " ".join((doc[start : cut[0]].text + " " + doc[cut[1] : end].text).split())
+        return " ".join(state.span_text(start, end).split())
+    return " ".join((state.span_text(start, cut[0]) + " " + state.span_text(cut[1], end)).split())
 
 
 def _referenced_keys(state) -> set[str]:
@@ -113,7 +113,7 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
     statements = [
         Statement(
             f.speaker,
-            _text(doc, f.start, f.end, f.cut),
+            _text(state, f.start, f.end, f.cut),
             f.direct,
             _evidence(doc_text, *f.evidence),
             about=tuple(f.about),

@@ -35,9 +35,9 @@ def test_token_arrays_say_what_the_tokens_say(nlp, text):
 def test_span_text_is_the_span_text(nlp, text):
     doc = nlp(text)
     state = doc._.kg
-    for start in range(len(doc)):
-        for end in range(start + 1, min(len(doc), start + 8) + 1):
-            assert state.span_text(start, end) == doc[start:end].text
+    for start in range(len(doc) + 1):
+        for end in range(max(0, start - 1), start + 9):  # empty, reversed and past-the-end ranges too
+            assert state.span_text(start, end) == doc[start:end].text, (start, end)
 
 
 def test_within_takes_the_positions_in_a_range():

@@ -227,15 +227,19 @@ class EntityFinder:
     def known_mentions(self) -> list[Mention]:
         found = []
         for ent in self.doc.ents:
+            start, end = ent.start, ent.end
             known = self.gaz.entities.get(ent.ent_id_) if ent.ent_id_ else None
             if known is not None:
-                found.append(Mention(ent.start, ent.end, known.type, ent.text, known, known.kind))
+                found.append(
+                    Mention(start, end, known.type, self.state.span_text(start, end), known, known.kind)
+                )
             elif (
                 ent.label_ in NER_TYPES
-                and not ent.text[:1].islower()
-                and not self._is_generic_people(ent.start, ent.end)
+                and not self.text[start][:1].islower()
+                and not self._is_generic_people(start, end)
             ):
-                found.append(Mention(ent.start, ent.end, NER_TYPES[ent.label_], ent.text, kind="ner"))
+                text = self.state.span_text(start, end)
+                found.append(Mention(start, end, NER_TYPES[ent.label_], text, kind="ner"))
         return found
 
     def chunks(self) -> list[tuple[int, int]]:

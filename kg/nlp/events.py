@@ -140,7 +140,7 @@ class EventFinder:
             and start > i - 3
         ):
             start -= 1
-        noun = doc[start : i + 1].text if self.lower[i] not in VERB_TRIGGERS else kind
+        noun = self.state.span_text(start, i + 1) if self.lower[i] not in VERB_TRIGGERS else kind
         return f"{noun} in {place.label}" if place is not None else noun
 
     def sentence_event(self, s: Span) -> None:
@@ -156,7 +156,7 @@ class EventFinder:
             None,
         )
         place = place or (places[0] if places and forum is None else None)
-        date = DATE.search(s.text)
+        date = DATE.search(self.state.span_text(s.start, s.end))
         earlier = self._refers_back(i, kind) if forum is None else None
         earlier = earlier or next(
             (e for e in self.events if forum is not None and e.forum == forum.key), None

@@ -111,7 +111,7 @@ class FundingFinder:
         triggers = [i for i in within(self.trigger_at, s.start, s.end) if not self.state.in_quote[i]]
         if not triggers:
             return []
-        amounts = find_amounts(s.text)  # a regex over the text: only where a funding word is
+        amounts = find_amounts(self.state.span_text(s.start, s.end))  # a regex: only where a funding word is
         if not amounts:
             return []
         mentions = self._mentions(s)

@@ -32,12 +32,9 @@ class PhraseTable(Generic[Value]):
 
     def find(self, words: Sequence[str]) -> list[tuple[int, int, Value]]:
         """(start, end, value) of every occurrence in ``words``, overlapping ones included."""
-        found, values = [], self.values
-        for i, word in enumerate(words):
-            lengths = self._lengths.get(word)
-            if lengths is None:
-                continue
-            for n in lengths:
+        found, values, lengths = [], self.values, self._lengths
+        for i in [i for i, word in enumerate(words) if word in lengths]:  # where a phrase may start
+            for n in lengths[words[i]]:
                 value = values.get(tuple(words[i : i + n]))
                 if value is not None:
                     found.append((i, i + n, value))

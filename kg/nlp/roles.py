@@ -123,7 +123,6 @@ class RoleFinder:
 
     def role(self, person: Mention, span: tuple[int, int], s: Span) -> FoundRole:
         start, end = span
-        doc = self.doc
         organization = None
         for i in range(start, end):
             m = self.mention_at.get(i)
@@ -138,7 +137,7 @@ class RoleFinder:
                 # an adjective alone does not make the country an entity of the article.
                 organization = adjective.key
                 break
-        title = doc[start:end].text.strip()
+        title = self.state.span_text(start, end).strip()
         return FoundRole(person.key, title, organization, (s.start_char, s.end_char))
 
     def run(self) -> list[FoundRole]:

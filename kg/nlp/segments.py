@@ -62,12 +62,16 @@ class DocState:
     events: list = field(default_factory=list)
 
     def span_text(self, start: int, end: int) -> str:
-        """What ``doc[start:end].text`` gives, without making a Span."""
-        if end - start == 1:
-            return self.text[start]
+        """What ``doc[start:end].text`` gives (``start``, ``end`` >= 0), without making a Span."""
         text, space_after = self.text, self.space_after
-        return "".join([text[i] + " " if space_after[i] else text[i] for i in range(start, end - 1)]) + (
-            text[end - 1] if end > start else ""
+        end = min(end, len(text))
+        if end - start == 1:
+            return text[start]
+        if end <= start:
+            return ""
+        return (
+            "".join([text[i] + " " if space_after[i] else text[i] for i in range(start, end - 1)])
+            + text[end - 1]
         )
 
 
