@@ -75,10 +75,6 @@ def test_surname_alone_is_merged_with_the_full_name(extract):
     assert tamm.mentions == 3
 
 
-@pytest.mark.xfail(
-    reason="a capitalised plural noun before a speech verb ('Analysts say') is taken for a person",
-    strict=True,
-)
 def test_a_plural_common_noun_before_a_speech_verb_is_not_a_person(extract):
     facts = extract("Analysts say the ammunition plan is too slow, local media reported.")
     assert not any(e.type == "Person" for e in facts.entities), facts.entities
