@@ -177,3 +177,18 @@ def test_a_warm_start_parses_no_turtle_and_tokenizes_no_name(cache_folder, monke
         assert [e.text for e in nlp("Mark Rutte visited Warsaw.").ents] == ["Mark Rutte", "Warsaw"]
     finally:
         lexicon.gazetteer.cache_clear()
+
+
+def test_a_phrase_cut_short_by_the_end_of_the_text_is_no_match() -> None:
+    """The last words of a text spell a known name whose longer variant starts there too."""
+    table = PhraseTable(
+        [(["Institute", "of", "War"], "short"), (["Institute", "of", "War", "Studies"], "long")]
+    )
+    assert table.find(["the", "Institute", "of", "War"]) == [(1, 4, "short")]
+    assert table.find(["Institute", "of"]) == []
+
+
+def test_a_known_name_that_ends_the_article_is_an_entity(nlp) -> None:
+    doc = nlp("Read also: drones inflict losses, says the French Institute of International Relations")
+    assert all(ent.end <= len(doc) for ent in doc.ents)
+    assert doc.ents and doc.ents[-1].end == len(doc)

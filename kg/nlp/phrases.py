@@ -32,9 +32,11 @@ class PhraseTable(Generic[Value]):
 
     def find(self, words: Sequence[str]) -> list[tuple[int, int, Value]]:
         """(start, end, value) of every occurrence in ``words``, overlapping ones included."""
-        found, values, lengths = [], self.values, self._lengths
+        found, values, lengths, size = [], self.values, self._lengths, len(words)
         for i in [i for i, word in enumerate(words) if word in lengths]:  # where a phrase may start
             for n in lengths[words[i]]:
+                if i + n > size:  # cut short by the end, the words could spell a shorter phrase
+                    continue
                 value = values.get(tuple(words[i : i + n]))
                 if value is not None:
                     found.append((i, i + n, value))
