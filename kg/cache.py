@@ -82,6 +82,21 @@ def article_key(document: Document, version: str) -> str:
     return hashlib.sha256(f"{version}\0{fields}".encode()).hexdigest()
 
 
+def write_cache_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all; a cache that cannot be written is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+
+
 class FactCache:
     """Extracted facts on disk, by :func:`article_key`."""
 
@@ -101,18 +116,8 @@ class FactCache:
 
     def put(self, key: str, facts: ArticleFacts) -> None:
         """Store ``facts`` under ``key``; a cache that cannot be written is no error."""
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(facts_to_json(facts), out, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+        text = json.dumps(facts_to_json(facts), ensure_ascii=False, separators=(",", ":"))
+        write_cache_file(self._path(key), text)
 
 
 # --- ArticleFacts <-> JSON (the document itself is not stored: the key pins it) ---

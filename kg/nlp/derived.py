@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..cache import default_folder
+from ..cache import default_folder, write_cache_file
 
 #: Bump when the layout of an entry changes.
 FORMAT = "1"
@@ -47,20 +45,5 @@ def load(name: str, sources: Iterable[Path], build: Callable[[], object], salt: 
         pass
     # Through JSON even when just built, so that a first run sees what later runs read.
     text = json.dumps(build(), ensure_ascii=False, separators=(",", ":"))
-    _write(path, text)
+    write_cache_file(path, text)
     return json.loads(text)
-
-
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
