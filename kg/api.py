@@ -25,9 +25,17 @@ from spacy.language import Language
 
 from .cache import FactCache, article_key, default_folder, pipeline_version
 from .documents import DocumentError, NoInputError, find_sources, read_documents
-from .export import QUAD_FORMATS, quads_bytes, serialize, triples_bytes, triples_to_graph, union, write_atomic
+from .export import (
+    QUAD_FORMATS,
+    OxTerms,
+    ntriples_bytes_as,
+    ntriples_to_graph,
+    quads_bytes,
+    union,
+    write_atomic,
+)
 from .facts import ArticleFacts, Document
-from .graph import Triple, Union, article_iri, article_triples, build_dataset, check_base
+from .graph import Triple, article_iri, article_triples, build_dataset, check_base
 from .namespaces import DEFAULT_BASE
 from .pipeline import doc_to_facts, load_pipeline
 from .store import (
@@ -40,6 +48,7 @@ from .store import (
     replace_articles,
     save_article_keys,
 )
+from .union import DEFAULT, FileUnion
 from .validate import GraphReadError, ValidationReport, Violation, read_graph, validate_file
 from .validate import validate as validate_graph
 from .workers import default_jobs, extract_in_workers, worth_it
@@ -310,8 +319,9 @@ def build(
     clock.switch("read")
     plan = _plan(paths, report, errors, store if output is None else None, spacy_model, base, cache)
     entity_keys: set[str] = set()
-    union = Union() if output is not None and format not in QUAD_FORMATS else None
+    union = FileUnion() if output is not None and format not in QUAD_FORMATS else None
     graphs: list[tuple[URIRef, list[Triple]]] = []
+    terms = OxTerms()
 
     def articles() -> Iterator[tuple[URIRef, list[Triple]]]:
         facts_stream = plan.facts(spacy_model, jobs, report, errors)
@@ -321,33 +331,40 @@ def build(
             if facts is None:
                 return
             clock.switch("rdf")
-            report.count(facts)
-            entity_keys.update(e.key for e in facts.entities)
-            on_article(facts)
+            counted(facts)
             iri = article_iri(facts.document.id, base)
             triples = article_triples(facts, base)
             if union is not None:
-                union.add(triples)
+                union.add(terms.quad(t, DEFAULT) for t in triples)
             elif output is not None:
                 graphs.append((iri, triples))
             clock.switch("write")
             yield iri, triples
 
+    def counted(facts: ArticleFacts) -> None:
+        report.count(facts)
+        entity_keys.update(e.key for e in facts.entities)
+        on_article(facts)
+
     union_update = UnionUpdate(graph_store, plan.changing(graph_store)) if graph_store is not None else None
     if graph_store is not None and output is None and plan.workers(jobs):
         # Workers map to RDF too and send N-Quads: the parent only loads them.
         report.stored = plan.load_in_workers(
-            graph_store, union_update, spacy_model, jobs, report, errors, clock
+            graph_store, union_update, spacy_model, jobs, report, counted, errors, clock
         )
         for facts in plan.cached:
-            report.count(facts)
-            on_article(facts)
+            counted(facts)
         cached = (_mapped(f, base) for f in plan.cached)
         report.stored += replace_articles(graph_store, cached, union=union_update)
-        report.entities = len(plan.entity_keys)
         clock.switch("write")
         report.removed = plan.prune(graph_store, union_update) if prune else 0
         plan.save_keys(store, pruned=prune)
+    elif union is not None and graph_store is None and plan.workers(jobs):
+        # Workers map to RDF too and send the union's share of each batch: the parent merges and writes.
+        plan.union_in_workers(union, spacy_model, jobs, report, counted, errors, clock)
+        for facts in plan.cached:
+            counted(facts)
+            union.add(terms.quad(t, DEFAULT) for t in article_triples(facts, base))
     elif graph_store is not None:
         report.stored = replace_articles(graph_store, articles(), union=union_update)
         clock.switch("write")
@@ -359,25 +376,24 @@ def build(
     if union_update is not None:
         clock.switch("union")
         union_update.finish()
-    report.entities = report.entities or len(entity_keys)
+    report.entities = len(entity_keys)
     if report.articles + report.unchanged == 0:
         raise NoInputError("", "no article could be read; nothing written")
     clock.switch("write")
-    union_triples = union.result() if union is not None else None
+    if union is None and output is not None and validate:
+        union = FileUnion()  # what a quad file is validated as
+        for _, triples in graphs:
+            union.add(terms.quad(t, DEFAULT) for t in triples)
+    ntriples = union.ntriples() if union is not None else b""
     if output is not None:
-        report.triples = _write_output(output, format, base, union_triples, graphs)
+        report.triples = _write_output(output, format, base, ntriples, graphs)
     else:
         report.triples = report.stored
     clock.switch(None)
     report.seconds = time.perf_counter() - started
     if validate and output is not None:
         clock.switch("validate")
-        if union_triples is None:
-            merged = Union()
-            for _, triples in graphs:
-                merged.add(triples)
-            union_triples = merged.result()
-        report.validation = validate_graph(triples_to_graph(union_triples, base), shapes=shapes)
+        report.validation = validate_graph(ntriples_to_graph(ntriples, base), shapes=shapes)
         clock.switch(None)
     report.stages = clock.seconds
     return report
@@ -388,21 +404,17 @@ def _mapped(facts: ArticleFacts, base: str) -> tuple[URIRef, list[Triple]]:
 
 
 def _write_output(
-    output: str | Path,
-    format: str,
-    base: str,
-    union_triples: list[Triple] | None,
-    graphs: list[tuple[URIRef, list[Triple]]],
+    output: str | Path, format: str, base: str, ntriples: bytes, graphs: list[tuple[URIRef, list[Triple]]]
 ) -> int:
-    """Write the file; return the triples (quads for TriG and N-Quads) it holds."""
-    if union_triples is None:
+    """Write the file: the union's sorted ``ntriples`` or, for TriG and N-Quads, the article ``graphs``.
+
+    Return the triples (quads for TriG and N-Quads) it holds.
+    """
+    if format in QUAD_FORMATS:
         write_atomic(output, quads_bytes(graphs, format, base))
         return sum(len(triples) for _, triples in graphs)
-    if format in ("turtle", "nt"):
-        write_atomic(output, triples_bytes(union_triples, format, base))
-    else:  # JSON-LD and the network formats go through rdflib
-        write_atomic(output, serialize(triples_to_graph(union_triples, base), format))
-    return len(union_triples)
+    write_atomic(output, ntriples_bytes_as(ntriples, format, base))
+    return ntriples.count(b"\n")
 
 
 @dataclass
@@ -418,7 +430,6 @@ class _Plan:
     todo: list[Document] = field(default_factory=list)
     unreadable: int = 0  # sources that could not be read: their old graphs must stay
     unchanged: set[str] = field(default_factory=set)  # IRIs of the articles the store holds as they are
-    entity_keys: set[str] = field(default_factory=set)
 
     def facts(
         self, spacy_model: str | None, jobs: int | None, report: BuildReport, on_error: Callable[[str], None]
@@ -448,6 +459,7 @@ class _Plan:
         spacy_model: str | None,
         jobs: int | None,
         report: BuildReport,
+        on_facts: Callable[[ArticleFacts], None],
         on_error: Callable[[str], None],
         clock: Stopwatch,
     ) -> int:
@@ -469,8 +481,7 @@ class _Plan:
             for message in result.errors:
                 on_error(message)
             for facts in self._cached(result.facts):
-                report.count(facts)
-                self.entity_keys.update(e.key for e in facts.entities)
+                on_facts(facts)
                 node = ox.NamedNode(str(article_iri(facts.document.id, self.base)))
                 union.note([node.value])
                 if graph_store.contains_named_graph(node):
@@ -487,6 +498,31 @@ class _Plan:
         load()
         graph_store.flush()
         return loaded
+
+    def union_in_workers(
+        self,
+        union: FileUnion,
+        spacy_model: str | None,
+        jobs: int | None,
+        report: BuildReport,
+        on_facts: Callable[[ArticleFacts], None],
+        on_error: Callable[[str], None],
+        clock: Stopwatch,
+    ) -> None:
+        """Extract the articles to build in workers and merge into ``union`` the share they send."""
+        clock.switch("pipeline")
+        nlp = load_pipeline(spacy_model)
+        report.jobs = workers = self.workers(jobs)
+        batches = extract_in_workers(self.todo, nlp, spacy_model, workers, base=self.base, union_only=True)
+        for result in batches:
+            clock.switch("rdf")
+            for message in result.errors:
+                on_error(message)
+            for facts in self._cached(result.facts):
+                on_facts(facts)
+            union.merge(result.nquads, result.tally)
+            clock.switch("pipeline")
+        clock.switch("rdf")
 
     def _cached(self, facts_stream: Iterable[ArticleFacts]) -> Iterator[ArticleFacts]:
         for facts in facts_stream:

@@ -98,7 +98,6 @@ from .namespaces import DEFAULT_BASE
 from .pipeline import load_pipeline
 from .store import (
     BATCH_QUADS,
-    UnionTally,
     UnionUpdate,
     article_keys,
     graph_names,
@@ -106,6 +105,7 @@ from .store import (
     remove_graphs,
     save_article_keys,
 )
+from .union import UnionTally
 from .validate import validate as validate_graph
 
 __all__ = ["DASK_MISSING", "PARTITIONS_PER_WORKER", "build_on_dask", "loaded_pipelines", "partition"]
@@ -230,7 +230,7 @@ class _Task:
     spacy_model: str | None
     cache: str | None
     keep_facts: bool
-    union: bool  # the shard also holds the copies the store's union takes (kg.store.UnionTally)
+    union: bool  # the shard also holds the copies the store's union takes (kg.union.UnionTally)
 
 
 @dataclass

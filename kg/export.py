@@ -160,15 +160,18 @@ def _sorted_lines(data: bytes) -> bytes:
     return b"".join(line + b"\n" for line in lines)
 
 
-def _term_key(term: object) -> tuple[str, str]:
-    if isinstance(term, Literal):
-        return (str(term), f"{term.datatype or ''}@{term.language or ''}")
-    return (str(term), "")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _triple_key(triple: Triple) -> tuple:
-    s, p, o = triple
-    return (str(s), str(p), _term_key(o))
+def _triple_key(triple: ox.Triple) -> tuple:
+    """Sort key of a triple: subject, predicate, then the object's text, datatype and language."""
+    o = triple.object
+    if isinstance(o, ox.Literal):
+        datatype = "" if o.language or o.datatype.value == _XSD_STRING else o.datatype.value
+        obj = (o.value, f"{datatype}@{o.language or ''}")
+    else:
+        obj = (o.value, "")
+    return (triple.subject.value, triple.predicate.value, obj)
 
 
 def _turtle_prefixes(base: str) -> dict[str, str]:
@@ -182,21 +185,38 @@ def _turtle_prefixes(base: str) -> dict[str, str]:
 
 
 def triples_bytes(triples: Iterable[Triple], fmt: str, base: str = DEFAULT_BASE) -> bytes:
+    """rdflib triples as Turtle or N-Triples (see :func:`ox_triples_bytes`)."""
+    terms = OxTerms()
+    return ox_triples_bytes((terms.triple(t) for t in triples), fmt, base)
+
+
+def ox_triples_bytes(triples: Iterable[ox.Triple], fmt: str, base: str = DEFAULT_BASE) -> bytes:
     """Triples as Turtle or N-Triples, written by Oxigraph (many times faster than rdflib).
 
     Sorted, so that the same triples always give the same bytes: Turtle
     groups each subject's triples, N-Triples lines are in byte order.
     """
-    terms = OxTerms()
     if fmt == "nt":
-        data = ox.serialize((terms.triple(t) for t in triples), format=ox.RdfFormat.N_TRIPLES)
-        return _sorted_lines(data)
+        return _sorted_lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
     if fmt == "turtle":
         ordered = sorted(triples, key=_triple_key)
-        return ox.serialize(
-            (terms.triple(t) for t in ordered), format=ox.RdfFormat.TURTLE, prefixes=_turtle_prefixes(base)
-        )
+        return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=_turtle_prefixes(base))
     raise ValueError(f"{fmt!r} is not a triple format written by Oxigraph")
+
+
+def ntriples_bytes_as(ntriples: bytes, fmt: str, base: str = DEFAULT_BASE) -> bytes:
+    """Sorted N-Triples (:meth:`kg.union.FileUnion.ntriples`) in format ``fmt``, as :func:`serialize` has it."""
+    if fmt == "nt":
+        return ntriples
+    if fmt == "turtle":
+        return ox_triples_bytes(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt, base)
+    return serialize(ntriples_to_graph(ntriples, base), fmt)
+
+
+def ntriples_to_graph(ntriples: bytes, base: str = DEFAULT_BASE) -> Graph:
+    """An rdflib graph of N-Triples, with the project's prefixes: for rdflib-only writers and SHACL."""
+    graph = bind_prefixes(Graph(bind_namespaces="none"), base)
+    return graph.parse(data=ntriples, format="nt")
 
 
 def quads_bytes(
@@ -211,8 +231,8 @@ def quads_bytes(
     def quads():
         for name, triples in sorted(graphs, key=lambda g: (g[0] is not None, str(g[0] or ""))):
             graph = terms.graph_name(name)
-            for triple in triples if fmt == "nquads" else sorted(triples, key=_triple_key):
-                yield terms.quad(triple, graph)
+            quads = (terms.quad(triple, graph) for triple in triples)
+            yield from quads if fmt == "nquads" else sorted(quads, key=_triple_key)
 
     if fmt == "nquads":
         return _sorted_lines(ox.serialize(quads(), format=ox.RdfFormat.N_QUADS))

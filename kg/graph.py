@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 
 TOPIC_SCHEME = URIRef(str(TOPIC))
 MENTION_COUNT = DKG.mentionCount
+# Made once: rdflib's namespaces make a new URIRef on every access, and these are on every node.
+TYPE, LABEL, ALT_LABEL = RDF.type, RDFS.label, SKOS.altLabel
 
 #: One RDF statement as rdflib terms (kg's graphs have no blank nodes).
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -95,8 +98,13 @@ def article_iri(document_id: str, base: str = DEFAULT_BASE) -> URIRef:
     return URIRef(check_base(base) + "article/" + _slug(document_id))
 
 
+@lru_cache(maxsize=1 << 16)
 def entity_iri(key: str, base: str = DEFAULT_BASE) -> URIRef:
-    """``base + key``, the key being ``"<type>/<slug>"``."""
+    """``base + key``, the key being ``"<type>/<slug>"``.
+
+    Cached: a corpus names the same entities over and over, and one object per
+    IRI makes the sets of triples that hold it faster to compare.
+    """
     return URIRef(check_base(base) + safe_key(key))
 
 
@@ -112,6 +120,8 @@ def role_iri(person_key: str, title: str, base: str = DEFAULT_BASE) -> URIRef:
 
 
 # --- Literals ---------------------------------------------------------------
+
+_INTEGER = XSD.integer
 
 
 def text_literal(value: str) -> Literal:
@@ -146,8 +156,10 @@ def decimal_literal(value: Decimal) -> Literal | None:
     return Literal(lexical, datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=1 << 16)
 def int_literal(value: int) -> Literal:
-    return Literal(str(int(value)), datatype=XSD.integer)
+    """An xsd:integer; cached, as offsets and counts repeat and rdflib's Literal is slow to make."""
+    return Literal(str(int(value)), datatype=_INTEGER)
 
 
 # --- Graphs -----------------------------------------------------------------
@@ -189,18 +201,18 @@ def _settle(triples: dict[Triple, None], votes: Counter) -> None:
     """:func:`settle_labels` on an ordered set of triples, in place."""
     labels: dict[URIRef, list[Literal]] = {}
     for s, p, o in triples:
-        if p == RDFS.label:
+        if p == LABEL:
             labels.setdefault(s, []).append(o)
     for node, found in labels.items():
         if len(found) == 1:
-            triples.pop((node, SKOS.altLabel, found[0]), None)
+            triples.pop((node, ALT_LABEL, found[0]), None)
             continue
         best = min(found, key=lambda lab: (-votes.get((node, lab), 1), str(lab), lab.n3()))
         for label in found:
             if label != best:
-                del triples[(node, RDFS.label, label)]
-                triples[(node, SKOS.altLabel, label)] = None
-        triples.pop((node, SKOS.altLabel, best), None)
+                del triples[(node, LABEL, label)]
+                triples[(node, ALT_LABEL, label)] = None
+        triples.pop((node, ALT_LABEL, best), None)
 
 
 class _Builder:
@@ -223,7 +235,7 @@ class _Builder:
     def label(self, node: URIRef, label: str) -> None:
         literal = text_literal(label)
         self.votes[(node, literal)] += 1
-        self.add(node, RDFS.label, literal)
+        self.add(node, LABEL, literal)
 
     def provenance(self, node: URIRef, evidence: Evidence, offsets: bool = True) -> None:
         self.add(node, DKG.source, self.article)
@@ -246,13 +258,13 @@ class _Builder:
                 log.debug("ignoring unknown topic %r", key)
                 continue
             self.add(node, DKG.about, topic.iri)
-            self.add(topic.iri, RDF.type, SKOS.Concept)
+            self.add(topic.iri, TYPE, SKOS.Concept)
             self.add(topic.iri, SKOS.prefLabel, Literal(topic.label, lang="en"))
             self.add(topic.iri, SKOS.inScheme, TOPIC_SCHEME)
 
     def document(self, doc: Document) -> None:
         a = self.article
-        self.add(a, RDF.type, DKG.Article)
+        self.add(a, TYPE, DKG.Article)
         if doc.title:
             self.add(a, DCTERMS.title, text_literal(doc.title))
         if doc.url and doc.url.strip():
@@ -269,16 +281,16 @@ class _Builder:
         if entity.type not in ENTITY_TYPES:
             raise ValueError(f"entity {entity.key!r} has unknown type {entity.type!r}")
         node = self.node(entity.key)
-        self.add(node, RDF.type, DKG[entity.type])
+        self.add(node, TYPE, DKG[entity.type])
         if entity.kind and entity.kind != entity.type:
             if kinds().get(entity.kind) == entity.type:
-                self.add(node, RDF.type, DKG[entity.kind])
+                self.add(node, TYPE, DKG[entity.kind])
             else:
                 log.debug("ignoring kind %r of %s %r", entity.kind, entity.type, entity.key)
         self.label(node, entity.label)
         for alias in entity.aliases:
             if alias != entity.label:
-                self.add(node, SKOS.altLabel, text_literal(alias))
+                self.add(node, ALT_LABEL, text_literal(alias))
         for iri in entity.same_as:
             if is_http_iri(iri):
                 self.add(node, OWL.sameAs, URIRef(iri))
@@ -290,7 +302,7 @@ class _Builder:
     def statement(self, st: Statement) -> None:
         ev = st.evidence
         node = _fact_iri(self.base, "statement", self.doc_id, str(ev.start), st.speaker, st.text)
-        self.add(node, RDF.type, DKG.Statement)
+        self.add(node, TYPE, DKG.Statement)
         self.add(node, DKG.speaker, self.node(st.speaker))
         self.add(node, DKG.text, text_literal(st.text))
         self.add(node, DKG.direct, Literal(bool(st.direct)))
@@ -303,7 +315,7 @@ class _Builder:
         ev = f.evidence
         parts = (self.doc_id, str(ev.start), f.funder, f.recipient, f.amount or "")
         node = _fact_iri(self.base, "funding", *parts)
-        self.add(node, RDF.type, DKG.Funding)
+        self.add(node, TYPE, DKG.Funding)
         self.add(node, DKG.funder, self.node(f.funder))
         self.add(node, DKG.recipient, self.node(f.recipient))
         if f.amount:
@@ -318,7 +330,7 @@ class _Builder:
 
     def role(self, role: Role) -> None:
         node = role_iri(role.person, role.title, self.base)
-        self.add(node, RDF.type, DKG.Role)
+        self.add(node, TYPE, DKG.Role)
         self.label(node, role.title)
         self.add(self.node(role.person), DKG.holdsRole, node)
         if role.organization:
@@ -338,7 +350,7 @@ class _Builder:
             m.member,
             m.organization,
         )
-        self.add(node, RDF.type, DKG.Membership)
+        self.add(node, TYPE, DKG.Membership)
         self.add(node, DKG.member, member)
         self.add(node, DKG.organization, org)
         self.provenance(node, ev)
@@ -346,7 +358,7 @@ class _Builder:
     def event(self, event: Event) -> None:
         ev = event.evidence
         node = _fact_iri(self.base, "event", self.doc_id, event.label, str(ev.start))
-        self.add(node, RDF.type, DKG.Event)
+        self.add(node, TYPE, DKG.Event)
         self.label(node, event.label)
         if event.kind:
             self.add(node, DKG.eventKind, text_literal(event.kind))

@@ -46,8 +46,9 @@ from rdflib.namespace import RDFS, SKOS, XSD
 
 from kg.export import OxTerms, write_atomic
 from kg.facts import ArticleFacts
-from kg.graph import MENTION_COUNT, Triple, article_iri, bind_prefixes, decimal_literal, facts_to_graph
+from kg.graph import Triple, article_iri, bind_prefixes, decimal_literal, facts_to_graph
 from kg.namespaces import DEFAULT_BASE, DKG
+from kg.union import DEFAULT, UnionTally, is_mention_count, union_pairs
 
 #: Quads converted before each bulk write: large enough for the bulk loader to
 #: pay off, small enough (about 100 MB of Python objects) to stay far from memory limits.
@@ -174,80 +175,6 @@ def remove_graphs(store: ox.Store, names: Iterable[str]) -> int:
 
 # --- The union in the default graph ------------------------------------------------------
 
-_DEFAULT = ox.DefaultGraph()
-_LABEL = ox.NamedNode(str(RDFS.label))
-_ALT_LABEL = ox.NamedNode(str(SKOS.altLabel))
-_MENTION_COUNT = ox.NamedNode(str(MENTION_COUNT))
-_INTEGER = ox.NamedNode(str(XSD.integer))
-
-
-def union_pairs(seen: dict[tuple, int], mentions: int | None) -> set[tuple]:
-    """What the union holds about one subject: (predicate, object) pairs.
-
-    ``seen`` counts the article graphs holding each pair of the subject (the
-    mention counts apart: ``mentions`` is their sum). The rules are
-    :class:`kg.graph.Union`'s applied to one subject: they never look beyond
-    it, so the union can be kept subject by subject.
-    """
-    wanted = set(seen)
-    labels = [o for p, o in seen if p == _LABEL]
-    if labels:
-        best = min(labels, key=lambda label: (-seen[(_LABEL, label)], label.value, str(label)))
-        for label in labels:
-            if label != best:
-                wanted.discard((_LABEL, label))
-                wanted.add((_ALT_LABEL, label))
-        wanted.discard((_ALT_LABEL, best))
-    if mentions is not None:
-        wanted.add((_MENTION_COUNT, ox.Literal(str(mentions), datatype=_INTEGER)))
-    return wanted
-
-
-def _is_mention_count(predicate: ox.NamedNode, value: object) -> bool:
-    return predicate == _MENTION_COUNT and getattr(value, "datatype", None) == _INTEGER
-
-
-class UnionTally:
-    """The union of the articles one build writes, as they go by.
-
-    The triples the union keeps as they are are copied to the default graph
-    right away (the store keeps one of each); labels and mention counts are
-    tallied here and settled once every article is in.
-    """
-
-    def __init__(self) -> None:
-        self.seen: dict = {}  # subject -> {(label or altLabel, literal): article graphs}
-        self.mentions: dict = {}  # subject -> mentions summed
-
-    def copies(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-        """The default-graph copies of the article ``quads`` the union keeps as they are; tally the others."""
-        for quad in quads:
-            p, o = quad.predicate, quad.object
-            if p in (_LABEL, _ALT_LABEL):
-                pairs = self.seen.setdefault(quad.subject, {})
-                pairs[(p, o)] = pairs.get((p, o), 0) + 1
-            elif _is_mention_count(p, o):
-                self.mentions[quad.subject] = self.mentions.get(quad.subject, 0) + int(o.value)
-            else:
-                yield ox.Quad(quad.subject, p, o, _DEFAULT)
-
-    def merge(self, other: UnionTally) -> None:
-        for subject, pairs in other.seen.items():
-            mine = self.seen.setdefault(subject, {})
-            for pair, graphs in pairs.items():
-                mine[pair] = mine.get(pair, 0) + graphs
-        for subject, mentions in other.mentions.items():
-            self.mentions[subject] = self.mentions.get(subject, 0) + mentions
-
-    def settled(self) -> list[ox.Quad]:
-        """The labels, alternative labels and mention counts of the union, as default-graph quads."""
-        return [
-            ox.Quad(subject, p, o, _DEFAULT)
-            for subject in self.seen.keys() | self.mentions.keys()
-            for p, o in union_pairs(self.seen.get(subject, {}), self.mentions.get(subject))
-        ]
-
-
 #: One subject's triples over the article graphs, with the graphs holding each:
 #: grouped inside Oxigraph, so a subject that a thousand articles describe the
 #: same way costs one row per distinct triple, not one Python object per quad.
@@ -263,16 +190,16 @@ def refresh_union(store: ox.Store, subjects: Iterable[ox.NamedNode | ox.BlankNod
         seen: dict[tuple, int] = {}
         mentions: int | None = None
         for _, p, o, graphs in store.query(_SUBJECT_PAIRS, substitutions={_S: subject}):
-            if _is_mention_count(p, o):
+            if is_mention_count(p, o):
                 mentions = (mentions or 0) + int(o.value) * int(graphs.value)
             else:
                 seen[(p, o)] = int(graphs.value)
         wanted = union_pairs(seen, mentions)
-        held = {(q.predicate, q.object) for q in store.quads_for_pattern(subject, None, None, _DEFAULT)}
+        held = {(q.predicate, q.object) for q in store.quads_for_pattern(subject, None, None, DEFAULT)}
         for p, o in held - wanted:
-            store.remove(ox.Quad(subject, p, o, _DEFAULT))
+            store.remove(ox.Quad(subject, p, o, DEFAULT))
             changed += 1
-        added.extend(ox.Quad(subject, p, o, _DEFAULT) for p, o in wanted - held)
+        added.extend(ox.Quad(subject, p, o, DEFAULT) for p, o in wanted - held)
         if len(added) >= BATCH_QUADS:
             changed += _add(store, added)
     return changed + _add(store, added)
@@ -304,16 +231,16 @@ def rebuild_union(store: ox.Store) -> int:
     article's triples to the union as it writes them (:class:`UnionTally`).
     """
     prefixes = {"rdfs": str(RDFS), "skos": str(SKOS), "dkg": str(DKG), "xsd": str(XSD)}
-    store.clear_graph(_DEFAULT)
+    store.clear_graph(DEFAULT)
     plain = store.query(_PLAIN_TRIPLES, prefixes=prefixes).serialize(format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(input=plain, format=ox.RdfFormat.N_TRIPLES, to_graph=_DEFAULT)
+    store.bulk_load(input=plain, format=ox.RdfFormat.N_TRIPLES, to_graph=DEFAULT)
     tally = UnionTally()
     for s, p, o, graphs in store.query(_LABELS, prefixes=prefixes):
         tally.seen.setdefault(s, {})[(p, o)] = int(graphs.value)
     tally.mentions = {s: int(n.value) for s, n in store.query(_MENTIONS, prefixes=prefixes)}
     _add(store, tally.settled())
     store.flush()
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, _DEFAULT))
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, DEFAULT))
 
 
 def _add(store: ox.Store, quads: list[ox.Quad]) -> int:
@@ -337,7 +264,7 @@ def graph_subjects(store: ox.Store, names: Iterable[ox.NamedNode]) -> set:
 
 def has_union(store: ox.Store) -> bool:
     """Whether the default graph holds anything: in a kg store, the union of the article graphs."""
-    return next(iter(store.quads_for_pattern(None, None, None, _DEFAULT)), None) is not None
+    return next(iter(store.quads_for_pattern(None, None, None, DEFAULT)), None) is not None
 
 
 class UnionUpdate:
@@ -363,7 +290,7 @@ class UnionUpdate:
         self.subjects: set = set()
         if not existing or (changing is not None and existing <= set(changing)):
             self.mode = "new"
-            store.clear_graph(_DEFAULT)
+            store.clear_graph(DEFAULT)
         else:
             self.mode = "update" if has_union(store) else "legacy"
             self.note(changing or ())
@@ -483,7 +410,7 @@ def to_dataset(store: ox.Store, base: str = DEFAULT_BASE) -> Dataset:
     check that the store holds what the in-memory build holds.
     """
     dataset = bind_prefixes(Dataset(), base)
-    articles = (quad for quad in store if quad.graph_name != _DEFAULT)
+    articles = (quad for quad in store if quad.graph_name != DEFAULT)
     dataset.parse(data=ox.serialize(articles, format=ox.RdfFormat.N_QUADS), format="nquads")
     return kg_decimals(dataset)
 
@@ -514,7 +441,7 @@ def union_graph(store: ox.Store, base: str = DEFAULT_BASE) -> Graph:
     """The union of the store's article graphs as one rdflib Graph: the default graph, when it holds it."""
     union = bind_prefixes(Graph(bind_namespaces="none"), base)
     if has_union(store):
-        union.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=_DEFAULT), format="nt")
+        union.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DEFAULT), format="nt")
         return kg_decimals(union)
     for s, p, o, _ in to_dataset(store, base).quads((None, None, None, None)):
         union.add((s, p, o))

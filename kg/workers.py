@@ -54,7 +54,8 @@ class BatchResult:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the worker's CPU time
     #: With a ``base``: the batch's article graphs as N-Quads, ready for the store's bulk loader,
-    #: with the default-graph copies of their triples and the tally of the rest (kg.store.UnionTally).
+    #: with the default-graph copies of their triples and the tally of the rest (kg.union.UnionTally);
+    #: with ``union_only``, just the copies, as N-Triples (kg.union.copies_ntriples).
     nquads: bytes = b""
     quads: int = 0  # article quads, the copies apart
     tally: object = None
@@ -68,7 +69,7 @@ def _start_worker(model: str | None) -> None:
         _nlp, _model = load_pipeline(model), model
 
 
-def _extract_batch(batch: list[Document], base: str | None = None) -> BatchResult:
+def _extract_batch(batch: list[Document], base: str | None = None, union_only: bool = False) -> BatchResult:
     from kg.api import extract
 
     started = time.process_time()
@@ -76,7 +77,8 @@ def _extract_batch(batch: list[Document], base: str | None = None) -> BatchResul
     facts = list(extract(batch, _nlp, errors.append))
     result = BatchResult(facts, errors)
     if base is not None:
-        result.nquads, result.quads, result.tally = _as_nquads(facts, base)
+        as_rdf = _as_union if union_only else _as_nquads
+        result.nquads, result.quads, result.tally = as_rdf(facts, base)
     result.seconds = time.process_time() - started
     return result
 
@@ -90,7 +92,7 @@ def _as_nquads(all_facts: list[ArticleFacts], base: str) -> tuple[bytes, int, ob
 
     from kg.export import OxTerms
     from kg.graph import article_iri, article_triples
-    from kg.store import UnionTally
+    from kg.union import UnionTally
 
     terms, tally = OxTerms(), UnionTally()
     quads, written = [], 0
@@ -103,6 +105,18 @@ def _as_nquads(all_facts: list[ArticleFacts], base: str) -> tuple[bytes, int, ob
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), written, tally
 
 
+def _as_union(all_facts: list[ArticleFacts], base: str) -> tuple[bytes, int, object]:
+    """The articles' share of a file's union (kg.union.FileUnion): N-Triples and tally."""
+    from kg.export import OxTerms
+    from kg.graph import article_triples
+    from kg.union import DEFAULT, copies_ntriples
+
+    terms = OxTerms()
+    articles = [[terms.quad(t, DEFAULT) for t in article_triples(facts, base)] for facts in all_facts]
+    ntriples, tally = copies_ntriples(articles)
+    return ntriples, sum(len(quads) for quads in articles), tally
+
+
 def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
     documents = iter(documents)
     while batch := list(islice(documents, BATCH)):
@@ -110,16 +124,23 @@ def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
 
 
 def extract_in_workers(
-    documents: Iterable[Document], nlp: Language, model: str | None, jobs: int, base: str | None = None
+    documents: Iterable[Document],
+    nlp: Language,
+    model: str | None,
+    jobs: int,
+    base: str | None = None,
+    union_only: bool = False,
 ) -> Iterator[BatchResult]:
     """The facts of ``documents``, extracted by ``jobs`` processes, batch by batch in input order.
 
     ``nlp`` is the parent's pipeline (for ``model``), which forked workers reuse.
-    With ``base``, each batch also comes as the N-Quads of its article graphs.
+    With ``base``, each batch also comes as the N-Quads of its article graphs
+    (``union_only``: as its share of a file's union).
     """
     global _nlp, _model
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     _nlp, _model = nlp, model  # what a forked worker inherits
     with context.Pool(jobs, initializer=_start_worker, initargs=(model,)) as pool:
-        yield from pool.imap(partial(_extract_batch, base=base), _batches(documents))
+        extract_batch = partial(_extract_batch, base=base, union_only=union_only)
+        yield from pool.imap(extract_batch, _batches(documents))
