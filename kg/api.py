@@ -37,7 +37,7 @@ from .export import (
 from .facts import ArticleFacts, Document
 from .graph import Triple, article_iri, article_triples, build_dataset, check_base
 from .namespaces import DEFAULT_BASE
-from .pipeline import doc_to_facts, load_pipeline
+from .pipeline import doc_to_facts, shared_pipeline
 from .store import (
     BATCH_QUADS,
     UnionUpdate,
@@ -138,12 +138,12 @@ def extract(
 ) -> Iterator[ArticleFacts]:
     """Facts of each readable document, in order, through ``nlp.pipe`` in batches.
 
-    ``nlp`` defaults to the embedded pipeline (:func:`kg.load_pipeline`).
+    ``nlp`` defaults to the embedded pipeline, loaded once (:func:`kg.pipeline.shared_pipeline`).
 
     A batch that fails is run again one document at a time, so the document at
     fault is named and skipped and its neighbours still get through.
     """
-    nlp = nlp or load_pipeline()
+    nlp = nlp or shared_pipeline()
     batch: list[Document] = []
     for item in documents:
         if isinstance(item, DocumentError):
@@ -199,7 +199,7 @@ def article_facts(
     A generator, so that a corpus streamed into a store is never held in memory.
     """
     check_base(base)
-    nlp = nlp or load_pipeline(spacy_model)
+    nlp = nlp or shared_pipeline(spacy_model)
     report = report if report is not None else BuildReport()
 
     def errors(message: str) -> None:
@@ -438,7 +438,7 @@ class _Plan:
         yield from self.cached
         if not self.todo:
             return
-        nlp = load_pipeline(spacy_model)
+        nlp = shared_pipeline(spacy_model)
         workers = worth_it(jobs or default_jobs(), len(self.todo))
         report.jobs = max(workers, 1)
         if workers:
@@ -465,7 +465,7 @@ class _Plan:
     ) -> int:
         """Extract the articles to build in workers and bulk-load the N-Quads they send; return the quads."""
         clock.switch("pipeline")
-        nlp = load_pipeline(spacy_model)
+        nlp = shared_pipeline(spacy_model)
         report.jobs = workers = self.workers(jobs)
         loaded, pending, pending_quads = 0, [], 0
 
@@ -511,7 +511,7 @@ class _Plan:
     ) -> None:
         """Extract the articles to build in workers and merge into ``union`` the share they send."""
         clock.switch("pipeline")
-        nlp = load_pipeline(spacy_model)
+        nlp = shared_pipeline(spacy_model)
         report.jobs = workers = self.workers(jobs)
         batches = extract_in_workers(self.todo, nlp, spacy_model, workers, base=self.base, union_only=True)
         for result in batches:
@@ -565,7 +565,7 @@ def _plan(
     plan = _Plan(base, FactCache(folder) if folder is not None else None)
     plan.stored_keys = article_keys(store) if store is not None else {}
     version = pipeline_version(spacy_model)
-    for item in read_documents(find_sources(paths)):
+    for item in read_documents(paths):
         if isinstance(item, DocumentError):
             plan.unreadable += 1
             on_error(str(item))

@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -78,8 +78,10 @@ def pipeline_version(spacy_model: str | None = None) -> str:
 
 def article_key(document: Document, version: str) -> str:
     """The cache key of ``document`` under pipeline ``version``."""
-    fields = json.dumps(asdict(document), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(f"{version}\0{fields}".encode()).hexdigest()
+    # The fields are flat strings: asdict's deep copy would cost more than the hash.
+    flat = {f.name: getattr(document, f.name) for f in fields(document)}
+    text = json.dumps(flat, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{version}\0{text}".encode()).hexdigest()
 
 
 def write_cache_file(path: Path, text: str) -> None:

@@ -21,7 +21,7 @@ How the work is spread:
   runs them through ``nlp.pipe`` (:func:`kg.api.extract`), maps each article to
   its triples (:func:`kg.graph.article_triples`) and writes the partition's
   quads as one N-Quads *shard* file. The spaCy pipeline is loaded once per
-  worker thread and kept (:data:`_PIPELINES`), not once per task. The task
+  worker thread and kept (:func:`kg.pipeline.shared_pipeline`), not once per task. The task
   sends back only the figures of the report (counts, entity keys, errors,
   graph names and cache keys), never the graph.
 * The client loads each shard as soon as its task is done: into the Oxigraph
@@ -59,7 +59,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -70,7 +69,6 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
-from spacy.language import Language
 
 from .api import BuildReport, Stopwatch, extract
 from .cache import FactCache, article_key, default_folder, pipeline_version
@@ -95,7 +93,7 @@ from .facts import ArticleFacts, Document
 from .graph import Triple, Union, article_iri, article_triples, check_base
 from .ids import slugify
 from .namespaces import DEFAULT_BASE
-from .pipeline import load_pipeline
+from .pipeline import shared_pipeline, shared_pipelines
 from .store import (
     BATCH_QUADS,
     UnionUpdate,
@@ -187,22 +185,7 @@ def _unique_ids(parts_ids: list[list[tuple[str, str]]]) -> list[list[str]]:
 
 # --- On a worker ---------------------------------------------------------------------------
 
-#: The spaCy pipelines of this worker process, by (model, thread): loaded once,
-#: reused by every task (spaCy does not promise a Language is thread-safe).
-_PIPELINES: dict[tuple[str | None, int], Language] = {}
 _VERSIONS: dict[str | None, str] = {}
-_LOCK = threading.Lock()
-
-
-def _pipeline(spacy_model: str | None) -> Language:
-    key = (spacy_model, threading.get_ident())
-    nlp = _PIPELINES.get(key)
-    if nlp is None:
-        with _LOCK:
-            nlp = _PIPELINES.get(key)
-            if nlp is None:
-                nlp = _PIPELINES[key] = load_pipeline(spacy_model)
-    return nlp
 
 
 def _version(spacy_model: str | None) -> str:
@@ -215,7 +198,7 @@ def _version(spacy_model: str | None) -> str:
 
 def loaded_pipelines() -> int:
     """How many spaCy pipelines this process has loaded for builds (one per worker thread and model)."""
-    return len(_PIPELINES)
+    return shared_pipelines()
 
 
 @dataclass(frozen=True)
@@ -315,7 +298,7 @@ def _build_part(task: _Task, stored_keys: dict[str, str]) -> _Part:
     def extracted() -> Iterator[ArticleFacts]:
         if not todo:
             return
-        for facts in extract(todo, _pipeline(task.spacy_model), part.report.errors.append):
+        for facts in extract(todo, shared_pipeline(task.spacy_model), part.report.errors.append):
             key = keys[(facts.document.id, facts.document.path)]
             if cache is not None:
                 cache.put(key, facts)

@@ -97,10 +97,9 @@ def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     if not given:
         raise NoInputError("", "no input paths given")
     found: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for path in given:
-        for source in _sources_under(path):
-            key = source.resolve()
+        for source, key in _sources_under(path):
             if key not in seen:
                 seen.add(key)
                 found.append(source)
@@ -117,38 +116,42 @@ def _as_path_list(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return [Path(path) for path in paths]
 
 
-def _sources_under(path: Path) -> list[Path]:
-    """The files one argument stands for."""
+def _sources_under(path: Path) -> list[tuple[Path, str]]:
+    """The files one argument stands for, each with its real path (to list a file once)."""
     if path.is_dir():
         return _walk(path)
     if path.exists():
-        return [path]
+        return [(path, os.path.realpath(path))]
     raise NoInputError(str(path), "no such file or directory")
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Supported, non-hidden files under ``folder``, sorted.
+def _walk(folder: Path) -> list[tuple[Path, str]]:
+    """Supported, non-hidden files under ``folder``, sorted, each with its real path.
 
     A subfolder that cannot be listed is returned as a source of its own, so
     that reading it yields a `DocumentError` instead of it vanishing silently.
+    Real paths are made per folder, not per file (which costs a system call
+    per part of the path): only a file that is a link is resolved itself.
     """
-    found: list[Path] = []
+    found: list[tuple[Path, str]] = []
 
     def unlistable(error: OSError) -> None:
-        found.append(Path(error.filename))
+        found.append((Path(error.filename), os.path.realpath(error.filename)))
 
     for root, dirs, files in os.walk(folder, onerror=unlistable):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
-        found.extend(
-            Path(root, name)
-            for name in files
-            if not name.startswith(".") and _suffix(name) in SUPPORTED_SUFFIXES
-        )
-    return sorted(found)
+        real_root = os.path.realpath(root)
+        for name in files:
+            if name.startswith(".") or _suffix(name) not in SUPPORTED_SUFFIXES:
+                continue
+            path = os.path.join(root, name)
+            real = os.path.realpath(path) if os.path.islink(path) else os.path.join(real_root, name)
+            found.append((Path(path), real))
+    return sorted(found, key=lambda source: source[0].parts)
 
 
 def _suffix(name: str | Path) -> str:
-    return Path(name).suffix.lower()
+    return os.path.splitext(name)[1].lower()
 
 
 # --------------------------------------------------------------------------

@@ -205,7 +205,7 @@ def ox_triples_bytes(triples: Iterable[ox.Triple], fmt: str, base: str = DEFAULT
 
 
 def ntriples_bytes_as(ntriples: bytes, fmt: str, base: str = DEFAULT_BASE) -> bytes:
-    """Sorted N-Triples (:meth:`kg.union.FileUnion.ntriples`) in format ``fmt``, as :func:`serialize` has it."""
+    """The sorted N-Triples of :meth:`kg.union.FileUnion.ntriples` in format ``fmt``."""
     if fmt == "nt":
         return ntriples
     if fmt == "turtle":

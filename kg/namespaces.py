@@ -16,7 +16,7 @@ class TermNamespace(Namespace):
         made = self.__dict__.get(name)
         if made is None:
             made = super().term(name)
-            if isinstance(name, str) and not hasattr(type(self), name):  # keep DKG.title a str method
+            if isinstance(name, str) and not hasattr(type(self), name):  # str methods stay methods
                 self.__dict__[name] = made
         return made
 

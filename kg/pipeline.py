@@ -8,6 +8,8 @@ to a trained one); its NER then feeds the same components.
 
 from __future__ import annotations
 
+import threading
+
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -50,6 +52,34 @@ def load_pipeline(model: str | None = None) -> Language:
     for name in KG_COMPONENTS:
         nlp.add_pipe(name)
     return nlp
+
+
+#: The pipelines builds run, by (model, thread): loaded once and kept (spaCy
+#: does not promise that a Language is thread-safe).
+_SHARED: dict[tuple[str | None, int], Language] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_pipeline(model: str | None = None) -> Language:
+    """:func:`load_pipeline`'s pipeline, loaded once per process and thread: what builds run.
+
+    Loading costs some tenths of a second (spaCy compiles its tokenizer
+    exceptions), more than rebuilding the one article that changed; a
+    notebook, a watcher or a Dask worker that builds again pays it once.
+    """
+    key = (model, threading.get_ident())
+    nlp = _SHARED.get(key)
+    if nlp is None:
+        with _SHARED_LOCK:
+            nlp = _SHARED.get(key)
+            if nlp is None:
+                nlp = _SHARED[key] = load_pipeline(model)
+    return nlp
+
+
+def shared_pipelines() -> int:
+    """How many pipelines :func:`shared_pipeline` has loaded in this process."""
+    return len(_SHARED)
 
 
 def _evidence(text: str, start_char: int, end_char: int) -> Evidence:

@@ -122,7 +122,7 @@ def local(corpus: Path, nlp: Language, tmp_path_factory: pytest.TempPathFactory)
     """The local builds of the corpus (kg.api.build): a Turtle file, an N-Quads file, a store."""
     folder = tmp_path_factory.mktemp("local")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.api, "load_pipeline", lambda model=None: nlp)
+        patch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
         return {
             "turtle": build([corpus], folder / "local.ttl", store=folder / "store", cache=False),
             "nquads": build([corpus], folder / "local.nq", format="nquads", validate=False, cache=False),
@@ -248,7 +248,7 @@ def clean_corpus(folder: Path) -> Path:
 def test_rebuilding_replaces_skips_and_prunes_like_the_local_build(
     tmp_path: Path, scheduler: str, nlp: Language, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kg.api, "load_pipeline", lambda model=None: nlp)
+    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
     corpus = clean_corpus(tmp_path / "corpus")
     path, articles = tmp_path / "store", 2 + len(ARTICLES) + len(JSONL)
     first = build_on_dask([corpus], store=path, scheduler=scheduler, cache=False)

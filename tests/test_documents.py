@@ -355,3 +355,12 @@ def test_ids_are_unique_within_a_read(tmp_path: Path) -> None:
     ids = [doc.id for doc in docs]
     assert ids == ["a", "a-" + digest(str(tmp_path / "sub" / "a.txt"))[:6], "x-1"]
     assert ids == [doc.id for doc in read_documents([tmp_path])]
+
+
+def test_a_file_reached_through_a_link_is_read_once(tmp_path: Path) -> None:
+    write(tmp_path / "corpus" / "a.txt", LEAD)
+    write(tmp_path / "other" / "b.txt", LEAD)
+    (tmp_path / "corpus" / "link.txt").symlink_to(tmp_path / "other" / "b.txt")
+    (tmp_path / "linked").symlink_to(tmp_path / "corpus", target_is_directory=True)
+    found = find_sources([tmp_path / "corpus", tmp_path / "other", tmp_path / "linked"])
+    assert [path.relative_to(tmp_path).as_posix() for path in found] == ["corpus/a.txt", "corpus/link.txt"]

@@ -9,8 +9,6 @@ capital metonymy.
 
 from __future__ import annotations
 
-import pytest
-
 from kg.facts import ArticleFacts, Entity
 
 

@@ -440,3 +440,9 @@ def test_unknown_entity_type_is_an_error() -> None:
 def test_unwritable_characters_are_replaced() -> None:
     g = facts_to_graph(mini("a", "Elena\x00 Marsh\ud800"))
     assert list(g.objects(URIRef(R + MARSH), RDFS.label)) == [Literal("Elena\ufffd Marsh\ufffd")]
+
+
+def test_namespace_terms_are_made_once_and_str_methods_stay() -> None:
+    assert DKG.speaker is DKG.speaker and DKG["speaker"] is DKG.speaker
+    assert DKG["upper"] == URIRef(str(DKG) + "upper")
+    assert DKG.upper() == str(DKG).upper()  # a str method is not shadowed by the term made

@@ -43,7 +43,7 @@ def corpus(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def session_pipeline(nlp, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kg.api, "load_pipeline", lambda model=None: nlp)
+    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
 
 
 def cold(corpus: Path, tmp_path: Path, name: str) -> bytes:
@@ -159,3 +159,32 @@ def test_small_corpora_are_extracted_in_process() -> None:
     assert kg.workers.worth_it(8, 20) == 0
     assert kg.workers.worth_it(2, 1000) == 2
     assert kg.workers.worth_it(1, 1000) == 0
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "json-ld"])
+def test_jobs_write_and_validate_other_formats_as_one_process(
+    corpus: Path, tmp_path: Path, monkeypatch, fmt: str
+) -> None:
+    monkeypatch.setattr(kg.workers, "MIN_ARTICLES_PER_WORKER", 1)
+    monkeypatch.setattr(kg.workers, "BATCH", 2)
+    two = build([corpus], tmp_path / "two", format=fmt, jobs=2, cache=False)
+    one = build([corpus], tmp_path / "one", format=fmt, jobs=1, cache=False)
+    assert two.jobs == 2 and one.jobs == 1
+    assert (tmp_path / "two").read_bytes() == (tmp_path / "one").read_bytes()
+    assert two.validation is not None and two.validation.conforms
+    assert (two.triples, two.entities, two.statements) == (one.triples, one.entities, one.statements)
+
+
+def test_jobs_merge_cached_and_extracted_articles(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(kg.workers, "MIN_ARTICLES_PER_WORKER", 1)
+    monkeypatch.setattr(kg.workers, "BATCH", 2)
+    cache = tmp_path / "cache"
+    build([corpus], tmp_path / "first.nt", jobs=1, cache=cache, validate=False)
+    for name in ("a.txt", "b.txt"):  # two to extract again, the others from the cache
+        path = corpus / name
+        path.write_text(path.read_text(encoding="utf-8").replace("said", "told reporters", 1), encoding="utf-8")
+    report = build([corpus], tmp_path / "warm.nt", jobs=2, cache=cache, validate=False)
+    reference = build([corpus], tmp_path / "cold.nt", jobs=1, cache=False, validate=False)
+    assert report.jobs == 2 and report.cached == report.articles - 2 > 0
+    assert (tmp_path / "warm.nt").read_bytes() == (tmp_path / "cold.nt").read_bytes()
+    assert report.entities == reference.entities and report.articles == reference.articles

@@ -192,3 +192,17 @@ def test_a_known_name_that_ends_the_article_is_an_entity(nlp) -> None:
     doc = nlp("Read also: drones inflict losses, says the French Institute of International Relations")
     assert all(ent.end <= len(doc) for ent in doc.ents)
     assert doc.ents and doc.ents[-1].end == len(doc)
+
+
+def test_builds_share_one_pipeline_per_thread() -> None:
+    import threading
+
+    from kg.pipeline import shared_pipeline
+
+    first = shared_pipeline()
+    assert shared_pipeline() is first and "kg_statements" in first.pipe_names
+    other: list = []
+    thread = threading.Thread(target=lambda: other.append(shared_pipeline()))
+    thread.start()
+    thread.join()
+    assert other[0] is not first  # spaCy does not promise a Language is thread-safe

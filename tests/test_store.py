@@ -57,7 +57,7 @@ def memory(seed_facts: list) -> Dataset:
 @pytest.fixture
 def use_session_pipeline(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
     """build() and the CLI use the session's pipeline instead of loading one (1-2 s each)."""
-    monkeypatch.setattr(kg.api, "load_pipeline", lambda model=None: nlp)
+    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
 
 
 def quads(store: ox.Store) -> set[str]:

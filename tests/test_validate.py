@@ -915,7 +915,7 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def session_pipeline(nlp, monkeypatch):
     """Builds use the session's pipeline instead of loading one per command (1-2 s each)."""
-    monkeypatch.setattr(kg.api, "load_pipeline", lambda model=None: nlp, raising=False)
+    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp, raising=False)
 
 
 def test_kg_build_says_the_graph_is_valid(corpus: Path, tmp_path: Path, session_pipeline) -> None:
