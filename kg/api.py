@@ -23,11 +23,11 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from spacy.language import Language
 
+from . import terms
 from .cache import FactCache, article_key, default_folder, pipeline_version
 from .documents import DocumentError, NoInputError, find_sources, read_documents
 from .export import (
     QUAD_FORMATS,
-    OxTerms,
     ntriples_bytes_as,
     ntriples_to_graph,
     quads_bytes,
@@ -35,7 +35,7 @@ from .export import (
     write_atomic,
 )
 from .facts import ArticleFacts, Document
-from .graph import Triple, article_iri, article_triples, build_dataset, check_base
+from .graph import article_iri, article_triples, build_dataset, check_base
 from .namespaces import DEFAULT_BASE
 from .pipeline import doc_to_facts, shared_pipeline
 from .store import (
@@ -48,7 +48,8 @@ from .store import (
     replace_articles,
     save_article_keys,
 )
-from .union import DEFAULT, FileUnion
+from .terms import NtTriple
+from .union import FileUnion
 from .validate import GraphReadError, ValidationReport, Violation, read_graph, validate_file
 from .validate import validate as validate_graph
 from .workers import default_jobs, extract_in_workers, worth_it
@@ -320,10 +321,9 @@ def build(
     plan = _plan(paths, report, errors, store if output is None else None, spacy_model, base, cache)
     entity_keys: set[str] = set()
     union = FileUnion() if output is not None and format not in QUAD_FORMATS else None
-    graphs: list[tuple[URIRef, list[Triple]]] = []
-    terms = OxTerms()
+    graphs: list[tuple[str, list[NtTriple]]] = []  # for TriG and N-Quads: (graph name, triples)
 
-    def articles() -> Iterator[tuple[URIRef, list[Triple]]]:
+    def articles() -> Iterator[tuple[URIRef, list[NtTriple]]]:
         facts_stream = plan.facts(spacy_model, jobs, report, errors)
         while True:
             clock.switch("pipeline")
@@ -335,9 +335,9 @@ def build(
             iri = article_iri(facts.document.id, base)
             triples = article_triples(facts, base)
             if union is not None:
-                union.add(terms.quad(t, DEFAULT) for t in triples)
+                union.add(triples)
             elif output is not None:
-                graphs.append((iri, triples))
+                graphs.append((terms.iri(iri), triples))
             clock.switch("write")
             yield iri, triples
 
@@ -364,7 +364,7 @@ def build(
         plan.union_in_workers(union, spacy_model, jobs, report, counted, errors, clock)
         for facts in plan.cached:
             counted(facts)
-            union.add(terms.quad(t, DEFAULT) for t in article_triples(facts, base))
+            union.add(article_triples(facts, base))
     elif graph_store is not None:
         report.stored = replace_articles(graph_store, articles(), union=union_update)
         clock.switch("write")
@@ -383,7 +383,7 @@ def build(
     if union is None and output is not None and validate:
         union = FileUnion()  # what a quad file is validated as
         for _, triples in graphs:
-            union.add(terms.quad(t, DEFAULT) for t in triples)
+            union.add(triples)
     ntriples = union.ntriples() if union is not None else b""
     if output is not None:
         report.triples = _write_output(output, format, base, ntriples, graphs)
@@ -399,12 +399,12 @@ def build(
     return report
 
 
-def _mapped(facts: ArticleFacts, base: str) -> tuple[URIRef, list[Triple]]:
+def _mapped(facts: ArticleFacts, base: str) -> tuple[URIRef, list[NtTriple]]:
     return article_iri(facts.document.id, base), article_triples(facts, base)
 
 
 def _write_output(
-    output: str | Path, format: str, base: str, ntriples: bytes, graphs: list[tuple[URIRef, list[Triple]]]
+    output: str | Path, format: str, base: str, ntriples: bytes, graphs: list[tuple[str, list[NtTriple]]]
 ) -> int:
     """Write the file: the union's sorted ``ntriples`` or, for TriG and N-Quads, the article ``graphs``.
 

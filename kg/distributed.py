@@ -67,9 +67,8 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
+from . import terms
 from .api import BuildReport, Stopwatch, extract
 from .cache import FactCache, article_key, default_folder, pipeline_version
 from .documents import (
@@ -80,17 +79,9 @@ from .documents import (
     _unique,  # read_documents' renaming of a duplicate id
     find_sources,
 )
-from .export import (
-    QUAD_FORMATS,
-    OxTerms,
-    quads_bytes,
-    serialize,
-    triples_bytes,
-    triples_to_graph,
-    write_atomic,
-)
+from .export import QUAD_FORMATS, ntriples_bytes_as, ntriples_to_graph, quads_bytes, write_atomic
 from .facts import ArticleFacts, Document
-from .graph import Triple, Union, article_iri, article_triples, check_base
+from .graph import article_iri, article_triples, check_base
 from .ids import slugify
 from .namespaces import DEFAULT_BASE
 from .pipeline import shared_pipeline, shared_pipelines
@@ -103,7 +94,8 @@ from .store import (
     remove_graphs,
     save_article_keys,
 )
-from .union import UnionTally
+from .terms import NtTriple
+from .union import FileUnion, UnionTally
 from .validate import validate as validate_graph
 
 __all__ = ["DASK_MISSING", "PARTITIONS_PER_WORKER", "build_on_dask", "loaded_pipelines", "partition"]
@@ -310,28 +302,24 @@ def _build_part(task: _Task, stored_keys: dict[str, str]) -> _Part:
 
 
 def _write_shard(task: _Task, all_facts: Iterable[ArticleFacts], part: _Part) -> None:
-    """Count each article into ``part`` and stream its quads into the shard (written whole or not at all)."""
-    terms = OxTerms()
+    """Count each article into ``part`` and write its quads into the shard (written whole or not at all)."""
     part.tally = UnionTally() if task.union else None
-
-    def quads() -> Iterator[ox.Quad]:
-        for facts in all_facts:
-            part.report.count(facts)
-            part.keys.update(entity.key for entity in facts.entities)
-            if task.keep_facts:
-                part.facts.append(facts)
-            iri = str(article_iri(facts.document.id, task.base))
-            part.graphs.append(iri)
-            name = terms.iri(iri)
-            article = [terms.quad(triple, name) for triple in article_triples(facts, task.base)]
-            part.quads += len(article)
-            yield from article
-            if part.tally is not None:
-                yield from part.tally.copies(article)
-
     partial = f"{task.shard}.partial"
     try:
-        ox.serialize(quads(), partial, ox.RdfFormat.N_QUADS)
+        with open(partial, "w", encoding="utf-8") as shard:
+            for facts in all_facts:
+                part.report.count(facts)
+                part.keys.update(entity.key for entity in facts.entities)
+                if task.keep_facts:
+                    part.facts.append(facts)
+                iri = str(article_iri(facts.document.id, task.base))
+                part.graphs.append(iri)
+                name = terms.iri(iri)
+                article = article_triples(facts, task.base)
+                part.quads += len(article)
+                shard.writelines(terms.quad_line(t, name) for t in article)
+                if part.tally is not None:  # the store's union: lines without a graph name
+                    shard.writelines(map(terms.line, part.tally.copies(article)))
         os.replace(partial, task.shard)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
@@ -380,53 +368,20 @@ def _shard_folder(shards: Path | str | None, target: Path | str) -> Iterator[Pat
         shutil.rmtree(folder, ignore_errors=True)
 
 
-class _RdflibTerms:
-    """Oxigraph terms back to the rdflib terms :func:`kg.graph.article_triples` made.
-
-    Each distinct term is converted once: a corpus repeats its IRIs and many
-    of its literals (labels, types, dates) from article to article.
-    """
-
-    def __init__(self) -> None:
-        self.terms: dict[ox.NamedNode | ox.Literal, URIRef | Literal] = {}
-
-    def term(self, term: ox.NamedNode | ox.Literal | ox.BlankNode) -> URIRef | Literal:
-        found = self.terms.get(term)  # type: ignore[arg-type]
-        if found is None:
-            found = self.terms[term] = self._convert(term)  # type: ignore[index]
-        return found
-
-    @staticmethod
-    def _convert(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> URIRef | Literal:
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            datatype = term.datatype.value
-            if datatype == _XSD_STRING:
-                return Literal(term.value)
-            return Literal(term.value, datatype=URIRef(datatype))
-        raise TypeError(f"kg graphs have no blank nodes: {term}")
-
-    def articles(self, shard: str) -> Iterator[tuple[URIRef, list[Triple]]]:
-        """The shard's article graphs, as ``(article IRI, triples)`` in shard order."""
-        term = self.term
-        name, triples = None, []
-        for s, p, o, graph in ox.parse(path=shard, format=ox.RdfFormat.N_QUADS):
-            if graph == _DEFAULT:  # the store's union copies
-                continue
-            if graph != name:
-                if triples:
-                    yield term(name), triples  # type: ignore[arg-type]
-                name, triples = graph, []
-            triples.append((term(s), term(p), term(o)))
-        if triples:
-            yield term(name), triples  # type: ignore[arg-type]
-
-
-_XSD_STRING = str(XSD.string)
-_DEFAULT = ox.DefaultGraph()
+def _shard_articles(shard: str) -> Iterator[tuple[str, list[NtTriple]]]:
+    """A shard's article graphs, as ``(graph name term, triples)`` in shard order (the union copies apart)."""
+    name, triples = None, []
+    for s, p, o, graph in ox.parse(path=shard, format=ox.RdfFormat.N_QUADS):
+        if isinstance(graph, ox.DefaultGraph):  # the store's union copies
+            continue
+        graph = str(graph)
+        if graph != name:
+            if triples:
+                yield name, triples  # type: ignore[misc]
+            name, triples = graph, []
+        triples.append((str(s), str(p), str(o)))
+    if triples:
+        yield name, triples  # type: ignore[misc]
 
 
 class _Shards:
@@ -453,9 +408,8 @@ class _Output:
 
     def __init__(self, format: str, shards: _Shards) -> None:
         self.format, self.shards = format, shards
-        self.union = Union() if format not in QUAD_FORMATS else None
-        self.graphs: list[tuple[URIRef, list[Triple]]] = []
-        self.terms = _RdflibTerms()
+        self.union = FileUnion() if format not in QUAD_FORMATS else None
+        self.graphs: list[tuple[str, list[NtTriple]]] = []
         self.waiting: dict[int, str | None] = {}
         self.next = 0
 
@@ -467,32 +421,27 @@ class _Output:
             self.next += 1
             if shard is None:
                 continue
-            for iri, triples in self.terms.articles(shard):
+            for name, triples in _shard_articles(shard):
                 if self.union is not None:
                     self.union.add(triples)
                 else:
-                    self.graphs.append((iri, triples))
+                    self.graphs.append((name, triples))
             self.shards.release(shard)
 
-    def write(self, output: str | Path, base: str) -> tuple[int, list[Triple] | None]:
-        """Write the file as kg.api.build does; return the triples (quads) it holds and the union."""
+    def write(self, output: str | Path, base: str) -> tuple[int, bytes]:
+        """Write the file as kg.api.build does.
+
+        Returns the triples (quads) it holds, and their union as N-Triples (to validate).
+        """
         if self.union is None:
             write_atomic(output, quads_bytes(self.graphs, self.format, base))
-            return sum(len(triples) for _, triples in self.graphs), None
-        union_triples = self.union.result()
-        if self.format in ("turtle", "nt"):
-            write_atomic(output, triples_bytes(union_triples, self.format, base))
-        else:  # JSON-LD and the network formats go through rdflib
-            write_atomic(output, serialize(triples_to_graph(union_triples, base), self.format))
-        return len(union_triples), union_triples
-
-    def union_triples(self, union_triples: list[Triple] | None) -> list[Triple]:
-        if union_triples is not None:
-            return union_triples
-        merged = Union()
-        for _, triples in self.graphs:
-            merged.add(triples)
-        return merged.result()
+            union = FileUnion()  # what a quad file is validated as
+            for _, triples in self.graphs:
+                union.add(triples)
+            return sum(len(triples) for _, triples in self.graphs), union.ntriples()
+        ntriples = self.union.ntriples()
+        write_atomic(output, ntriples_bytes_as(ntriples, self.format, base))
+        return ntriples.count(b"\n"), ntriples
 
 
 class _StoreLoader:
@@ -655,17 +604,16 @@ def build_on_dask(
         save_article_keys(store, kept | built)  # type: ignore[arg-type]
     if report.articles + report.unchanged == 0:
         raise NoInputError("", "no article could be read; nothing written")
-    union_triples = None
+    ntriples = b""
     if target is not None:
-        report.triples, union_triples = target.write(output, base)  # type: ignore[arg-type]
+        report.triples, ntriples = target.write(output, base)  # type: ignore[arg-type]
     else:
         report.triples = report.stored
     clock.switch(None)
     report.seconds = time.perf_counter() - started
     if validate and target is not None:
         clock.switch("validate")
-        merged = target.union_triples(union_triples)
-        report.validation = validate_graph(triples_to_graph(merged, base), shapes=shapes)
+        report.validation = validate_graph(ntriples_to_graph(ntriples, base), shapes=shapes)
         clock.switch(None)
     report.stages = clock.seconds
     return report

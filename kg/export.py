@@ -6,10 +6,9 @@ TriG lists named graphs in set (hash) order, and JSON-LD lists nodes in set
 order. Builds must be reproducible (the same facts give byte-identical files
 whatever PYTHONHASHSEED is), so each format is normalised here:
 
-* turtle: rdflib already sorts subjects (by how often they are objects, then
-  IRI), predicates and objects;
+* turtle: Oxigraph's writer, triples sorted by subject, predicate, object;
 * nt, nquads: lines sorted;
-* trig: rdflib's writer, with the named graphs sorted by name;
+* trig: Oxigraph's writer, the named graphs sorted by name, each as Turtle;
 * json-ld: rdflib's conversion with a context built from the project's
   prefixes, then nodes sorted by ``@id`` and value arrays sorted;
 * graphml, gexf: the network projection of :mod:`kg.network` (entities as
@@ -31,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import Dataset, Graph
 from rdflib.plugins.serializers.jsonld import from_rdf
 
-from kg.graph import Triple, bind_prefixes, merge_graphs
+from kg import terms
+from kg.graph import bind_prefixes, merge_graphs
 from kg.namespaces import DEFAULT_BASE, PREFIXES
 from kg.network import write_network
+from kg.terms import NtTriple, Term
 
 #: The RDF formats, by name, with the file extension that picks them.
 RDF_FORMATS = {
@@ -106,52 +106,6 @@ def count(data: Graph, fmt: str) -> int:
     return len(union(data))
 
 
-# --- rdflib terms to Oxigraph terms ------------------------------------------
-
-
-class OxTerms:
-    """Converts rdflib terms to Oxigraph terms, reusing the IRIs already made.
-
-    A corpus reuses the same few thousand IRIs (entities, classes, properties)
-    over and over, so each is converted once.
-    """
-
-    def __init__(self) -> None:
-        self.iris: dict[str, ox.NamedNode] = {}
-
-    def iri(self, value: str) -> ox.NamedNode:
-        node = self.iris.get(value)
-        if node is None:
-            node = self.iris[value] = ox.NamedNode(value)
-        return node
-
-    def term(self, term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-        if isinstance(term, URIRef):
-            return self.iri(str(term))
-        if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return ox.Literal(str(term), datatype=self.iri(str(term.datatype)))
-            return ox.Literal(str(term))
-        if isinstance(term, BNode):
-            return ox.BlankNode(str(term))
-        raise TypeError(f"cannot convert the term {term!r}")
-
-    def graph_name(self, name: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
-        if name is None or name == DATASET_DEFAULT_GRAPH_ID:
-            return ox.DefaultGraph()
-        return self.term(name)  # type: ignore[return-value]
-
-    def triple(self, triple: Triple) -> ox.Triple:
-        term = self.term
-        return ox.Triple(term(triple[0]), term(triple[1]), term(triple[2]))
-
-    def quad(self, triple: Triple, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> ox.Quad:
-        term = self.term
-        return ox.Quad(term(triple[0]), term(triple[1]), term(triple[2]), graph)
-
-
 # --- One writer per format --------------------------------------------------
 
 
@@ -184,12 +138,6 @@ def _turtle_prefixes(base: str) -> dict[str, str]:
     return {p: str(ns) for p, ns in sorted(PREFIXES.items()) if p != "r"}
 
 
-def triples_bytes(triples: Iterable[Triple], fmt: str, base: str = DEFAULT_BASE) -> bytes:
-    """rdflib triples as Turtle or N-Triples (see :func:`ox_triples_bytes`)."""
-    terms = OxTerms()
-    return ox_triples_bytes((terms.triple(t) for t in triples), fmt, base)
-
-
 def ox_triples_bytes(triples: Iterable[ox.Triple], fmt: str, base: str = DEFAULT_BASE) -> bytes:
     """Triples as Turtle or N-Triples, written by Oxigraph (many times faster than rdflib).
 
@@ -205,7 +153,7 @@ def ox_triples_bytes(triples: Iterable[ox.Triple], fmt: str, base: str = DEFAULT
 
 
 def ntriples_bytes_as(ntriples: bytes, fmt: str, base: str = DEFAULT_BASE) -> bytes:
-    """The sorted N-Triples of :meth:`kg.union.FileUnion.ntriples` in format ``fmt``."""
+    """Sorted N-Triples (:meth:`kg.union.FileUnion.ntriples`) in format ``fmt``."""
     if fmt == "nt":
         return ntriples
     if fmt == "turtle":
@@ -220,45 +168,49 @@ def ntriples_to_graph(ntriples: bytes, base: str = DEFAULT_BASE) -> Graph:
 
 
 def quads_bytes(
-    graphs: Iterable[tuple[URIRef | None, Iterable[Triple]]], fmt: str, base: str = DEFAULT_BASE
+    graphs: Iterable[tuple[Term | None, Iterable[NtTriple]]], fmt: str, base: str = DEFAULT_BASE
 ) -> bytes:
-    """Named graphs ``(name, triples)`` as N-Quads or TriG, written by Oxigraph, sorted.
-
-    A name of None is the default graph (written first).
-    """
-    terms = OxTerms()
-
-    def quads():
-        for name, triples in sorted(graphs, key=lambda g: (g[0] is not None, str(g[0] or ""))):
-            graph = terms.graph_name(name)
-            quads = (terms.quad(triple, graph) for triple in triples)
-            yield from quads if fmt == "nquads" else sorted(quads, key=_triple_key)
-
+    """Named graphs ``(name, triples)`` as N-Quads or TriG, sorted; a name of None is the default graph."""
+    lines = [
+        terms.line(triple) if name is None else terms.quad_line(triple, name)
+        for name, triples in graphs
+        for triple in triples
+    ]
+    nquads = "".join(lines).encode()
     if fmt == "nquads":
-        return _sorted_lines(ox.serialize(quads(), format=ox.RdfFormat.N_QUADS))
+        return _sorted_lines(nquads)
     if fmt == "trig":
-        return ox.serialize(quads(), format=ox.RdfFormat.TRIG, prefixes=_turtle_prefixes(base))
+        # The default graph first, then the named graphs by name, each sorted as Turtle is.
+        quads = sorted(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), key=_quad_key)
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_turtle_prefixes(base))
     raise ValueError(f"{fmt!r} is not a quad format written by Oxigraph")
 
 
-def triples_to_graph(triples: Iterable[Triple], base: str = DEFAULT_BASE) -> Graph:
-    """An rdflib graph of ``triples``, with the project's prefixes: for rdflib-only writers and SHACL."""
-    graph = bind_prefixes(Graph(bind_namespaces="none"), base)
-    graph.addN((s, p, o, graph) for s, p, o in triples)
-    return graph
+def _quad_key(quad: ox.Quad) -> tuple:
+    name = quad.graph_name
+    return (not isinstance(name, ox.DefaultGraph), getattr(name, "value", ""), _triple_key(quad))
 
 
-def _graphs_of(dataset: Dataset) -> list[tuple[URIRef | None, Graph]]:
-    default = dataset.default_graph.identifier
-    return [(None if g.identifier == default else g.identifier, g) for g in named_graphs(dataset)]
+def _ntriples_of(graph: Graph) -> bytes:
+    """An rdflib graph's triples as sorted N-Triples."""
+    nt = terms.from_rdflib
+    return _sorted_lines("".join(terms.line((nt(s), nt(p), nt(o))) for s, p, o in graph).encode())
+
+
+def _graphs_of(dataset: Dataset) -> list[tuple[Term | None, list[NtTriple]]]:
+    default, nt = dataset.default_graph.identifier, terms.from_rdflib
+    return [
+        (None if g.identifier == default else nt(g.identifier), [(nt(s), nt(p), nt(o)) for s, p, o in g])
+        for g in named_graphs(dataset)
+    ]
 
 
 def _turtle(data: Graph) -> bytes:
-    return triples_bytes(union(data), "turtle", base_of(data))
+    return ntriples_bytes_as(_ntriples_of(union(data)), "turtle", base_of(data))
 
 
 def _nt(data: Graph) -> bytes:
-    return triples_bytes(union(data), "nt", base_of(data))
+    return _ntriples_of(union(data))
 
 
 def _nquads(data: Graph) -> bytes:

@@ -15,6 +15,10 @@ Why this module is shaped the way it is:
   seen label wins (ties: the smallest string) and the others become
   ``skos:altLabel``; :func:`merge_graphs` applies that rule to the union, and it
   sums ``dkg:mentionCount``.
+* **Triples are text until someone asks for rdflib.** A build maps millions of
+  terms, so the builder writes each as its N-Triples text (:mod:`kg.terms`);
+  :func:`facts_to_graph`, :func:`merge` and :func:`build_dataset` give rdflib
+  graphs of the same triples.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from urllib.parse import urlsplit
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
+from kg import terms
 from kg.facts import (
     ENTITY_TYPES,
     ArticleFacts,
@@ -45,17 +50,18 @@ from kg.facts import (
 )
 from kg.ids import digest, slugify
 from kg.namespaces import DEFAULT_BASE, DKG, PREFIXES, SCHEMA, TOPIC
+from kg.terms import NtTriple, Term, Vocabulary
+from kg.union import FileUnion
 from kg.vocab import kinds, topics
 
 log = logging.getLogger(__name__)
 
-TOPIC_SCHEME = URIRef(str(TOPIC))
-MENTION_COUNT = DKG.mentionCount
-# Made once: rdflib's namespaces make a new URIRef on every access, and these are on every node.
-TYPE, LABEL, ALT_LABEL = RDF.type, RDFS.label, SKOS.altLabel
-
-#: One RDF statement as rdflib terms (kg's graphs have no blank nodes).
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+#: The vocabulary the builder writes, as N-Triples terms (see kg.terms).
+_DKG, _SCHEMA, _DCTERMS, _SKOS = Vocabulary(DKG), Vocabulary(SCHEMA), Vocabulary(DCTERMS), Vocabulary(SKOS)
+TYPE, LABEL, ALT_LABEL = terms.iri(str(RDF.type)), terms.iri(str(RDFS.label)), terms.iri(str(SKOS.altLabel))
+MENTION_COUNT = _DKG.mentionCount
+SAME_AS = terms.iri(str(OWL.sameAs))
+TOPIC_SCHEME = terms.iri(str(TOPIC))
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -100,16 +106,8 @@ def article_iri(document_id: str, base: str = DEFAULT_BASE) -> URIRef:
 
 @lru_cache(maxsize=1 << 16)
 def entity_iri(key: str, base: str = DEFAULT_BASE) -> URIRef:
-    """``base + key``, the key being ``"<type>/<slug>"``.
-
-    Cached: a corpus names the same entities over and over, and one object per
-    IRI makes the sets of triples that hold it faster to compare.
-    """
+    """``base + key``, the key being ``"<type>/<slug>"``."""
     return URIRef(check_base(base) + safe_key(key))
-
-
-def _fact_iri(base: str, kind: str, *parts: str) -> URIRef:
-    return URIRef(base + kind + "/" + digest(*parts))
 
 
 def role_iri(person_key: str, title: str, base: str = DEFAULT_BASE) -> URIRef:
@@ -119,17 +117,30 @@ def role_iri(person_key: str, title: str, base: str = DEFAULT_BASE) -> URIRef:
     return URIRef(check_base(base) + "role/" + person + "/" + slugify(title))
 
 
-# --- Literals ---------------------------------------------------------------
+@lru_cache(maxsize=1 << 16)
+def _entity_term(key: str, base: str) -> Term:
+    """:func:`entity_iri` as a term; cached, as a corpus names the same entities over and over."""
+    return terms.iri(entity_iri(key, base))
 
-_INTEGER = XSD.integer
+
+def _fact_term(base: str, kind: str, *parts: str) -> Term:
+    return terms.iri(base + kind + "/" + digest(*parts))
 
 
-def text_literal(value: str) -> Literal:
+# --- Literals (as N-Triples terms) ----------------------------------------------
+
+_DATE, _DECIMAL, _INTEGER, _BOOLEAN, _ANY_URI = (
+    str(XSD[t]) for t in ("date", "decimal", "integer", "boolean", "anyURI")
+)
+TRUE, FALSE = terms.literal("true", _BOOLEAN), terms.literal("false", _BOOLEAN)
+
+
+def text_literal(value: str) -> Term:
     """A plain literal of article text, without characters no syntax can write."""
-    return Literal(_UNWRITABLE.sub("\ufffd", value))
+    return terms.literal(_UNWRITABLE.sub("\ufffd", value))
 
 
-def date_literal(value: str) -> Literal:
+def date_literal(value: str) -> Term:
     """An xsd:date when ``value`` is a real YYYY-MM-DD date, else plain text."""
     value = value.strip()
     if _ISO_DATE.fullmatch(value):
@@ -138,11 +149,11 @@ def date_literal(value: str) -> Literal:
         except ValueError:
             pass
         else:
-            return Literal(value, datatype=XSD.date)
+            return terms.literal(value, _DATE)
     return text_literal(value)
 
 
-def decimal_literal(value: Decimal) -> Literal | None:
+def decimal_literal(value: Decimal) -> Term | None:
     """An xsd:decimal in canonical form ("2500000000.0"), or None for NaN/inf.
 
     The canonical form (no exponent, no trailing zeros, always a point) is what
@@ -153,13 +164,27 @@ def decimal_literal(value: Decimal) -> Literal | None:
     lexical = format(value.normalize() if value else Decimal(0), "f")
     if "." not in lexical:
         lexical += ".0"
-    return Literal(lexical, datatype=XSD.decimal)
+    return terms.literal(lexical, _DECIMAL)
 
 
 @lru_cache(maxsize=1 << 16)
-def int_literal(value: int) -> Literal:
-    """An xsd:integer; cached, as offsets and counts repeat and rdflib's Literal is slow to make."""
-    return Literal(str(int(value)), datatype=_INTEGER)
+def int_literal(value: int) -> Term:
+    """An xsd:integer; cached, as offsets and counts repeat."""
+    return terms.literal(str(int(value)), _INTEGER)
+
+
+@lru_cache(maxsize=1024)
+def _topic_triples(key: str) -> tuple[Term, tuple[NtTriple, ...]] | None:
+    """A topic concept's term and the triples that describe it (its type, label and scheme)."""
+    topic = topics().get(key)
+    if topic is None:
+        return None
+    node = terms.iri(str(topic.iri))
+    return node, (
+        (node, TYPE, _SKOS.Concept),
+        (node, _SKOS.prefLabel, terms.literal(topic.label, language="en")),
+        (node, _SKOS.inScheme, TOPIC_SCHEME),
+    )
 
 
 # --- Graphs -----------------------------------------------------------------
@@ -197,9 +222,9 @@ def settle_labels(graph: Graph, votes: Counter | None = None) -> None:
         graph.remove((node, SKOS.altLabel, best))
 
 
-def _settle(triples: dict[Triple, None], votes: Counter) -> None:
+def _settle(triples: dict[NtTriple, None], votes: Counter) -> None:
     """:func:`settle_labels` on an ordered set of triples, in place."""
-    labels: dict[URIRef, list[Literal]] = {}
+    labels: dict[Term, list[Term]] = {}
     for s, p, o in triples:
         if p == LABEL:
             labels.setdefault(s, []).append(o)
@@ -207,7 +232,7 @@ def _settle(triples: dict[Triple, None], votes: Counter) -> None:
         if len(found) == 1:
             triples.pop((node, ALT_LABEL, found[0]), None)
             continue
-        best = min(found, key=lambda lab: (-votes.get((node, lab), 1), str(lab), lab.n3()))
+        best = min(found, key=lambda lab: (-votes.get((node, lab), 1), terms.literal_value(lab), lab))
         for label in found:
             if label != best:
                 del triples[(node, LABEL, label)]
@@ -216,75 +241,74 @@ def _settle(triples: dict[Triple, None], votes: Counter) -> None:
 
 
 class _Builder:
-    """Adds the triples of one article to a graph, remembering label votes and counts."""
+    """Makes the triples of one article (as N-Triples terms), remembering label votes and counts."""
 
     def __init__(self, facts: ArticleFacts, base: str) -> None:
         self.base = check_base(base)
-        self.triples: dict[Triple, None] = {}  # an ordered set: the order triples were read in
+        self.triples: dict[NtTriple, None] = {}  # an ordered set: the order triples were read in
         self.doc_id = facts.document.id
-        self.article = article_iri(facts.document.id, base)
+        self.article = terms.iri(article_iri(facts.document.id, base))
         self.votes: Counter = Counter()
         self.mentions: Counter = Counter()
 
-    def node(self, key: str) -> URIRef:
-        return entity_iri(key, self.base)
+    def node(self, key: str) -> Term:
+        return _entity_term(key, self.base)
 
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+    def add(self, s: Term, p: Term, o: Term) -> None:
         self.triples[(s, p, o)] = None
 
-    def label(self, node: URIRef, label: str) -> None:
+    def label(self, node: Term, label: str) -> None:
         literal = text_literal(label)
         self.votes[(node, literal)] += 1
         self.add(node, LABEL, literal)
 
-    def provenance(self, node: URIRef, evidence: Evidence, offsets: bool = True) -> None:
-        self.add(node, DKG.source, self.article)
-        self.add(node, DKG.evidence, text_literal(evidence.text))
+    def provenance(self, node: Term, evidence: Evidence, offsets: bool = True) -> None:
+        self.add(node, _DKG.source, self.article)
+        self.add(node, _DKG.evidence, text_literal(evidence.text))
         if offsets:
-            self.add(node, DKG.evidenceStart, int_literal(evidence.start))
-            self.add(node, DKG.evidenceEnd, int_literal(evidence.end))
+            self.add(node, _DKG.evidenceStart, int_literal(evidence.start))
+            self.add(node, _DKG.evidenceEnd, int_literal(evidence.end))
 
-    def about(self, node: URIRef, keys: Iterable[str]) -> None:
+    def about(self, node: Term, keys: Iterable[str]) -> None:
         """Link ``node`` to topic concepts, which the graph describes too.
 
         The concept's type and English label travel with the graph, so that a
         store or a view that never loaded topics.ttl can still show and query
         "statements about air defence".
         """
-        known = topics()
         for key in keys:
-            topic = known.get(key)
-            if topic is None:
+            found = _topic_triples(key)
+            if found is None:
                 log.debug("ignoring unknown topic %r", key)
                 continue
-            self.add(node, DKG.about, topic.iri)
-            self.add(topic.iri, TYPE, SKOS.Concept)
-            self.add(topic.iri, SKOS.prefLabel, Literal(topic.label, lang="en"))
-            self.add(topic.iri, SKOS.inScheme, TOPIC_SCHEME)
+            topic, described = found
+            self.add(node, _DKG.about, topic)
+            for triple in described:
+                self.triples[triple] = None
 
     def document(self, doc: Document) -> None:
         a = self.article
-        self.add(a, TYPE, DKG.Article)
+        self.add(a, TYPE, _DKG.Article)
         if doc.title:
-            self.add(a, DCTERMS.title, text_literal(doc.title))
+            self.add(a, _DCTERMS.title, text_literal(doc.title))
         if doc.url and doc.url.strip():
             # A literal, not an IRI: article URLs may be malformed.
-            url = Literal(_UNWRITABLE.sub("\ufffd", doc.url.strip()), datatype=XSD.anyURI)
-            self.add(a, SCHEMA.url, url)
-            self.add(a, DCTERMS.source, url)
+            url = terms.literal(_UNWRITABLE.sub("\ufffd", doc.url.strip()), _ANY_URI)
+            self.add(a, _SCHEMA.url, url)
+            self.add(a, _DCTERMS.source, url)
         if doc.date and doc.date.strip():
-            self.add(a, DCTERMS.date, date_literal(doc.date))
+            self.add(a, _DCTERMS.date, date_literal(doc.date))
         if doc.publisher:
-            self.add(a, SCHEMA.publisher, text_literal(doc.publisher))
+            self.add(a, _SCHEMA.publisher, text_literal(doc.publisher))
 
     def entity(self, entity: Entity) -> None:
         if entity.type not in ENTITY_TYPES:
             raise ValueError(f"entity {entity.key!r} has unknown type {entity.type!r}")
         node = self.node(entity.key)
-        self.add(node, TYPE, DKG[entity.type])
+        self.add(node, TYPE, _DKG[entity.type])
         if entity.kind and entity.kind != entity.type:
             if kinds().get(entity.kind) == entity.type:
-                self.add(node, TYPE, DKG[entity.kind])
+                self.add(node, TYPE, _DKG[entity.kind])
             else:
                 log.debug("ignoring kind %r of %s %r", entity.kind, entity.type, entity.key)
         self.label(node, entity.label)
@@ -293,81 +317,74 @@ class _Builder:
                 self.add(node, ALT_LABEL, text_literal(alias))
         for iri in entity.same_as:
             if is_http_iri(iri):
-                self.add(node, OWL.sameAs, URIRef(iri))
+                self.add(node, SAME_AS, terms.iri(iri))
             else:
                 log.warning("ignoring sameAs %r of %r: not an http(s) IRI", iri, entity.key)
         self.mentions[node] += entity.mentions
-        self.add(self.article, DKG.mentions, node)
+        self.add(self.article, _DKG.mentions, node)
 
     def statement(self, st: Statement) -> None:
         ev = st.evidence
-        node = _fact_iri(self.base, "statement", self.doc_id, str(ev.start), st.speaker, st.text)
-        self.add(node, TYPE, DKG.Statement)
-        self.add(node, DKG.speaker, self.node(st.speaker))
-        self.add(node, DKG.text, text_literal(st.text))
-        self.add(node, DKG.direct, Literal(bool(st.direct)))
+        node = _fact_term(self.base, "statement", self.doc_id, str(ev.start), st.speaker, st.text)
+        self.add(node, TYPE, _DKG.Statement)
+        self.add(node, _DKG.speaker, self.node(st.speaker))
+        self.add(node, _DKG.text, text_literal(st.text))
+        self.add(node, _DKG.direct, TRUE if st.direct else FALSE)
         if st.date:
-            self.add(node, DKG.date, date_literal(st.date))
+            self.add(node, _DKG.date, date_literal(st.date))
         self.about(node, st.about)
         self.provenance(node, ev)
 
     def funding(self, f: Funding) -> None:
         ev = f.evidence
         parts = (self.doc_id, str(ev.start), f.funder, f.recipient, f.amount or "")
-        node = _fact_iri(self.base, "funding", *parts)
-        self.add(node, TYPE, DKG.Funding)
-        self.add(node, DKG.funder, self.node(f.funder))
-        self.add(node, DKG.recipient, self.node(f.recipient))
+        node = _fact_term(self.base, "funding", *parts)
+        self.add(node, TYPE, _DKG.Funding)
+        self.add(node, _DKG.funder, self.node(f.funder))
+        self.add(node, _DKG.recipient, self.node(f.recipient))
         if f.amount:
-            self.add(node, DKG.amount, text_literal(f.amount))
+            self.add(node, _DKG.amount, text_literal(f.amount))
         value = decimal_literal(f.value) if f.value is not None else None
         if value is not None:
-            self.add(node, DKG.amountValue, value)
+            self.add(node, _DKG.amountValue, value)
         if f.currency:
-            self.add(node, DKG.currency, text_literal(f.currency))
+            self.add(node, _DKG.currency, text_literal(f.currency))
         self.about(node, f.about)
         self.provenance(node, ev)
 
     def role(self, role: Role) -> None:
-        node = role_iri(role.person, role.title, self.base)
-        self.add(node, TYPE, DKG.Role)
+        node = terms.iri(role_iri(role.person, role.title, self.base))
+        self.add(node, TYPE, _DKG.Role)
         self.label(node, role.title)
-        self.add(self.node(role.person), DKG.holdsRole, node)
+        self.add(self.node(role.person), _DKG.holdsRole, node)
         if role.organization:
-            self.add(node, DKG.roleOf, self.node(role.organization))
+            self.add(node, _DKG.roleOf, self.node(role.organization))
         # A post is one node however often it is read, so offsets would not pair up.
         self.provenance(node, role.evidence, offsets=False)
 
     def membership(self, m: Membership) -> None:
         ev = m.evidence
         member, org = self.node(m.member), self.node(m.organization)
-        self.add(member, DKG.memberOf, org)
-        node = _fact_iri(
-            self.base,
-            "membership",
-            self.doc_id,
-            str(ev.start),
-            m.member,
-            m.organization,
-        )
-        self.add(node, TYPE, DKG.Membership)
-        self.add(node, DKG.member, member)
-        self.add(node, DKG.organization, org)
+        self.add(member, _DKG.memberOf, org)
+        node = _fact_term(self.base, "membership", self.doc_id, str(ev.start), m.member, m.organization)
+        self.add(node, TYPE, _DKG.Membership)
+        self.add(node, _DKG.member, member)
+        self.add(node, _DKG.organization, org)
         self.provenance(node, ev)
 
     def event(self, event: Event) -> None:
         ev = event.evidence
-        node = _fact_iri(self.base, "event", self.doc_id, event.label, str(ev.start))
-        self.add(node, TYPE, DKG.Event)
+        node = _fact_term(self.base, "event", self.doc_id, event.label, str(ev.start))
+        self.add(node, TYPE, _DKG.Event)
         self.label(node, event.label)
         if event.kind:
-            self.add(node, DKG.eventKind, text_literal(event.kind))
+            self.add(node, _DKG.eventKind, text_literal(event.kind))
         for key in event.participants:
-            self.add(node, DKG.participant, self.node(key))
+            self.add(node, _DKG.participant, self.node(key))
         if event.place:
-            self.add(node, DKG.place, self.node(event.place))
+            self.add(node, _DKG.place, self.node(event.place))
         if event.date:
-            self.add(node, DKG.date, date_literal(event.date))
+            self.add(node, _DKG.date, date_literal(event.date))
         self.provenance(node, ev)
 
     def build(self, facts: ArticleFacts) -> _Builder:
@@ -386,30 +403,40 @@ class _Builder:
             self.event(event)
         return self
 
-    def settled(self) -> list[Triple]:
+    def settled(self) -> list[NtTriple]:
         """The article's triples: one label per node, one mention count per entity."""
         _settle(self.triples, self.votes)
-        counts = [(node, DKG.mentionCount, int_literal(n)) for node, n in self.mentions.items()]
+        counts = [(node, MENTION_COUNT, int_literal(n)) for node, n in self.mentions.items()]
         return [*self.triples, *counts]
 
     def add_to(self, graph: Graph) -> None:
         """Add to a graph that may hold other articles: labels settled and counts summed over both."""
-        graph.addN((s, p, o, graph) for s, p, o in self.triples)
-        settle_labels(graph, self.votes)
+        rdf = terms.to_rdflib
+        graph.addN((rdf(s), rdf(p), rdf(o), graph) for s, p, o in self.triples)
+        settle_labels(graph, Counter({(rdf(n), rdf(lab)): c for (n, lab), c in self.votes.items()}))
+        count_of = DKG.mentionCount
         for node, count in self.mentions.items():
-            before = graph.value(node, DKG.mentionCount)
+            node = rdf(node)
+            before = graph.value(node, count_of)
             if isinstance(before, Literal) and isinstance(before.value, int):
                 count += before.value
-            graph.set((node, DKG.mentionCount, int_literal(count)))
+            graph.set((node, count_of, rdf(int_literal(count))))
 
 
-def article_triples(facts: ArticleFacts, base: str = DEFAULT_BASE) -> list[Triple]:
-    """The triples of one article, in a stable order, without building an rdflib graph.
+def article_triples(facts: ArticleFacts, base: str = DEFAULT_BASE) -> list[NtTriple]:
+    """The triples of one article as N-Triples terms (:mod:`kg.terms`), in a stable order.
 
-    The fast path of a build: an rdflib graph costs several times more than
-    the triples it holds, and the writers and the store take triples as they are.
+    The fast path of a build: the writers, the union and the store take them
+    as text; :func:`facts_to_graph` makes rdflib terms of them.
     """
     return _Builder(facts, base).build(facts).settled()
+
+
+def to_rdflib_graph(triples: Iterable[NtTriple], graph: Graph) -> Graph:
+    """Add triples of N-Triples terms to an rdflib graph."""
+    rdf = terms.to_rdflib
+    graph.addN((rdf(s), rdf(p), rdf(o), graph) for s, p, o in triples)
+    return graph
 
 
 def facts_to_graph(facts: ArticleFacts, base: str = DEFAULT_BASE, graph: Graph | None = None) -> Graph:
@@ -420,7 +447,7 @@ def facts_to_graph(facts: ArticleFacts, base: str = DEFAULT_BASE, graph: Graph |
     """
     graph = graph if graph is not None else new_graph(base)
     if len(graph) == 0:
-        graph.addN((s, p, o, graph) for s, p, o in article_triples(facts, base))
+        to_rdflib_graph(article_triples(facts, base), graph)
     else:
         _Builder(facts, base).build(facts).add_to(graph)
     return graph
@@ -439,49 +466,18 @@ def build_dataset(all_facts: Iterable[ArticleFacts], base: str = DEFAULT_BASE) -
     return dataset
 
 
-class Union:
-    """The union of per-article triples, built one article at a time.
-
-    A node's label is the one used by most articles (ties: the smallest
-    string), the others become ``skos:altLabel``; ``dkg:mentionCount`` is the
-    sum over articles. Triples keep the order they were first added in.
-    """
-
-    def __init__(self) -> None:
-        self.triples: dict[Triple, None] = {}
-        self.votes: Counter = Counter()
-        self.counts: Counter = Counter()
-
-    def add(self, triples: Iterable[Triple]) -> None:
-        union, votes, counts = self.triples, self.votes, self.counts
-        for triple in triples:
-            s, p, o = triple
-            if p == MENTION_COUNT and isinstance(o, Literal) and isinstance(o.value, int):
-                counts[s] += o.value
-                continue
-            if p == RDFS.label:
-                votes[(s, o)] += 1
-            union[triple] = None
-
-    def result(self) -> list[Triple]:
-        triples = dict(self.triples)
-        _settle(triples, self.votes)
-        return [*triples, *((n, MENTION_COUNT, int_literal(c)) for n, c in self.counts.items())]
-
-
 def merge_graphs(graphs: Iterable[Graph], base: str = DEFAULT_BASE) -> Graph:
-    """The union of per-article graphs, with one label per node and summed counts (see :class:`Union`).
-
-    Pass graphs in a stable order: triples are added in that order, and serializers see it.
-    """
-    union = Union()
+    """The union of per-article graphs, with one label per node and summed counts (see :mod:`kg.union`)."""
+    union = FileUnion()
+    nt = terms.from_rdflib
     for graph in graphs:
-        union.add(graph)
-    graph = new_graph(base)
-    graph.addN((s, p, o, graph) for s, p, o in union.result())
-    return graph
+        union.add((nt(s), nt(p), nt(o)) for s, p, o in graph)
+    return to_rdflib_graph(union.triples(), new_graph(base))
 
 
 def merge(all_facts: Iterable[ArticleFacts], base: str = DEFAULT_BASE) -> Graph:
     """One graph for all articles (for Turtle, N-Triples and JSON-LD)."""
-    return merge_graphs((facts_to_graph(f, base) for f in all_facts), base)
+    union = FileUnion()
+    for facts in all_facts:
+        union.add(article_triples(facts, base))
+    return to_rdflib_graph(union.triples(), new_graph(base))

@@ -23,12 +23,12 @@ become ``skos:altLabel``), ``dkg:mentionCount`` summed. Every build keeps it
 so for the subjects its articles touch (:class:`UnionUpdate`); ``GRAPH ?g``
 still reaches each article's own graph.
 
-Why bulk writes: adding quads one by one through a transaction is several
-times slower than Oxigraph's bulk loader, so graphs are converted to Oxigraph
-quads in batches (IRIs cached, since a corpus reuses the same few thousand)
-and written with ``bulk_extend``. Bulk writes are not transactional: a build
-killed half way leaves the articles of its last batch missing or partial, and
-building them again repairs the store.
+Why bulk writes of text: adding quads one by one through a transaction is
+several times slower than Oxigraph's bulk loader, and making an Oxigraph quad
+in Python costs microseconds. So articles are written as N-Quads lines
+(:mod:`kg.terms`), in batches that Oxigraph's bulk loader parses. Bulk writes
+are not transactional: a build killed half way leaves the articles of its last
+batch missing or partial, and building them again repairs the store.
 """
 
 from __future__ import annotations
@@ -41,14 +41,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDFS, SKOS, XSD
 
-from kg.export import OxTerms, write_atomic
+from kg import terms
+from kg.export import write_atomic
 from kg.facts import ArticleFacts
-from kg.graph import Triple, article_iri, bind_prefixes, decimal_literal, facts_to_graph
+from kg.graph import article_iri, bind_prefixes, decimal_literal, facts_to_graph
 from kg.namespaces import DEFAULT_BASE, DKG
-from kg.union import DEFAULT, UnionTally, is_mention_count, union_pairs
+from kg.terms import NtTriple
+from kg.union import UnionTally, mention_count, union_pairs
+
+DEFAULT = ox.DefaultGraph()
 
 #: Quads converted before each bulk write: large enough for the bulk loader to
 #: pay off, small enough (about 100 MB of Python objects) to stay far from memory limits.
@@ -90,75 +95,71 @@ def open_store(path: str | os.PathLike[str], read_only: bool = True) -> ox.Store
 # --- Writing --------------------------------------------------------------------------
 
 
-def _write_batch(store: ox.Store, names: list, quads: list[ox.Quad], replaced: set) -> None:
-    """Drop the graphs of ``names`` not yet written by this call, then bulk-write ``quads``."""
+def _write_batch(store: ox.Store, names: list[str | None], lines: list[str], replaced: set) -> None:
+    """Drop the graphs of ``names`` this call has not written yet (None: the default); load ``lines``."""
     for name in names:
         if name not in replaced:
             replaced.add(name)
-            if isinstance(name, ox.DefaultGraph):
-                store.clear_graph(name)
+            if name is None:
+                store.clear_graph(DEFAULT)
             else:
-                store.remove_graph(name)
-    if quads:
-        store.bulk_extend(quads)
-
-
-def replace_graphs(store: ox.Store, graphs: Iterable[Graph], batch_quads: int = BATCH_QUADS) -> int:
-    """Write each graph as the named graph ``graph.identifier``; return the quads written.
-
-    What the store held under that name is replaced; every other graph is left
-    alone. ``graphs`` may be a generator: only one batch of quads is in memory
-    at a time. Two graphs with the same name in one call are both kept (added
-    together), as :func:`kg.graph.build_dataset` would.
-    """
-    terms, replaced = OxTerms(), set()
-    names: list = []
-    quads: list[ox.Quad] = []
-    written = 0
-    for graph in graphs:
-        name = terms.graph_name(graph.identifier)
-        names.append(name)
-        term = terms.term
-        quads.extend(ox.Quad(term(s), term(p), term(o), name) for s, p, o in graph)
-        if len(quads) >= batch_quads:
-            _write_batch(store, names, quads, replaced)
-            written += len(quads)
-            names, quads = [], []
-    _write_batch(store, names, quads, replaced)
-    store.flush()
-    return written + len(quads)
+                store.remove_graph(ox.NamedNode(name))
+    if lines:
+        store.bulk_load(input="".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
 
 
 def replace_articles(
     store: ox.Store,
-    articles: Iterable[tuple[URIRef, list[Triple]]],
+    articles: Iterable[tuple[str | None, list[NtTriple]]],
     batch_quads: int = BATCH_QUADS,
     union: UnionUpdate | None = None,
 ) -> int:
-    """:func:`replace_graphs` for articles already mapped to triples (``kg.graph.article_triples``).
+    """Write each article's triples (``kg.graph.article_triples``) as the named graph of its IRI.
+
+    What the store held under that name is replaced; every other graph is
+    left alone. ``articles`` may be a generator: only one batch of quads is in
+    memory at a time, as N-Quads lines that Oxigraph parses. Two graphs with
+    the same name in one call are both kept (added together), as
+    :func:`kg.graph.build_dataset` would. A name of None is the default graph.
 
     Returns the article quads written. With ``union``, their union is kept in
     the default graph too (see :class:`UnionUpdate`).
     """
-    terms, replaced = OxTerms(), set()
-    names: list = []
-    quads: list[ox.Quad] = []
+    replaced: set = set()
+    names: list[str | None] = []
+    lines: list[str] = []
     written = 0
     for iri, triples in articles:
-        name = terms.iri(str(iri))
+        name = None if iri is None else str(iri)
         names.append(name)
-        article = [terms.quad(t, name) for t in triples]
-        written += len(article)
-        quads.extend(article)
-        if union is not None:
-            union.note([name.value])
-            quads.extend(union.tally.copies(article))
-        if len(quads) >= batch_quads:
-            _write_batch(store, names, quads, replaced)
-            names, quads = [], []
-    _write_batch(store, names, quads, replaced)
+        if name is None:
+            lines.extend(map(terms.line, triples))
+        else:
+            graph = terms.iri(name)
+            lines.extend(terms.quad_line(t, graph) for t in triples)
+        written += len(triples)
+        if union is not None and name is not None:
+            union.note([name])
+            lines.extend(
+                map(terms.line, union.tally.copies(triples))
+            )  # a line without a graph: the default graph
+        if len(lines) >= batch_quads:
+            _write_batch(store, names, lines, replaced)
+            names, lines = [], []
+    _write_batch(store, names, lines, replaced)
     store.flush()
     return written
+
+
+def replace_graphs(store: ox.Store, graphs: Iterable[Graph], batch_quads: int = BATCH_QUADS) -> int:
+    """:func:`replace_articles` for rdflib graphs: each is written as the named graph ``graph.identifier``."""
+    return replace_articles(store, map(_named_triples, graphs), batch_quads)
+
+
+def _named_triples(graph: Graph) -> tuple[str | None, list[NtTriple]]:
+    nt, name = terms.from_rdflib, graph.identifier
+    default = name is None or name == DATASET_DEFAULT_GRAPH_ID or isinstance(name, BNode)
+    return None if default else str(name), [(nt(s), nt(p), nt(o)) for s, p, o in graph]
 
 
 def remove_graphs(store: ox.Store, names: Iterable[str]) -> int:
@@ -184,25 +185,31 @@ _S = ox.Variable("s")
 
 def refresh_union(store: ox.Store, subjects: Iterable[ox.NamedNode | ox.BlankNode]) -> int:
     """Make the default graph hold the articles' union for ``subjects``; return the quads changed."""
-    added: list[ox.Quad] = []
+    added: list[str] = []
     changed = 0
     for subject in subjects:
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple[str, str], int] = {}
         mentions: int | None = None
         for _, p, o, graphs in store.query(_SUBJECT_PAIRS, substitutions={_S: subject}):
-            if is_mention_count(p, o):
-                mentions = (mentions or 0) + int(o.value) * int(graphs.value)
+            p, o = str(p), str(o)
+            count = mention_count(p, o)
+            if count is not None:
+                mentions = (mentions or 0) + count * int(graphs.value)
             else:
                 seen[(p, o)] = int(graphs.value)
         wanted = union_pairs(seen, mentions)
-        held = {(q.predicate, q.object) for q in store.quads_for_pattern(subject, None, None, DEFAULT)}
-        for p, o in held - wanted:
-            store.remove(ox.Quad(subject, p, o, DEFAULT))
+        held = {
+            (str(q.predicate), str(q.object)): q
+            for q in store.quads_for_pattern(subject, None, None, DEFAULT)
+        }
+        for pair in held.keys() - wanted:
+            store.remove(held[pair])
             changed += 1
-        added.extend(ox.Quad(subject, p, o, DEFAULT) for p, o in wanted - held)
+        node = str(subject)
+        added.extend(terms.line((node, p, o)) for p, o in wanted - held.keys())
         if len(added) >= BATCH_QUADS:
-            changed += _add(store, added)
-    return changed + _add(store, added)
+            changed += _load(store, added)
+    return changed + _load(store, added)
 
 
 _PLAIN_TRIPLES = """
@@ -236,21 +243,26 @@ def rebuild_union(store: ox.Store) -> int:
     store.bulk_load(input=plain, format=ox.RdfFormat.N_TRIPLES, to_graph=DEFAULT)
     tally = UnionTally()
     for s, p, o, graphs in store.query(_LABELS, prefixes=prefixes):
-        tally.seen.setdefault(s, {})[(p, o)] = int(graphs.value)
-    tally.mentions = {s: int(n.value) for s, n in store.query(_MENTIONS, prefixes=prefixes)}
-    _add(store, tally.settled())
+        tally.seen.setdefault(str(s), {})[(str(p), str(o))] = int(graphs.value)
+    tally.mentions = {str(s): int(n.value) for s, n in store.query(_MENTIONS, prefixes=prefixes)}
+    _load(store, [terms.line(t) for t in tally.settled()])
     store.flush()
     return sum(1 for _ in store.quads_for_pattern(None, None, None, DEFAULT))
 
 
-def _add(store: ox.Store, quads: list[ox.Quad]) -> int:
-    """Write ``quads`` and empty the list: the bulk loader for many, a transaction for a few."""
-    count = len(quads)
-    if count > 1000:
-        store.bulk_extend(quads)
-    elif quads:
-        store.extend(quads)
-    quads.clear()
+def _load(store: ox.Store, lines: list[str]) -> int:
+    """Write N-Triples ``lines`` to the default graph and empty the list.
+
+    In bulk for many; for a few, a transaction (a bulk write costs some 0.1 s whatever its size).
+    """
+    count = len(lines)
+    if lines:
+        data = "".join(lines).encode()
+        if count > 1000:
+            store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=DEFAULT)
+        else:
+            store.load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=DEFAULT)
+    lines.clear()
     return count
 
 
@@ -308,7 +320,7 @@ class UnionUpdate:
         if self.mode == "legacy":
             return rebuild_union(store)
         if self.mode == "new":
-            changed = _add(store, self.tally.settled())
+            changed = _load(store, [terms.line(t) for t in self.tally.settled()])
             # Graphs this build did not write (an article it could not read) are merged in.
             kept = [ox.NamedNode(iri) for iri in graph_names(store) if iri not in self.names]
             changed += refresh_union(store, sorted(graph_subjects(store, kept), key=str)) if kept else 0
@@ -351,17 +363,13 @@ def write_dataset(store: ox.Store, dataset: Dataset) -> int:
     graphs one by one several times slower), so the dataset is written as one
     batch: it is in memory anyway.
     """
-    terms, names = OxTerms(), {}
-    quads = []
-    term = terms.term
+    nt = terms.from_rdflib
+    graphs: dict[str | None, list[NtTriple]] = {}
     for s, p, o, name in dataset.quads((None, None, None, None)):
-        graph = names.get(name)
-        if graph is None:
-            graph = names[name] = terms.graph_name(name)
-        quads.append(ox.Quad(term(s), term(p), term(o), graph))
-    _write_batch(store, list(names.values()), quads, set())
-    store.flush()
-    return len(quads)
+        name = getattr(name, "identifier", name)  # a Graph or its name, by rdflib version
+        default = name is None or name == DATASET_DEFAULT_GRAPH_ID
+        graphs.setdefault(None if default else str(name), []).append((nt(s), nt(p), nt(o)))
+    return replace_articles(store, graphs.items(), batch_quads=sum(map(len, graphs.values())) + 1)
 
 
 def article_graphs(all_facts: Iterable[ArticleFacts], base: str = DEFAULT_BASE) -> Iterator[Graph]:
@@ -427,6 +435,7 @@ def kg_decimals(graph: Graph) -> Graph:
         found = [t for t in graph if _is_decimal(t[2])]
     for old in found:
         kg_form = decimal_literal(Decimal(str(old[2])))
+        kg_form = terms.to_rdflib(kg_form) if kg_form is not None else None
         if kg_form is not None and kg_form != old[2]:
             graph.remove(old)
             graph.add((old[0], old[1], kg_form, *old[3:]))

@@ -88,33 +88,30 @@ def _as_nquads(all_facts: list[ArticleFacts], base: str) -> tuple[bytes, int, ob
 
     The RDF mapping is done in the worker, not the parent: the parent only bulk-loads.
     """
-    import pyoxigraph as ox
-
-    from kg.export import OxTerms
+    from kg import terms
     from kg.graph import article_iri, article_triples
     from kg.union import UnionTally
 
-    terms, tally = OxTerms(), UnionTally()
-    quads, written = [], 0
+    tally = UnionTally()
+    lines: list[str] = []
+    written = 0
     for facts in all_facts:
-        name = terms.iri(str(article_iri(facts.document.id, base)))
-        article = [terms.quad(t, name) for t in article_triples(facts, base)]
+        name = terms.iri(article_iri(facts.document.id, base))
+        article = article_triples(facts, base)
         written += len(article)
-        quads.extend(article)
-        quads.extend(tally.copies(article))
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), written, tally
+        lines.extend(terms.quad_line(t, name) for t in article)
+        lines.extend(map(terms.line, tally.copies(article)))  # no graph name: the default graph
+    return "".join(lines).encode(), written, tally
 
 
 def _as_union(all_facts: list[ArticleFacts], base: str) -> tuple[bytes, int, object]:
     """The articles' share of a file's union (kg.union.FileUnion): N-Triples and tally."""
-    from kg.export import OxTerms
     from kg.graph import article_triples
-    from kg.union import DEFAULT, copies_ntriples
+    from kg.union import copies_ntriples
 
-    terms = OxTerms()
-    articles = [[terms.quad(t, DEFAULT) for t in article_triples(facts, base)] for facts in all_facts]
+    articles = [article_triples(facts, base) for facts in all_facts]
     ntriples, tally = copies_ntriples(articles)
-    return ntriples, sum(len(quads) for quads in articles), tally
+    return ntriples, sum(map(len, articles)), tally
 
 
 def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
