@@ -138,26 +138,19 @@ def _turtle_prefixes(base: str) -> dict[str, str]:
     return {p: str(ns) for p, ns in sorted(PREFIXES.items()) if p != "r"}
 
 
-def ox_triples_bytes(triples: Iterable[ox.Triple], fmt: str, base: str = DEFAULT_BASE) -> bytes:
-    """Triples as Turtle or N-Triples, written by Oxigraph (many times faster than rdflib).
-
-    Sorted, so that the same triples always give the same bytes: Turtle
-    groups each subject's triples, N-Triples lines are in byte order.
-    """
-    if fmt == "nt":
-        return _sorted_lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-    if fmt == "turtle":
-        ordered = sorted(triples, key=_triple_key)
-        return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=_turtle_prefixes(base))
-    raise ValueError(f"{fmt!r} is not a triple format written by Oxigraph")
-
-
 def ntriples_bytes_as(ntriples: bytes, fmt: str, base: str = DEFAULT_BASE) -> bytes:
-    """Sorted N-Triples (:meth:`kg.union.FileUnion.ntriples`) in format ``fmt``."""
+    """Sorted N-Triples (:meth:`kg.union.FileUnion.ntriples`) in format ``fmt``.
+
+    Turtle is written by Oxigraph (many times faster than rdflib) in the
+    order of the lines: sorted N-Triples keep each subject's triples together
+    (an IRI holds no space or ">", so "<a> " sorts before "<a/b>"), which is
+    all Turtle needs to group them, and the same lines give the same bytes.
+    """
     if fmt == "nt":
         return ntriples
     if fmt == "turtle":
-        return ox_triples_bytes(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt, base)
+        triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_turtle_prefixes(base))
     return serialize(ntriples_to_graph(ntriples, base), fmt)
 
 

@@ -309,3 +309,18 @@ def test_article_graph_names_are_article_iris(dataset: Dataset) -> None:
     text = serialize(dataset, "trig").decode("utf-8")
     for n in range(3):
         assert f"<{article_iri(f'00{n}_hostile')}>" in text
+
+
+def test_turtle_describes_each_subject_in_one_block() -> None:
+    """Subjects whose IRIs prefix one another ("a", "a-b", "a/b", "a>"...) are not split apart."""
+    graph = Graph()
+    names = ["a", "a-b", "a/b", "a/b/c", "ab", "a0", "a%20b"]
+    for name in names:
+        node = URIRef(DEFAULT_BASE + "person/" + name)
+        for n in range(3):
+            graph.add((node, RDFS.label, Literal(f"{name} {n}")))
+            graph.add((node, DKG.mentions, URIRef(DEFAULT_BASE + f"place/p{n}")))
+    text = serialize(graph, "turtle").decode()
+    blocks = [line.split(" ", 1)[0] for line in text.splitlines() if line.startswith("<")]
+    assert sorted(blocks) == sorted(f"<{DEFAULT_BASE}person/{name}>" for name in names)
+    assert isomorphic(Graph().parse(data=text, format="turtle"), graph)
