@@ -7,26 +7,40 @@ The data flows through one module per step::
 and :mod:`kg.api` ties them together (``kg build`` on the command line);
 :mod:`kg.validate` checks graphs against ``ontology/shapes.ttl`` (``kg validate``);
 :mod:`kg.view` draws them as an HTML page (``kg view``).
+
+The API of :mod:`kg.api` and the pipeline are imported on first use (PEP 562):
+spaCy takes about a second to import, which ``kg query`` and ``kg --help``
+should not pay for.
 """
 
-from .api import (
-    BuildReport,
-    GraphReadError,
-    ValidationReport,
-    Violation,
-    build,
-    build_dataset_from,
-    build_graph,
-    extract,
-    read_graph,
-    validate_file,
-    validate_graph,
-)
-from .pipeline import load_pipeline
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# Imported now, not on first use: each function shares its name with its module,
+# and importing the module later would bind that name to the module instead.
 from .query import query
 from .view import ViewReport, view
 
 __version__ = "0.1.0"
+
+#: Public name -> the module it comes from.
+_EXPORTS = {
+    "BuildReport": "kg.api",
+    "GraphReadError": "kg.api",
+    "ValidationReport": "kg.api",
+    "Violation": "kg.api",
+    "build": "kg.api",
+    "build_dataset_from": "kg.api",
+    "build_graph": "kg.api",
+    "extract": "kg.api",
+    "read_graph": "kg.api",
+    "validate_file": "kg.api",
+    "validate_graph": "kg.api",
+    "load_pipeline": "kg.pipeline",
+}
+
 __all__ = [
     "BuildReport",
     "GraphReadError",
@@ -45,3 +59,32 @@ __all__ = [
     "validate_graph",
     "view",
 ]
+
+if TYPE_CHECKING:
+    from .api import (
+        BuildReport,
+        GraphReadError,
+        ValidationReport,
+        Violation,
+        build,
+        build_dataset_from,
+        build_graph,
+        extract,
+        read_graph,
+        validate_file,
+        validate_graph,
+    )
+    from .pipeline import load_pipeline
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kg' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

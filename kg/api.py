@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
-from spacy.language import Language
 
 from . import terms
 from .cache import FactCache, article_key, default_folder, pipeline_version
@@ -37,7 +37,6 @@ from .export import (
 from .facts import ArticleFacts, Document
 from .graph import article_iri, article_triples, build_dataset, check_base
 from .namespaces import DEFAULT_BASE
-from .pipeline import doc_to_facts, shared_pipeline
 from .store import (
     BATCH_QUADS,
     UnionUpdate,
@@ -53,6 +52,9 @@ from .union import FileUnion
 from .validate import GraphReadError, ValidationReport, Violation, read_graph, validate_file
 from .validate import validate as validate_graph
 from .workers import default_jobs, extract_in_workers, worth_it
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 __all__ = [
     "BuildReport",
@@ -132,6 +134,17 @@ class BuildReport:
         return f", {count} SHACL violation{'' if count == 1 else 's'} (run kg validate {self.output})"
 
 
+def shared_pipeline(spacy_model: str | None = None) -> Language:
+    """:func:`kg.pipeline.shared_pipeline`, imported when a build first needs it.
+
+    Importing spaCy takes about a second; ``kg query``, ``kg serve``,
+    ``kg view`` and ``kg validate`` never run the pipeline and should not wait for it.
+    """
+    from .pipeline import shared_pipeline as load  # noqa: PLC0415 - spaCy is slow to import
+
+    return load(spacy_model)
+
+
 def extract(
     documents: Iterable[Document | DocumentError],
     nlp: Language | None = None,
@@ -162,6 +175,8 @@ def _run_batch(
 ) -> Iterator[ArticleFacts]:
     if not batch:
         return
+    from .pipeline import doc_to_facts  # noqa: PLC0415 - see shared_pipeline
+
     try:
         docs = list(nlp.pipe((d.text for d in batch), batch_size=BATCH_SIZE))
     except Exception:  # noqa: BLE001 - isolate the culprit below

@@ -36,7 +36,6 @@ from rdflib.plugins.serializers.jsonld import from_rdf
 from kg import terms
 from kg.graph import bind_prefixes, merge_graphs
 from kg.namespaces import DEFAULT_BASE, PREFIXES
-from kg.network import write_network
 from kg.terms import NtTriple, Term
 
 #: The RDF formats, by name, with the file extension that picks them.
@@ -241,14 +240,21 @@ def _jsonld(data: Graph) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+def _network_bytes(graph: Graph, fmt: str) -> bytes:
+    """GraphML or GEXF (:func:`kg.network.write_network`): networkx is imported only for these formats."""
+    from kg.network import write_network  # noqa: PLC0415 - networkx is slow to import
+
+    return write_network(graph, fmt)
+
+
 _WRITERS: dict[str, Callable[[Graph], bytes]] = {
     "turtle": _turtle,
     "nt": _nt,
     "json-ld": _jsonld,
     "trig": _trig,
     "nquads": _nquads,
-    "graphml": lambda data: write_network(union(data), "graphml"),
-    "gexf": lambda data: write_network(union(data), "gexf"),
+    "graphml": lambda data: _network_bytes(union(data), "graphml"),
+    "gexf": lambda data: _network_bytes(union(data), "gexf"),
 }
 
 

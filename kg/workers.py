@@ -19,10 +19,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from kg.facts import ArticleFacts, Document
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 #: Articles sent to a worker at once: large enough to keep messages few,
 #: small enough to share the work out evenly at the end of a corpus.

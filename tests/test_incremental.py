@@ -182,7 +182,8 @@ def test_jobs_merge_cached_and_extracted_articles(corpus: Path, tmp_path: Path, 
     build([corpus], tmp_path / "first.nt", jobs=1, cache=cache, validate=False)
     for name in ("a.txt", "b.txt"):  # two to extract again, the others from the cache
         path = corpus / name
-        path.write_text(path.read_text(encoding="utf-8").replace("said", "told reporters", 1), encoding="utf-8")
+        text = path.read_text(encoding="utf-8").replace("said", "told reporters", 1)
+        path.write_text(text, encoding="utf-8")
     report = build([corpus], tmp_path / "warm.nt", jobs=2, cache=cache, validate=False)
     reference = build([corpus], tmp_path / "cold.nt", jobs=1, cache=False, validate=False)
     assert report.jobs == 2 and report.cached == report.articles - 2 > 0

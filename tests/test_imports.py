@@ -1,0 +1,58 @@
+"""What importing kg costs: commands that only read graphs do not import spaCy.
+
+spaCy takes about a second to import; ``kg query``, ``kg serve``, ``kg view``
+and ``kg --help`` never run the pipeline. Each check runs in a fresh
+interpreter, since this test process has imported spaCy long ago.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def _modules_after(code: str) -> dict:
+    probe = (
+        f"{code}\nimport json, sys\nprint(json.dumps({{m: m in sys.modules for m in ('spacy', 'pyvis')}}))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def test_the_command_line_starts_without_spacy():
+    assert _modules_after("import kg.cli") == {"spacy": False, "pyvis": False}
+
+
+def test_querying_a_graph_does_not_import_spacy(tmp_path):
+    graph = tmp_path / "g.ttl"
+    graph.write_text(
+        "@prefix dkg: <https://w3id.org/defense-kg/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://example.org/p> a dkg:Person ; rdfs:label "Ada" .\n',
+        encoding="utf-8",
+    )
+    code = (
+        "import kg\n"
+        f"rows = list(kg.query([{str(graph)!r}], 'SELECT ?n WHERE {{ ?p a dkg:Person ; rdfs:label ?n }}'))\n"
+        "assert len(rows) == 1, rows"
+    )
+    assert _modules_after(code)["spacy"] is False
+
+
+def test_building_imports_the_pipeline_on_first_use():
+    assert _modules_after("import kg\nkg.load_pipeline") == {"spacy": True, "pyvis": False}
+
+
+def test_functions_keep_their_names_beside_their_modules():
+    """kg.query and kg.view are functions, even once their modules are imported by name."""
+    code = "import kg, kg.query, kg.view, kg.api\nassert callable(kg.query) and callable(kg.view)"
+    _modules_after(code)
+
+
+def test_every_public_name_resolves():
+    import kg
+
+    missing = [name for name in kg.__all__ if not hasattr(kg, name)]
+    assert missing == []
+    assert set(kg.__all__) <= set(dir(kg))
