@@ -47,8 +47,13 @@ def default_folder() -> Path:
 
 @cache
 def _data_digest() -> str:
-    """A digest of every data file the extraction and the graph read."""
-    import spacy
+    """A digest of every data file the extraction and the graph read.
+
+    spaCy's version is read from its package metadata, not by importing it: a
+    rebuild where no article changed never runs the pipeline and need not wait
+    a second for spaCy to import.
+    """
+    from importlib.metadata import version
 
     from kg import __version__
     from kg.vocab import FOLDER as ONTOLOGY_FOLDER
@@ -56,7 +61,7 @@ def _data_digest() -> str:
     package = Path(__file__).parent
     files = sorted(p for p in (package / "data").rglob("*") if p.is_file())
     files += sorted(p for p in Path(ONTOLOGY_FOLDER).glob("*.ttl") if p.is_file())
-    h = hashlib.sha256(f"kg {__version__} spacy {spacy.__version__} cache {FORMAT}".encode())
+    h = hashlib.sha256(f"kg {__version__} spacy {version('spacy')} cache {FORMAT}".encode())
     for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()

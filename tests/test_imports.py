@@ -56,3 +56,24 @@ def test_every_public_name_resolves():
     missing = [name for name in kg.__all__ if not hasattr(kg, name)]
     assert missing == []
     assert set(kg.__all__) <= set(dir(kg))
+
+
+def test_a_rebuild_where_nothing_changed_does_not_import_spacy(tmp_path):
+    """The store and the cache already hold every article: there is nothing to run the pipeline on."""
+    import kg
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Ministers meet in Vilnius\n\nThe Lithuanian defence minister said the brigade would be ready.\n",
+        encoding="utf-8",
+    )
+    store, cache = tmp_path / "store", tmp_path / "cache"
+    first = kg.build([corpus], store=store, cache=cache, validate=False)
+    assert first.articles == 1
+    code = (
+        "import kg\n"
+        f"report = kg.build([{str(corpus)!r}], store={str(store)!r}, cache={str(cache)!r}, validate=False)\n"
+        "assert report.unchanged == 1 and report.articles == 0, report"
+    )
+    assert _modules_after(code)["spacy"] is False
