@@ -80,10 +80,20 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
-        raise AttributeError(f"module 'kg' has no attribute {name!r}")
+        return _submodule(name)
     value = getattr(import_module(module), name)
     globals()[name] = value  # later lookups skip this function
     return value
+
+
+def _submodule(name: str) -> Any:
+    """``kg.api``, ``kg.pipeline``...: still reachable as attributes after a bare ``import kg``."""
+    try:
+        return import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__name__}.{name}":
+            raise  # the module exists but something it imports does not
+        raise AttributeError(f"module 'kg' has no attribute {name!r}") from None
 
 
 def __dir__() -> list[str]:

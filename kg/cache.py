@@ -29,6 +29,7 @@ import tempfile
 from dataclasses import asdict, fields
 from decimal import Decimal
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from kg.facts import ArticleFacts, Document, Entity, Event, Evidence, Funding, Membership, Role, Statement
@@ -50,21 +51,29 @@ def _data_digest() -> str:
     """A digest of every data file the extraction and the graph read.
 
     spaCy's version is read from its package metadata, not by importing it: a
-    rebuild where no article changed never runs the pipeline and need not wait
-    a second for spaCy to import.
+    rebuild of the embedded pipeline where no article changed never runs the
+    pipeline and need not wait a second for spaCy to import.
     """
-    from importlib.metadata import version
-
     from kg import __version__
     from kg.vocab import FOLDER as ONTOLOGY_FOLDER
 
     package = Path(__file__).parent
     files = sorted(p for p in (package / "data").rglob("*") if p.is_file())
     files += sorted(p for p in Path(ONTOLOGY_FOLDER).glob("*.ttl") if p.is_file())
-    h = hashlib.sha256(f"kg {__version__} spacy {version('spacy')} cache {FORMAT}".encode())
+    h = hashlib.sha256(f"kg {__version__} spacy {_spacy_version()} cache {FORMAT}".encode())
     for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def _spacy_version() -> str:
+    """spaCy's version from its package metadata; from spaCy itself when it has none (a source checkout)."""
+    try:
+        return metadata.version("spacy")
+    except metadata.PackageNotFoundError:
+        import spacy  # noqa: PLC0415 - only for a spaCy installed without metadata
+
+        return spacy.__version__
 
 
 def pipeline_version(spacy_model: str | None = None) -> str:

@@ -29,6 +29,8 @@ from .documents import DocumentError, NoInputError, find_sources
 from .export import FORMATS, RDF_FORMATS, format_for
 from .graph import check_base
 from .namespaces import DEFAULT_BASE
+from .query import QueryError, parse_params, saved_queries
+from .query import query as run_query
 from .validate import load_shapes
 
 PROGRESS_FROM = 5  # files; fewer build too fast for a bar to help
@@ -306,9 +308,6 @@ def query_command(
       kg query seeds.ttl statements --param topic=drones --param person=Pistorius
       kg query seeds.ttl 'SELECT ?name WHERE { ?p a dkg:Person ; rdfs:label ?name }' --format csv
     """
-    from .query import QueryError, parse_params, saved_queries  # noqa: PLC0415 - keeps `kg build` lean
-    from .query import query as run_query  # noqa: PLC0415
-
     if list_saved:
         for name, saved in saved_queries().items():
             takes = f"  [{', '.join(p.name for p in saved.params)}]" if saved.params else ""
@@ -342,7 +341,6 @@ def serve_command(graphs: tuple[str, ...], host: str, port: int, timeout: float,
     Example:
       kg serve seeds.ttl            # then open http://127.0.0.1:7878/
     """
-    from .query import QueryError  # noqa: PLC0415
     from .serve import serve  # noqa: PLC0415
 
     try:

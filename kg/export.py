@@ -241,8 +241,8 @@ def _jsonld(data: Graph) -> bytes:
 
 
 def _network_bytes(graph: Graph, fmt: str) -> bytes:
-    """GraphML or GEXF (:func:`kg.network.write_network`): networkx is imported only for these formats."""
-    from kg.network import write_network  # noqa: PLC0415 - networkx is slow to import
+    """GraphML or GEXF (:func:`kg.network.write_network`), imported for these formats only."""
+    from kg.network import write_network  # noqa: PLC0415 - the RDF formats need none of it
 
     return write_network(graph, fmt)
 

@@ -77,3 +77,28 @@ def test_a_rebuild_where_nothing_changed_does_not_import_spacy(tmp_path):
         "assert report.unchanged == 1 and report.articles == 0, report"
     )
     assert _modules_after(code)["spacy"] is False
+
+
+def test_submodules_stay_attributes_of_the_package():
+    code = "import kg\nassert kg.api.build is kg.build and kg.pipeline.load_pipeline is kg.load_pipeline"
+    _modules_after(code)
+
+
+def test_the_cache_key_is_the_same_when_spacy_has_no_package_metadata(monkeypatch):
+    """A spaCy run from a source checkout has no metadata: its version then comes from spaCy itself."""
+    from importlib import metadata
+
+    from kg import cache
+
+    cache._data_digest.cache_clear()
+    with_metadata = cache.pipeline_version()
+
+    def no_metadata(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", no_metadata)
+    cache._data_digest.cache_clear()
+    try:
+        assert cache.pipeline_version() == with_metadata
+    finally:
+        cache._data_digest.cache_clear()
