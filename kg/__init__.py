@@ -39,6 +39,7 @@ _EXPORTS = {
     "validate_file": "kg.api",
     "validate_graph": "kg.api",
     "load_pipeline": "kg.pipeline",
+    "watch": "kg.rebuild",
 }
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "validate_file",
     "validate_graph",
     "view",
+    "watch",
 ]
 
 if TYPE_CHECKING:
@@ -75,6 +77,7 @@ if TYPE_CHECKING:
         validate_graph,
     )
     from .pipeline import load_pipeline
+    from .rebuild import watch
 
 
 def __getattr__(name: str) -> Any:

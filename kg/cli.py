@@ -19,18 +19,22 @@ printed); 1 when it could not be written; 2 on bad usage or an unreadable graph.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
+from functools import partial
 
 import click
 
 from . import __version__
-from .api import GraphReadError, ValidationReport, build, validate_file
+from .api import BuildReport, GraphReadError, ValidationReport, build, validate_file
 from .documents import DocumentError, NoInputError, find_sources
 from .export import FORMATS, RDF_FORMATS, format_for
 from .graph import check_base
 from .namespaces import DEFAULT_BASE
 from .query import QueryError, parse_params, saved_queries
 from .query import query as run_query
+from .rebuild import watch
 from .validate import load_shapes
 
 PROGRESS_FROM = 5  # files; fewer build too fast for a bar to help
@@ -135,6 +139,19 @@ def main() -> None:
     metavar="DIR",
     help="Folder the Dask workers write their N-Quads shards to (shared with a remote --scheduler).",
 )
+@click.option(
+    "--watch",
+    "keep_watching",
+    is_flag=True,
+    help="After the build, keep running: build again whenever an article is added, changed or removed.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.01),
+    default=2.0,
+    show_default=True,
+    help="With --watch, seconds between two looks at the corpus.",
+)
 @click.option("--timings", is_flag=True, help="Print the seconds of each stage as JSON on stderr.")
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings only.")
 def build_command(
@@ -155,6 +172,8 @@ def build_command(
     scheduler: str | None,
     workers: int,
     shards: str | None,
+    keep_watching: bool,
+    interval: float,
     timings: bool,
     quiet: bool,
 ) -> None:
@@ -165,46 +184,82 @@ def build_command(
       kg build seeds/ --output seeds.ttl
       kg build seeds/ --store seeds.store
       kg build corpus/ --store corpus.store --no-validate --jobs 2
+      kg build corpus/ --store corpus.store --watch   # and again as articles arrive
     """
     if output is None and store is None:
         raise BadUsage("nothing to write: give --output FILE, --store DIR or both")
     fmt = fmt or format_for(output)
     try:
         check_base(base)
-        sources = find_sources(paths)
+        sources = _sources(paths, keep_watching)
         if validate:
             load_shapes(shapes)
     except (NoInputError, ValueError, GraphReadError) as exc:
         raise BadUsage(str(exc)) from None
 
-    def warn(message: str) -> None:
-        click.echo(f"warning: {message}", err=True)
-
+    options = dict(
+        store=store,
+        format=fmt,
+        base=base,
+        spacy_model=spacy_model,
+        validate=validate,
+        shapes=shapes,
+        jobs=jobs,
+        cache=False if no_cache else (cache_dir or True),
+        prune=prune,
+        engine=engine,
+        scheduler=scheduler,
+        workers=workers,
+        shards=shards,
+    )
+    show = partial(_show_report, output=output, store=store, strict=strict, timings=timings, quiet=quiet)
     try:
+        if keep_watching:
+            _watch(paths, output, interval, options, show)
+            return
         with _progress(len(sources), quiet) as advance:
             report = build(
                 sources,
                 output,
-                store=store,
-                format=fmt,
-                base=base,
-                spacy_model=spacy_model,
-                on_error=lambda message: (warn(message), advance()),
+                on_error=lambda message: (_warn(message), advance()),
                 on_article=advance,
-                validate=validate,
-                shapes=shapes,
-                jobs=jobs,
-                cache=False if no_cache else (cache_dir or True),
-                prune=prune,
-                engine=engine,
-                scheduler=scheduler,
-                workers=workers,
-                shards=shards,
+                **options,
             )
     except (NoInputError, DocumentError) as exc:
         raise BadUsage(str(exc).lstrip(": ")) from None
     except (ValueError, OSError, ImportError) as exc:
         raise click.ClickException(str(exc)) from None
+    sys.exit(show(report))
+
+
+def _sources(paths: tuple[str, ...], keep_watching: bool) -> list:
+    """The files to build; with --watch, folders may still be empty (articles will come)."""
+    try:
+        return find_sources(paths)
+    except NoInputError:
+        if keep_watching and all(os.path.isdir(path) for path in paths):
+            return []
+        raise
+
+
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+def _watch(paths: tuple[str, ...], output: str | None, interval: float, options: dict, show) -> None:
+    """``kg build --watch``: build, then build again after each change, until Ctrl-C."""
+    try:
+        for report in watch(paths, interval=interval, output=output, on_error=_warn, **options):
+            click.echo(f"[{time.strftime('%H:%M:%S')}] ", err=True, nl=False)
+            show(report)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+
+
+def _show_report(
+    report: BuildReport, *, output: str | None, store: str | None, strict: bool, timings: bool, quiet: bool
+) -> int:
+    """Print what a build did (its summary, violations, timings); return its exit status."""
     invalid = report.validation is not None and not report.validation.conforms
     if invalid and (strict or not quiet):
         _print_violations(report.validation, output)
@@ -218,7 +273,7 @@ def build_command(
             json.dumps({"stages": figures, "jobs": report.jobs, "seconds": round(report.seconds, 3)}),
             err=True,
         )
-    sys.exit(1 if report.errors or (strict and invalid) else 0)
+    return 1 if report.errors or (strict and invalid) else 0
 
 
 def _print_violations(checked: ValidationReport, output: str) -> None:
@@ -380,8 +435,6 @@ def push_command(
     Example:
       kg push seeds.trig --endpoint http://localhost:7878/store
     """
-    import os  # noqa: PLC0415
-
     from .push import PushError, check_endpoint, open_source, push  # noqa: PLC0415
 
     try:  # usage errors (exit 2) before anything is sent
