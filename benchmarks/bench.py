@@ -893,6 +893,11 @@ def _graph_names(store: Path) -> list[str] | None:
         return None
 
 
+def changed_text(article: Path) -> str:
+    """The article with one sentence added: the change every incremental rebuild below measures."""
+    return article.read_text(encoding="utf-8").rstrip() + "\n\nThe ministry declined to comment further.\n"
+
+
 def section_incremental(results: Results, source: Path, work: Path) -> None:
     n = len(list(source.glob("*.txt")))
     folder = work / f"incremental-{n}"
@@ -902,10 +907,7 @@ def section_incremental(results: Results, source: Path, work: Path) -> None:
     cold = measure(f"N={n} cold + cache", [*build, "--store", store, "--cache", cache], work)
     figures: dict = {"articles": n, "cold": run_dict(cold)}
     changed = folder / corpus.file_name(0)
-    changed.write_text(
-        changed.read_text(encoding="utf-8").rstrip() + "\n\nThe ministry declined to comment further.\n",
-        encoding="utf-8",
-    )
+    changed.write_text(changed_text(changed), encoding="utf-8")
     warm = reference_run = None
     if cold.ok:
         warm = measure(f"N={n} one changed", [*build, "--store", store, "--cache", cache], work)
@@ -980,9 +982,7 @@ def incremental_in_process(source: Path, work: Path) -> dict:
         if not proc.stdout.readline():  # the cold build is done
             return {}
         changed = folder / corpus.file_name(0)
-        text = (
-            changed.read_text(encoding="utf-8").rstrip() + "\n\nThe ministry declined to comment further.\n"
-        )
+        text = changed_text(changed)
         changed.write_text(text, encoding="utf-8")
         out, _ = proc.communicate("go\n", timeout=600)
         return json.loads(out.strip().splitlines()[-1]) if proc.returncode == 0 else {}
@@ -1035,9 +1035,7 @@ def incremental_watch(source: Path, work: Path) -> dict:
         next_build()
         cold = time.perf_counter() - started
         changed = folder / corpus.file_name(0)
-        text = (
-            changed.read_text(encoding="utf-8").rstrip() + "\n\nThe ministry declined to comment further.\n"
-        )
+        text = changed_text(changed)
         written = time.perf_counter()
         changed.write_text(text, encoding="utf-8")
         extracted, rebuild = next_build()

@@ -93,7 +93,7 @@ def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
     Raises `NoInputError` when a path does not exist or nothing is found.
     """
-    given = _as_path_list(paths)
+    given = as_path_list(paths)
     if not given:
         raise NoInputError("", "no input paths given")
     found: list[Path] = []
@@ -109,7 +109,7 @@ def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return found
 
 
-def _as_path_list(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+def as_path_list(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Accept a single path too: iterating over a str would give its letters."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]

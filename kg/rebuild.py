@@ -22,15 +22,10 @@ from pathlib import Path
 
 from . import api
 from .api import BuildReport, build
-from .documents import NoInputError, find_sources
+from .documents import NoInputError, as_path_list, find_sources
 
 #: What a corpus looks like from outside: each file's path, modification time and size.
 CorpusState = tuple[tuple[str, int, int], ...]
-
-
-def _path_list(paths: Iterable[str | Path] | str | Path) -> list[str | Path]:
-    """One path or several, as a list (iterating over a str would give its letters)."""
-    return [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
 
 
 def corpus_state(paths: Iterable[str | Path]) -> CorpusState:
@@ -58,7 +53,7 @@ def changes(
     read once it is whole, and a batch of new articles is built once.
     Ends when ``stop`` is set.
     """
-    paths = _path_list(paths)
+    paths = as_path_list(paths)
     stop = stop or threading.Event()
     built = corpus_state(paths)
     yield built
@@ -87,7 +82,7 @@ def watch(
     back. Set ``stop`` (a :class:`threading.Event`) to end the watch between
     builds.
     """
-    paths = _path_list(paths)
+    paths = as_path_list(paths)
     loaded = options.get("engine", "local") != "local"
     for state in changes(paths, interval, stop):
         if state:
