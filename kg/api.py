@@ -41,6 +41,7 @@ from .store import (
     BATCH_QUADS,
     UnionUpdate,
     article_keys,
+    compact,
     graph_names,
     open_store,
     remove_graphs,
@@ -391,6 +392,8 @@ def build(
     if union_update is not None:
         clock.switch("union")
         union_update.finish()
+        clock.switch("compact")
+        compact(graph_store, report.stored)
     report.entities = len(entity_keys)
     if report.articles + report.unchanged == 0:
         raise NoInputError("", "no article could be read; nothing written")

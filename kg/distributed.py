@@ -89,6 +89,7 @@ from .store import (
     BATCH_QUADS,
     UnionUpdate,
     article_keys,
+    compact,
     graph_names,
     open_store,
     remove_graphs,
@@ -599,6 +600,8 @@ def build_on_dask(
             report.removed = remove_graphs(graph_store, stale)
         clock.switch("union")
         union.finish()  # type: ignore[union-attr]
+        clock.switch("compact")
+        compact(graph_store, report.stored)
         clock.switch("write")
         kept = {} if prune and not unreadable else stored_keys
         save_article_keys(store, kept | built)  # type: ignore[arg-type]

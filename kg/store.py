@@ -162,6 +162,25 @@ def _named_triples(graph: Graph) -> tuple[str | None, list[NtTriple]]:
     return None if default else str(name), [(nt(s), nt(p), nt(o)) for s, p, o in graph]
 
 
+#: Quads a build must write before the store is compacted at its end (see :func:`compact`).
+COMPACT_AFTER_QUADS = BATCH_QUADS
+
+
+def compact(store: ox.Store, written: int) -> bool:
+    """Compact the store after a build that bulk-loaded ``written`` quads; return whether it did.
+
+    Why: every bulk load adds files that RocksDB reads side by side until it
+    merges them, and a store loaded in many batches answers queries about half
+    as fast as the same store compacted (a 10,000-article store: 10.1 s against
+    4.9 s for most-quoted). Compacting rewrites the whole store, about 15 s at
+    10,000 articles, so a rebuild of a few articles skips it.
+    """
+    if written < COMPACT_AFTER_QUADS:
+        return False
+    store.optimize()
+    return True
+
+
 def remove_graphs(store: ox.Store, names: Iterable[str]) -> int:
     """Drop the named graphs ``names`` (IRIs); return how many there were."""
     removed = 0

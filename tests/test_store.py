@@ -26,6 +26,8 @@ from kg.export import named_graphs, serialize
 from kg.graph import article_iri, build_dataset
 from kg.query import run as kg_query
 from kg.store import (
+    COMPACT_AFTER_QUADS,
+    compact,
     dump_nquads,
     graph_names,
     is_store,
@@ -137,6 +139,30 @@ def test_small_batches_write_the_same_quads(tmp_path: Path, seed_facts) -> None:
     written = store_articles(many, seed_facts, batch_quads=37)
     assert written == len(one)
     assert quads(many) == quads(one)
+
+
+def test_compacting_a_store_loaded_in_batches_merges_its_files_and_keeps_its_quads(
+    tmp_path: Path, seed_facts
+) -> None:
+    store = open_store(tmp_path / "store", read_only=False)
+    written = store_articles(store, seed_facts, batch_quads=20)
+    before, files_before = quads(store), sst_files(tmp_path / "store")
+    assert compact(store, written + COMPACT_AFTER_QUADS)
+    assert quads(store) == before
+    assert sst_files(tmp_path / "store") < files_before
+
+
+def test_a_small_rebuild_is_not_worth_compacting(tmp_path: Path, seed_facts) -> None:
+    store = open_store(tmp_path / "store", read_only=False)
+    store_articles(store, seed_facts, batch_quads=20)
+    files_before = sst_files(tmp_path / "store")
+    assert not compact(store, COMPACT_AFTER_QUADS - 1)
+    assert sst_files(tmp_path / "store") == files_before
+
+
+def sst_files(folder: Path) -> int:
+    """RocksDB's table files: each bulk load adds some, compacting merges them."""
+    return len(list(folder.glob("*.sst")))
 
 
 # --- Rebuilding in place --------------------------------------------------------------------
