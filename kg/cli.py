@@ -222,7 +222,7 @@ def build_command(
                 sources,
                 output,
                 on_error=lambda message: (_warn(message), advance()),
-                on_article=advance,
+                on_progress=advance,
                 **options,
             )
     except (NoInputError, DocumentError) as exc:

@@ -80,7 +80,7 @@ from .documents import (
     find_sources,
 )
 from .export import QUAD_FORMATS, ntriples_bytes_as, ntriples_to_graph, quads_bytes, write_atomic
-from .facts import ArticleFacts, Document
+from .facts import ArticleFacts, Document, FactCounts
 from .graph import article_iri, article_triples, check_base
 from .ids import slugify
 from .namespaces import DEFAULT_BASE
@@ -309,7 +309,7 @@ def _write_shard(task: _Task, all_facts: Iterable[ArticleFacts], part: _Part) ->
     try:
         with open(partial, "w", encoding="utf-8") as shard:
             for facts in all_facts:
-                part.report.count(facts)
+                part.report.count(FactCounts.of(facts))
                 part.keys.update(entity.key for entity in facts.entities)
                 if task.keep_facts:
                     part.facts.append(facts)
@@ -502,6 +502,7 @@ def build_on_dask(
     prune: bool = True,
     on_error: Callable[[str], None] = lambda message: None,
     on_article: Callable[[ArticleFacts], None] | None = None,
+    on_progress: Callable[[], None] = lambda: None,
     validate: bool = True,
     shapes: str | Path | None = None,
 ) -> BuildReport:
@@ -524,8 +525,8 @@ def build_on_dask(
     to a temporary folder next to the output file (or store). Either way this
     build's shard folder is removed at the end, whatever happens.
 
-    ``on_error`` and ``on_article`` are called here as each partition comes
-    back, so in the order partitions finish. ``on_article`` makes the workers
+    ``on_error``, ``on_progress`` and ``on_article`` are called here as each
+    partition comes back, so in the order partitions finish. ``on_article`` makes the workers
     send every article's facts back; leave it None when only counts matter.
     """
     if output is None and store is None:
@@ -575,6 +576,8 @@ def build_on_dask(
             clock.switch("write")
             for message in part.read_errors + part.report.errors:
                 on_error(message)
+            for _ in range(part.report.articles):
+                on_progress()
             for facts in part.facts:
                 on_article(facts)  # type: ignore[misc]
             part.facts = []

@@ -122,3 +122,34 @@ class ArticleFacts:
     roles: list[Role] = field(default_factory=list)
     memberships: list[Membership] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FactCounts:
+    """How many facts of each kind one article gave, and the keys of its entities.
+
+    What a build's report needs of an article; much cheaper to send from a
+    worker process than the facts themselves (see :mod:`kg.workers`).
+    """
+
+    document_id: str
+    document_path: str
+    entity_keys: tuple[str, ...] = ()
+    statements: int = 0
+    fundings: int = 0
+    roles: int = 0
+    memberships: int = 0
+    events: int = 0
+
+    @classmethod
+    def of(cls, facts: ArticleFacts) -> FactCounts:
+        return cls(
+            facts.document.id,
+            facts.document.path,
+            tuple(entity.key for entity in facts.entities),
+            len(facts.statements),
+            len(facts.fundings),
+            len(facts.roles),
+            len(facts.memberships),
+            len(facts.events),
+        )

@@ -155,6 +155,39 @@ def test_jobs_build_what_one_process_builds(corpus: Path, tmp_path: Path, monkey
         assert (tmp_path / "two.nt").read_bytes() == (tmp_path / "one.nt").read_bytes()
 
 
+def test_workers_fill_the_cache_a_later_build_reads(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(kg.workers, "MIN_ARTICLES_PER_WORKER", 1)
+    monkeypatch.setattr(kg.workers, "BATCH", 2)
+    cache = tmp_path / "cache"
+    first = build([corpus], tmp_path / "first.nt", jobs=2, cache=cache, validate=False)
+    again = build([corpus], tmp_path / "again.nt", jobs=1, cache=cache, validate=False)
+    assert first.jobs == 2 and first.cached == 0
+    assert again.cached == again.articles == first.articles
+    assert (tmp_path / "again.nt").read_bytes() == (tmp_path / "first.nt").read_bytes()
+
+
+@pytest.mark.parametrize("target", ["store", "file"])
+def test_jobs_report_each_article_to_the_callbacks(corpus: Path, tmp_path: Path, monkeypatch, target) -> None:
+    monkeypatch.setattr(kg.workers, "MIN_ARTICLES_PER_WORKER", 1)
+    monkeypatch.setattr(kg.workers, "BATCH", 2)
+    into = {"store": tmp_path / "store"} if target == "store" else {"output": tmp_path / "out.nt"}
+    seen, progress = [], []
+    report = build(
+        [corpus],
+        jobs=2,
+        cache=False,
+        validate=False,
+        on_article=lambda facts: seen.append((facts.document.id, len(facts.statements))),
+        on_progress=lambda: progress.append(1),
+        **into,
+    )
+    quiet = build([corpus], tmp_path / "quiet.nt", jobs=2, cache=False, validate=False)
+    assert report.jobs == 2
+    assert len(seen) == len(progress) == report.articles == len(list(corpus.glob("*.txt")))
+    assert sum(n for _, n in seen) == report.statements == quiet.statements > 0
+    assert (report.entities, report.roles, report.events) == (quiet.entities, quiet.roles, quiet.events)
+
+
 def test_small_corpora_are_extracted_in_process() -> None:
     assert kg.workers.worth_it(8, 20) == 0
     assert kg.workers.worth_it(2, 1000) == 2
