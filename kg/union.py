@@ -108,15 +108,24 @@ class FileUnion:
 
     def __init__(self) -> None:
         self.lines: set[bytes] = set()
+        #: The same lines in the order they came: sorted runs when they come from workers,
+        #: which the final sort merges in half the time it takes to sort the set.
+        self.runs: list[bytes] = []
         self.tally = UnionTally()
 
     def add(self, triples: Iterable[NtTriple]) -> None:
         """Add one article graph."""
-        self.lines.update(terms.line(t).encode() for t in self.tally.copies(triples))
+        self._keep(terms.line(t).encode() for t in self.tally.copies(triples))
 
     def merge(self, ntriples: bytes, tally: UnionTally) -> None:
-        self.lines.update(ntriples.splitlines(keepends=True))
+        """Add what :func:`copies_ntriples` made of some articles."""
+        self._keep(ntriples.splitlines(keepends=True))
         self.tally.merge(tally)
+
+    def _keep(self, lines: Iterable[bytes]) -> None:
+        new = [line for line in dict.fromkeys(lines) if line not in self.lines]
+        self.lines.update(new)
+        self.runs.extend(new)
 
     def __len__(self) -> int:
         """The triples of the union (before it is settled: its labels and counts apart)."""
@@ -125,7 +134,7 @@ class FileUnion:
     def ntriples(self) -> bytes:
         """The union as N-Triples, one line per triple in byte order: the same triples, the same bytes."""
         settled = (terms.line(t).encode() for t in self.tally.settled())
-        return b"".join(sorted(self.lines.union(settled)))
+        return b"".join(sorted(self.runs + [line for line in settled if line not in self.lines]))
 
     def triples(self) -> list[NtTriple]:
         """The union's triples, in the order of :meth:`ntriples`."""
@@ -139,7 +148,10 @@ def split_line(line: str) -> NtTriple:
 
 
 def copies_ntriples(articles: Iterable[Iterable[NtTriple]]) -> tuple[bytes, UnionTally]:
-    """What the union keeps as it is of ``articles``, as N-Triples (each line once); the tally of the rest."""
+    """What the union keeps of ``articles`` as it is, and the tally of the rest.
+
+    The lines come sorted, each once: :meth:`FileUnion.ntriples` merges sorted runs faster.
+    """
     tally = UnionTally()
     kept = {terms.line(t) for triples in articles for t in tally.copies(triples)}
-    return "".join(kept).encode(), tally
+    return "".join(sorted(kept)).encode(), tally

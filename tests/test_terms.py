@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from kg import terms
 from kg.facts import ArticleFacts, Document, Entity, Evidence, Statement
 from kg.graph import article_triples
-from kg.union import FileUnion, UnionTally, split_line
+from kg.union import FileUnion, UnionTally, copies_ntriples, split_line
 
 # A plain Namespace: pytest probes module globals, and rdflib.XSD warns on unknown names.
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
@@ -117,3 +117,18 @@ def test_union_tally_merges_like_one_tally() -> None:
         merged.merge(part)
     assert kept_one == kept_parts
     assert sorted(one.settled()) == sorted(merged.settled())
+
+
+def test_a_union_merged_from_worker_batches_is_the_union_added_article_by_article() -> None:
+    articles = [
+        article_triples(_facts(name, said)) for name, said in [("Jane Roe", "a"), ("J. Roe", "b")] * 3
+    ]
+    one = FileUnion()
+    for triples in articles:
+        one.add(triples)
+    merged = FileUnion()
+    for batch in (articles[:2], articles[2:3], articles[3:]):  # batches that repeat each other's triples
+        merged.merge(*copies_ntriples(batch))
+    assert merged.ntriples() == one.ntriples()
+    lines = one.ntriples().splitlines()
+    assert lines == sorted(set(lines)) and len(merged) == len(one)
