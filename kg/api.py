@@ -101,7 +101,7 @@ class BuildReport:
     removed: int = 0
     #: Processes that ran the pipeline.
     jobs: int = 1
-    #: Wall-clock seconds per stage: read, pipeline, rdf, write, validate.
+    #: Wall-clock seconds per stage: read, pipeline, rdf, write, union and compact (stores), validate.
     stages: dict[str, float] = field(default_factory=dict)
 
     def count(self, counts: FactCounts) -> None:
@@ -302,9 +302,10 @@ def build(
 
     ``on_error`` gets the one-line message of each article skipped,
     ``on_progress`` is called once per article built, and ``on_article`` gets
-    each article's facts. Without ``on_article`` the facts of articles
-    extracted in worker processes stay there, which saves the build about a
-    tenth of its time.
+    each article's facts. Without ``on_article``, a build into a store alone or
+    into an N-Triples, Turtle or JSON-LD file leaves the facts of the articles
+    extracted in worker processes there (the workers map them to RDF), which
+    saves the build about a tenth of its time.
     """
     if output is None and store is None:
         raise ValueError("nothing to write: give an output file, a store directory or both")

@@ -172,8 +172,9 @@ def compact(store: ox.Store, written: int) -> bool:
     Why: every bulk load adds files that RocksDB reads side by side until it
     merges them, and a store loaded in many batches answers queries about half
     as fast as the same store compacted (a 10,000-article store: 10.1 s against
-    4.9 s for most-quoted). Compacting rewrites the whole store, about 15 s at
-    10,000 articles, so a rebuild of a few articles skips it.
+    4.9 s for most-quoted). Compacting rewrites the whole store, about 12 to 16 s
+    at 10,000 articles, so a rebuild that writes less than ``COMPACT_AFTER_QUADS``
+    (about 400 articles) skips it; the next big build compacts what they added.
     """
     if written < COMPACT_AFTER_QUADS:
         return False

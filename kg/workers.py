@@ -2,9 +2,9 @@
 
 spaCy and kg's rules are Python, so one process uses one core; a build uses
 them all by running ``nlp.pipe`` in N worker processes over batches of
-articles. The workers also map the facts to RDF and write them to the fact
-cache, so that the parent, whose work is serial, only merges or loads what
-they send.
+articles. They write the facts to the fact cache and, for a store alone or a
+file of the union (N-Triples, Turtle, JSON-LD), map them to RDF too, so that
+the parent, whose work is serial, only merges or loads what they send.
 
 The parent gets the facts themselves only when it asks (``keep_facts``): a
 caller of :func:`kg.build` that looks at each article's facts. Otherwise it
