@@ -15,10 +15,12 @@ import pytest
 from rdflib import Graph
 from spacy.language import Language
 
+import kg.api
 from kg.api import build_graph
 from kg.documents import read_text
 from kg.facts import ArticleFacts
 from kg.pipeline import doc_to_facts, load_pipeline
+from kg.store import dump_nquads, open_store
 
 #: The demo corpus of the repository.
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -36,6 +38,25 @@ def private_fact_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def nlp() -> Language:
     """The embedded pipeline (no model download), loaded once."""
     return load_pipeline()
+
+
+@pytest.fixture
+def session_pipeline(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds and the CLI use the session's pipeline instead of loading one per command (1-2 s each)."""
+    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
+
+
+def write_corpus(folder: Path, articles: dict[str, str]) -> Path:
+    """A folder of articles, by file name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def sorted_quads(store: Path) -> list[bytes]:
+    """A store directory's quads as sorted N-Quads lines: comparable whatever the store's order."""
+    return sorted(dump_nquads(open_store(store)).splitlines())
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import write_corpus
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -44,13 +45,6 @@ dataset = build_dataset_from([folder])
 for fmt, suffix in FORMATS.items():
     write_graph(out + suffix, dataset, fmt)
 """
-
-
-def write_corpus(folder: Path, files: dict[str, str]) -> Path:
-    folder.mkdir(parents=True)
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
 
 
 def test_two_processes_with_different_hash_seeds_write_identical_bytes(tmp_path):

@@ -10,13 +10,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import sorted_quads, write_corpus
 
 import kg.api
 import kg.workers
 from kg.api import build
 from kg.cache import FactCache, article_key, pipeline_version
 from kg.documents import read_text
-from kg.store import dump_nquads, graph_names, open_store
+from kg.store import graph_names, open_store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -30,30 +31,21 @@ ARTICLES = {
 }
 
 
+pytestmark = pytest.mark.usefixtures("session_pipeline")
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    folder = write_corpus(tmp_path / "corpus", ARTICLES)
     for seed in SEEDS.glob("*.txt"):
         shutil.copy(seed, folder / seed.name)
     return folder
 
 
-@pytest.fixture(autouse=True)
-def session_pipeline(nlp, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
-
-
-def cold(corpus: Path, tmp_path: Path, name: str) -> bytes:
+def cold(corpus: Path, tmp_path: Path, name: str) -> list[bytes]:
     store = tmp_path / name
     build([corpus], store=store, cache=False)
-    return dump_sorted(store)
-
-
-def dump_sorted(store: Path) -> bytes:
-    return b"\n".join(sorted(dump_nquads(open_store(store)).splitlines()))
+    return sorted_quads(store)
 
 
 # --- The fact cache --------------------------------------------------------------------------
@@ -105,7 +97,7 @@ def test_a_store_rebuild_extracts_only_the_changed_article(corpus: Path, tmp_pat
     (corpus / "b.txt").write_text(ARTICLES["b.txt"].replace("two more", "three more"), encoding="utf-8")
     again = build([corpus], store=store, cache=False)
     assert (again.articles, again.unchanged) == (1, len(ARTICLES) + 1)
-    assert dump_sorted(store) == cold(corpus, tmp_path, "cold")
+    assert sorted_quads(store) == cold(corpus, tmp_path, "cold")
 
 
 def test_removing_an_article_removes_its_graph(corpus: Path, tmp_path: Path) -> None:
@@ -117,7 +109,7 @@ def test_removing_an_article_removes_its_graph(corpus: Path, tmp_path: Path) -> 
     after = graph_names(open_store(store))
     assert report.removed == 1 and len(after) == len(before) - 1
     assert [g for g in before if g not in after] == [g for g in before if g.endswith("/c")]
-    assert dump_sorted(store) == cold(corpus, tmp_path, "cold")
+    assert sorted_quads(store) == cold(corpus, tmp_path, "cold")
 
 
 def test_keep_missing_keeps_the_graphs_of_other_corpora(corpus: Path, tmp_path: Path) -> None:
@@ -147,7 +139,7 @@ def test_jobs_build_what_one_process_builds(corpus: Path, tmp_path: Path, monkey
     if target == "store":
         report = build([corpus], store=tmp_path / "two", jobs=2, cache=False)
         assert report.jobs == 2
-        assert dump_sorted(tmp_path / "two") == cold(corpus, tmp_path, "one")
+        assert sorted_quads(tmp_path / "two") == cold(corpus, tmp_path, "one")
     else:
         report = build([corpus], tmp_path / "two.nt", jobs=2, cache=False, validate=False)
         build([corpus], tmp_path / "one.nt", jobs=1, cache=False, validate=False)

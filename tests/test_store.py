@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from conftest import write_corpus
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 from spacy.language import Language
@@ -54,12 +55,6 @@ def seed_facts(nlp: Language) -> list:
 def memory(seed_facts: list) -> Dataset:
     """The seeds built in memory, as ``kg build -o`` builds them."""
     return build_dataset(seed_facts)
-
-
-@pytest.fixture
-def use_session_pipeline(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
-    """build() and the CLI use the session's pipeline instead of loading one (1-2 s each)."""
-    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
 
 
 def quads(store: ox.Store) -> set[str]:
@@ -253,7 +248,7 @@ def test_a_store_reopens_read_only_with_its_graphs(tmp_path: Path, seed_facts) -
 
 
 def test_build_api_streams_into_a_store_without_an_output_file(
-    tmp_path: Path, use_session_pipeline, memory
+    tmp_path: Path, session_pipeline, memory
 ) -> None:
     report = build([SEEDS], store=tmp_path / "store")
     assert report.articles == 2
@@ -263,7 +258,7 @@ def test_build_api_streams_into_a_store_without_an_output_file(
     assert serialize(to_dataset(open_store(tmp_path / "store")), "trig") == serialize(memory, "trig")
 
 
-def test_build_api_writes_the_file_and_the_store(tmp_path: Path, use_session_pipeline, memory) -> None:
+def test_build_api_writes_the_file_and_the_store(tmp_path: Path, session_pipeline, memory) -> None:
     report = build([SEEDS], tmp_path / "seeds.ttl", store=tmp_path / "store", validate=False)
     assert (tmp_path / "seeds.ttl").read_bytes() == serialize(memory, "turtle")
     assert report.triples == len(Graph().parse(tmp_path / "seeds.ttl"))
@@ -273,7 +268,7 @@ def test_build_api_writes_the_file_and_the_store(tmp_path: Path, use_session_pip
         build([SEEDS])
 
 
-def test_cli_build_store_twice_is_idempotent(tmp_path: Path, use_session_pipeline) -> None:
+def test_cli_build_store_twice_is_idempotent(tmp_path: Path, session_pipeline) -> None:
     runner = CliRunner()
     store = tmp_path / "store"
     first = runner.invoke(main, ["build", str(SEEDS), "--store", str(store)], catch_exceptions=False)
@@ -285,7 +280,7 @@ def test_cli_build_store_twice_is_idempotent(tmp_path: Path, use_session_pipelin
     assert quads(open_store(store)) == before
 
 
-def test_cli_build_needs_an_output_or_a_store(tmp_path: Path, use_session_pipeline) -> None:
+def test_cli_build_needs_an_output_or_a_store(tmp_path: Path, session_pipeline) -> None:
     result = CliRunner().invoke(main, ["build", str(SEEDS)], catch_exceptions=False)
     assert result.exit_code == 2
     assert "--output FILE, --store DIR or both" in result.stderr
@@ -308,7 +303,7 @@ def test_cli_build_store_in_use_fails_in_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1 and lines[0].startswith("Error:") and "lock" in lines[0].lower(), done.stderr
 
 
-def test_cli_store_in_a_folder_of_other_files_is_refused(tmp_path: Path, use_session_pipeline) -> None:
+def test_cli_store_in_a_folder_of_other_files_is_refused(tmp_path: Path, session_pipeline) -> None:
     folder = tmp_path / "documents"
     folder.mkdir()
     (folder / "letter.txt").write_text("keep me")
@@ -344,14 +339,7 @@ TWO_ARTICLES = {
 }
 
 
-def write_corpus(folder: Path, articles: dict[str, str]) -> Path:
-    folder.mkdir(exist_ok=True)
-    for name, text in articles.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-def test_store_default_graph_is_the_merged_graph_of_the_files(tmp_path: Path, use_session_pipeline) -> None:
+def test_store_default_graph_is_the_merged_graph_of_the_files(tmp_path: Path, session_pipeline) -> None:
     """One label per node, summed mention counts, each triple once: the graph `kg build -o` writes."""
     build([SEEDS], tmp_path / "seeds.nt", format="nt", validate=False, cache=False)
     build([SEEDS], store=tmp_path / "store", cache=False)
@@ -360,7 +348,7 @@ def test_store_default_graph_is_the_merged_graph_of_the_files(tmp_path: Path, us
     assert isomorphic(in_store, Graph().parse(tmp_path / "seeds.nt"))
 
 
-def test_store_queries_see_each_entity_once(tmp_path: Path, use_session_pipeline) -> None:
+def test_store_queries_see_each_entity_once(tmp_path: Path, session_pipeline) -> None:
     """Two articles about the same people: one row each, not one per article or per label."""
     corpus = write_corpus(tmp_path / "corpus", TWO_ARTICLES)
     build([corpus], store=tmp_path / "store", cache=False)
@@ -371,7 +359,7 @@ def test_store_queries_see_each_entity_once(tmp_path: Path, use_session_pipeline
 
 
 def test_a_rebuild_keeps_the_union_of_the_articles_left(
-    tmp_path: Path, use_session_pipeline, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, session_pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Changing and removing articles updates the union subject by subject, as a cold build would make it."""
     refreshed: list = []
@@ -404,7 +392,7 @@ def test_a_rebuild_keeps_the_union_of_the_articles_left(
     assert 0 < len(refreshed) < len(set(union_graph(open_store(store)).subjects()))  # only what changed
 
 
-def test_a_store_without_the_union_gets_it_on_the_next_build(tmp_path: Path, use_session_pipeline) -> None:
+def test_a_store_without_the_union_gets_it_on_the_next_build(tmp_path: Path, session_pipeline) -> None:
     build([SEEDS], store=tmp_path / "store", cache=False)
     old = open_store(tmp_path / "store", read_only=False)
     old.clear_graph(ox.DefaultGraph())  # as an older kg left it: article graphs only

@@ -912,12 +912,6 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def session_pipeline(nlp, monkeypatch):
-    """Builds use the session's pipeline instead of loading one per command (1-2 s each)."""
-    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp, raising=False)
-
-
 def test_kg_build_says_the_graph_is_valid(corpus: Path, tmp_path: Path, session_pipeline) -> None:
     out = tmp_path / "graph.ttl"
     result = invoke("build", corpus, "-o", out)

@@ -18,10 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import sorted_quads, write_corpus
 
 import kg.api
 from kg.rebuild import changes, corpus_state, watch
-from kg.store import dump_nquads, graph_names, open_store
+from kg.store import graph_names, open_store
 
 WAIT = 120  # seconds a test waits for a build before it fails: far above what one takes
 INTERVAL = 0.05
@@ -38,22 +39,12 @@ LATE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def session_pipeline(nlp, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
+pytestmark = pytest.mark.usefixtures("session_pipeline")
 
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-def sorted_dump(store: Path) -> list[bytes]:
-    return sorted(dump_nquads(open_store(store)).splitlines())
+    return write_corpus(tmp_path / "corpus", ARTICLES)
 
 
 class Watcher:
@@ -99,7 +90,7 @@ def test_each_change_is_built_once_and_the_store_matches_a_cold_build(corpus, tm
 
     cold = tmp_path / "cold"
     kg.api.build([corpus], store=cold, cache=False, validate=False)
-    assert sorted_dump(tmp_path / "store") == sorted_dump(cold)
+    assert sorted_quads(tmp_path / "store") == sorted_quads(cold)
     assert len(graph_names(open_store(tmp_path / "store"))) == 2
 
 
