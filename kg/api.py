@@ -226,8 +226,9 @@ def article_facts(
     def counted(facts_stream: Iterator[ArticleFacts]) -> Iterator[ArticleFacts]:
         keys: set[str] = set()
         for facts in facts_stream:
-            report.count(FactCounts.of(facts))
-            keys.update(e.key for e in facts.entities)
+            counts = FactCounts.of(facts)
+            report.count(counts)
+            keys.update(counts.entity_keys)
             report.entities = len(keys)
             on_article(facts)
             yield facts
@@ -478,14 +479,13 @@ class _Plan:
         yield from self.cached
         if not self.todo:
             return
-        nlp = shared_pipeline(spacy_model)
-        workers = worth_it(jobs or default_jobs(), len(self.todo))
+        workers = self.workers(jobs)
         report.jobs = max(workers, 1)
         if workers:
-            for result in self.in_workers(nlp, spacy_model, workers, on_error):
+            for result in self.in_workers(spacy_model, workers, on_error):
                 yield from result.facts
         else:
-            yield from self._cached(extract(self.todo, nlp, on_error))
+            yield from self._cached(extract(self.todo, shared_pipeline(spacy_model), on_error))
 
     def workers(self, jobs: int | None) -> int:
         return worth_it(jobs or default_jobs(), len(self.todo))
@@ -503,8 +503,6 @@ class _Plan:
         clock: Stopwatch,
     ) -> int:
         """Extract the articles to build in workers and bulk-load the N-Quads they send; return the quads."""
-        clock.switch("pipeline")
-        nlp = shared_pipeline(spacy_model)
         report.jobs = workers = self.workers(jobs)
         loaded, pending, pending_quads = 0, [], 0
 
@@ -515,9 +513,7 @@ class _Plan:
                 pending.clear()
 
         clock.switch("pipeline")
-        for result in self.in_workers(
-            nlp, spacy_model, workers, on_error, base=self.base, keep_facts=keep_facts
-        ):
+        for result in self.in_workers(spacy_model, workers, on_error, base=self.base, keep_facts=keep_facts):
             clock.switch("write")
             on_batch(result)
             for counts, _ in result.counts:
@@ -551,10 +547,9 @@ class _Plan:
     ) -> None:
         """Extract the articles to build in workers and merge into ``union`` the share they send."""
         clock.switch("pipeline")
-        nlp = shared_pipeline(spacy_model)
         report.jobs = workers = self.workers(jobs)
         batches = self.in_workers(
-            nlp, spacy_model, workers, on_error, base=self.base, union_only=True, keep_facts=keep_facts
+            spacy_model, workers, on_error, base=self.base, union_only=True, keep_facts=keep_facts
         )
         for result in batches:
             clock.switch("rdf")
@@ -564,9 +559,10 @@ class _Plan:
         clock.switch("rdf")
 
     def in_workers(
-        self, nlp: Language, spacy_model: str | None, workers: int, on_error: Callable[[str], None], **options
+        self, spacy_model: str | None, workers: int, on_error: Callable[[str], None], **options
     ) -> Iterator[BatchResult]:
         """Extract the articles to build in ``workers`` processes, which also put their facts in the cache."""
+        nlp = shared_pipeline(spacy_model)  # loaded here first, so that forked workers inherit it
         todo = ((document, self.keys[(document.id, document.path)]) for document in self.todo)
         folder = self.cache.folder if self.cache is not None else None
         for result in extract_in_workers(todo, nlp, spacy_model, workers, cache=folder, **options):

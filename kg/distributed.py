@@ -309,8 +309,9 @@ def _write_shard(task: _Task, all_facts: Iterable[ArticleFacts], part: _Part) ->
     try:
         with open(partial, "w", encoding="utf-8") as shard:
             for facts in all_facts:
-                part.report.count(FactCounts.of(facts))
-                part.keys.update(entity.key for entity in facts.entities)
+                counts = FactCounts.of(facts)
+                part.report.count(counts)
+                part.keys.update(counts.entity_keys)
                 if task.keep_facts:
                     part.facts.append(facts)
                 iri = str(article_iri(facts.document.id, task.base))
