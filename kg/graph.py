@@ -359,8 +359,14 @@ class _Builder:
         self.add(self.node(role.person), _DKG.holdsRole, node)
         if role.organization:
             self.add(node, _DKG.roleOf, self.node(role.organization))
-        # A post is one node however often it is read, so offsets would not pair up.
+        # A post is one node however often it is read: in a graph of many articles its
+        # sources and sentences would not pair up, so each reading pairs one of each.
         self.provenance(node, role.evidence, offsets=False)
+        ev = role.evidence
+        reading = _fact_term(self.base, "reading", self.doc_id, str(ev.start), role.person, role.title)
+        self.add(node, _DKG.reading, reading)
+        self.add(reading, TYPE, _DKG.Reading)
+        self.provenance(reading, ev)
 
     def membership(self, m: Membership) -> None:
         ev = m.evidence

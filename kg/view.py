@@ -298,9 +298,22 @@ class _Provenance:
         if not fact:
             return []
         node = URIRef(str(fact))
+        if readings := self.readings(node):
+            return readings
         articles = "; ".join(sorted({self.title(a) for a in self.graph.objects(node, DKG.source)}))
         sentences = sorted({str(e) for e in self.graph.objects(node, DKG.evidence)})
         return [Source(s, articles) for s in sentences] or ([Source("", articles)] if articles else [])
+
+    def readings(self, role: URIRef) -> list[Source]:
+        """A post's sentences, each with the one article it was read in (a post is one node for all)."""
+        g = self.graph
+        pairs = {
+            Source(str(evidence), self.title(article))
+            for reading in g.objects(role, DKG.reading)
+            for article in g.objects(reading, DKG.source)
+            for evidence in g.objects(reading, DKG.evidence)
+        }
+        return sorted(pairs, key=lambda source: (source.article, source.evidence))
 
     def of_membership(self, member: str, org: str) -> list[Source]:
         return [s for node in self.memberships.get((member, org), []) for s in self.of(node)]

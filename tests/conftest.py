@@ -46,6 +46,15 @@ def session_pipeline(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
 
 
+#: A post named in two articles, in a sentence of each: one dkg:Role in their merged graph.
+ONE_POST_TWO_ARTICLES = {
+    "brussels.txt": "Allies meet in Brussels\n\nNATO Secretary General Mark Rutte said on Monday that allies"
+    " must spend more on air defence.\n",
+    "warsaw.txt": "Drone wall plans\n\nThe plan was welcomed in Warsaw on Tuesday by NATO Secretary General"
+    " Mark Rutte, who called it urgent.\n",
+}
+
+
 def write_corpus(folder: Path, articles: dict[str, str]) -> Path:
     """A folder of articles, by file name."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
-from conftest import SEEDS
+from conftest import ONE_POST_TWO_ARTICLES, SEEDS, write_corpus
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.algebra import traverse
 
@@ -350,6 +350,29 @@ def test_sources_behind_facts(store) -> None:
     one = kubilius[0]["fact"]
     [only] = rows(ask(store, "sources", fact=f"<{one}>"))
     assert only["fact"] == one and only["evidence"] == kubilius[0]["evidence"]
+
+
+def test_a_post_read_in_two_articles_is_sourced_once_per_article_with_that_articles_sentence(
+    nlp, tmp_path
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus", ONE_POST_TWO_ARTICLES)
+    merged = tmp_path / "merged.ttl"
+    write_graph(merged, build_dataset_from([corpus], nlp=nlp), "turtle")
+    in_oxigraph = rows(ask(open_graph(merged), "sources", entity="Mark Rutte"))
+    in_rdflib = (
+        rdflib.Graph()
+        .parse(merged)
+        .query(SAVED["sources"].text, initBindings={"entity": rdflib.Literal("Mark Rutte")})
+    )
+    for posts in (
+        [(r["article"], r["evidence"]) for r in in_oxigraph if r["kind"] == "Role"],
+        [(str(r.article), str(r.evidence)) for r in in_rdflib if str(r.kind) == "Role"],
+    ):
+        # Each article with the sentence read in it: not every article with every sentence.
+        assert sorted(posts) == [
+            ("Allies meet in Brussels", ONE_POST_TWO_ARTICLES["brussels.txt"].split("\n")[2]),
+            ("Drone wall plans", ONE_POST_TWO_ARTICLES["warsaw.txt"].split("\n")[2]),
+        ]
 
 
 def test_most_quoted(store) -> None:

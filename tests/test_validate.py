@@ -36,6 +36,7 @@ ESTONIA = R["country/estonia"]
 TALLINN = R["place/tallinn"]
 SAFE = R["program/safe"]
 ROLE = R["role/kaja-kallas/prime-minister"]
+READING = R["reading/r1"]
 STATEMENT = R["statement/s1"]
 FUNDING = R["funding/f1"]
 EVENT = R["event/e1"]
@@ -81,7 +82,14 @@ BASE = """
     rdfs:label "Estonian Prime Minister" ;
     dkg:roleOf <country/estonia> ;
     dkg:source <article/a1> ;
-    dkg:evidence "Estonian Prime Minister Kaja Kallas said so." .
+    dkg:evidence "Estonian Prime Minister Kaja Kallas said so." ;
+    dkg:reading <reading/r1> .
+
+<reading/r1> a dkg:Reading ;
+    dkg:source <article/a1> ;
+    dkg:evidence "Estonian Prime Minister Kaja Kallas said so." ;
+    dkg:evidenceStart 135 ;
+    dkg:evidenceEnd 179 .
 
 <statement/s1> a dkg:Statement ;
     dkg:speaker <person/kaja-kallas> ;
@@ -195,7 +203,7 @@ def test_every_shape_is_named_and_explained() -> None:
     "cls",
     [
         *(DKG[c] for c in ("Person", "Organization", "Country", "Place", "Program")),
-        *(DKG[c] for c in ("Statement", "Funding", "Role", "Event", "Article", "Membership")),
+        *(DKG[c] for c in ("Statement", "Funding", "Role", "Reading", "Event", "Article", "Membership")),
         SKOS.Concept,
     ],
     ids=lambda c: str(c).rsplit("#", 1)[-1].rsplit("/", 1)[-1],
@@ -412,6 +420,17 @@ BROKEN: dict[str, tuple[Edit, set]] = {
     "role without source": (
         drop(ROLE, DKG.source),
         expect((ROLE, "dkg:source", "MinCountConstraintComponent", "dkgsh:Sources")),
+    ),
+    "role without a reading": (
+        drop(ROLE, DKG.reading),
+        expect(
+            (ROLE, "dkg:reading", "MinCountConstraintComponent", "dkgsh:RoleReadings"),
+            (READING, "^dkg:reading", "MinCountConstraintComponent", "dkgsh:ReadingOf"),
+        ),
+    ),
+    "reading without its offsets": (
+        drop(READING, DKG.evidenceStart),
+        expect((READING, "dkg:evidenceStart", "MinCountConstraintComponent", "dkgsh:EvidenceStart")),
     ),
     "evidence on an entity": (
         add(NATO, DKG.evidence, Literal("NATO said so.")),

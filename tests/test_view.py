@@ -34,7 +34,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from conftest import require_program
+from conftest import ONE_POST_TWO_ARTICLES, require_program, write_corpus
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 from spacy.language import Language
@@ -223,6 +223,19 @@ def test_every_fact_shows_its_sentence_and_article(seeds_page, seeds_graph: Grap
     fundings = [i for i in data["edgeInfo"].values() if i["kind"] == "funds"]
     assert fundings and all(i["facts"][0]["sources"][0]["evidence"] for i in fundings)
     assert all(f["sources"] and all(s["article"] for s in f["sources"]) for i in fundings for f in i["facts"])
+
+
+def test_a_post_shows_each_article_with_the_sentence_read_in_it(nlp: Language, tmp_path: Path) -> None:
+    graph = build_graph([write_corpus(tmp_path / "corpus", ONE_POST_TWO_ARTICLES)], nlp=nlp)
+    data = page_data(view(graph, tmp_path / "post.html").html)
+    [post] = [i for i in data["edgeInfo"].values() if i["facts"][0]["head"].startswith("Mark Rutte: ")]
+    assert post["facts"][0]["sources"] == [
+        {
+            "evidence": ONE_POST_TWO_ARTICLES["brussels.txt"].split("\n")[2],
+            "article": "Allies meet in Brussels",
+        },
+        {"evidence": ONE_POST_TWO_ARTICLES["warsaw.txt"].split("\n")[2], "article": "Drone wall plans"},
+    ]
 
 
 def test_article_text_stays_inside_its_json(hostile_page) -> None:
