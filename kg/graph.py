@@ -6,8 +6,9 @@ Why this module is shaped the way it is:
   typed with its core class (``dkg:Organization``) and, when known, also with its
   finer kind (``dkg:Ministry``).
 * **Facts from many articles meet on the same nodes.** Entity IRIs are
-  ``base + key``; statements, fundings, memberships and events get IRIs from a
-  digest of what identifies them, so the same input always gives the same IRIs.
+  ``base + key``; statements, fundings, memberships, events and the readings of
+  posts get IRIs from a digest of what identifies them, so the same input always
+  gives the same IRIs.
 * **Article text never reaches an IRI.** It only ever goes into literals; the
   parts of IRIs go through :mod:`kg.ids` (or are checked) first. There are no
   blank nodes, so outputs can be compared byte for byte and across stores.
@@ -363,7 +364,7 @@ class _Builder:
         # sources and sentences would not pair up, so each reading pairs one of each.
         self.provenance(node, role.evidence, offsets=False)
         ev = role.evidence
-        reading = _fact_term(self.base, "reading", self.doc_id, str(ev.start), role.person, role.title)
+        reading = _fact_term(self.base, "reading", self.doc_id, str(ev.start), node)
         self.add(node, _DKG.reading, reading)
         self.add(reading, TYPE, _DKG.Reading)
         self.provenance(reading, ev)

@@ -125,7 +125,11 @@ PARAMS = {
     "statements-by-body": [{}, {"body": "Ukraine"}],
     "meetings": [{}, {"participant": "Kubilius"}],
     "mentioned-together": [{}, {"entity": "NATO"}],
-    "sources": [{}, {"entity": "r:person/oleksandr-kamyshin"}],
+    "sources": [
+        {},
+        {"entity": "r:person/oleksandr-kamyshin"},
+        {"fact": "r:role/boris-pistorius/german-defense-minister"},
+    ],
 }
 CASES = [(name, params) for name in SAVED for params in PARAMS.get(name, [{}])]
 
@@ -373,6 +377,33 @@ def test_a_post_read_in_two_articles_is_sourced_once_per_article_with_that_artic
             ("Allies meet in Brussels", ONE_POST_TWO_ARTICLES["brussels.txt"].split("\n")[2]),
             ("Drone wall plans", ONE_POST_TWO_ARTICLES["warsaw.txt"].split("\n")[2]),
         ]
+
+
+def test_a_post_without_readings_is_sourced_from_its_own_provenance(tmp_path) -> None:
+    """A graph another tool wrote from the shared vocabulary alone has no dkg:reading."""
+    other = tmp_path / "other.ttl"
+    other.write_text(
+        """@prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix dkg: <https://w3id.org/defense-kg/ontology#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <https://news.example/1> a dkg:Article ; dcterms:title "Allies meet in Brussels" .
+        <https://news.example/rutte> a dkg:Person ; rdfs:label "Mark Rutte" ;
+            dkg:holdsRole <https://news.example/rutte/sg> .
+        <https://news.example/rutte/sg> a dkg:Role ; rdfs:label "NATO Secretary General" ;
+            dkg:source <https://news.example/1> ; dkg:evidence "NATO Secretary General Mark Rutte said so." .
+        """,
+        encoding="utf-8",
+    )
+    expected = (
+        "Role",
+        "NATO Secretary General",
+        "Allies meet in Brussels",
+        "NATO Secretary General Mark Rutte said so.",
+    )
+    [in_oxigraph] = rows(ask(open_graph(other), "sources"))
+    assert tuple(in_oxigraph[k] for k in ("kind", "what", "article", "evidence")) == expected
+    [in_rdflib] = rdflib.Graph().parse(other).query(SAVED["sources"].text)
+    assert tuple(str(in_rdflib[k]) for k in ("kind", "what", "article", "evidence")) == expected
 
 
 def test_most_quoted(store) -> None:

@@ -362,7 +362,7 @@ BROKEN: dict[str, tuple[Edit, set]] = {
                 STATEMENT,
                 "rdf:type",
                 "QualifiedMinCountConstraintComponent",
-                "dkgsh:ProvenanceDomainShape[fact class]",
+                "dkgsh:ProvenanceDomainShape[fact or reading class]",
             ),
         ),
     ),
@@ -439,7 +439,7 @@ BROKEN: dict[str, tuple[Edit, set]] = {
                 NATO,
                 "rdf:type",
                 "QualifiedMinCountConstraintComponent",
-                "dkgsh:ProvenanceDomainShape[fact class]",
+                "dkgsh:ProvenanceDomainShape[fact or reading class]",
             )
         ),
     ),
