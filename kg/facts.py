@@ -133,7 +133,6 @@ class FactCounts:
     """
 
     document_id: str
-    document_path: str
     entity_keys: tuple[str, ...] = ()
     statements: int = 0
     fundings: int = 0
@@ -145,7 +144,6 @@ class FactCounts:
     def of(cls, facts: ArticleFacts) -> FactCounts:
         return cls(
             facts.document.id,
-            facts.document.path,
             tuple(entity.key for entity in facts.entities),
             len(facts.statements),
             len(facts.fundings),

@@ -362,8 +362,8 @@ class _Builder:
             self.add(node, _DKG.roleOf, self.node(role.organization))
         # A post is one node however often it is read: in a graph of many articles its
         # sources and sentences would not pair up, so each reading pairs one of each.
-        self.provenance(node, role.evidence, offsets=False)
         ev = role.evidence
+        self.provenance(node, ev, offsets=False)
         reading = _fact_term(self.base, "reading", self.doc_id, str(ev.start), node)
         self.add(node, _DKG.reading, reading)
         self.add(reading, TYPE, _DKG.Reading)

@@ -97,11 +97,13 @@ def _extract_batch(
     errors: list[str] = []
     keys = {(document.id, document.path): key for document, key in batch}
     facts = list(extract([document for document, _ in batch], _nlp, errors.append))
-    if cache is not None:
-        fact_cache = FactCache(cache)
-        for article in facts:
-            fact_cache.put(keys[(article.document.id, article.document.path)], article)
-    counts = [(FactCounts.of(f), keys[(f.document.id, f.document.path)]) for f in facts]
+    fact_cache = FactCache(cache) if cache is not None else None
+    counts = []
+    for article in facts:
+        key = keys[(article.document.id, article.document.path)]
+        if fact_cache is not None:
+            fact_cache.put(key, article)
+        counts.append((FactCounts.of(article), key))
     result = BatchResult(facts if keep_facts else [], counts, errors)
     if base is not None:
         as_rdf = _as_union if union_only else _as_nquads
