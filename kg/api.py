@@ -89,7 +89,8 @@ class BuildReport:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     output: str = ""
-    #: Quads written to the store directory of ``build(..., store=DIR)``.
+    #: Quads written to article graphs in the store of ``build(..., store=DIR)``: this build's,
+    #: not the store's size, and not counting the union the default graph keeps.
     stored: int = 0
     #: The check of the written graph against ontology/shapes.ttl (None with validate=False).
     validation: ValidationReport | None = None

@@ -265,7 +265,7 @@ def _show_report(
         _print_violations(report.validation, output)
     if not quiet:
         targets = [output] if output else []
-        targets += [f"store {store} ({report.stored} quads)"] if store else []
+        targets += [f"store {store} ({report.stored} quads written to article graphs)"] if store else []
         click.echo(f"{report.summary()} -> {', '.join(targets)}", err=True)
     if timings:
         figures = {stage: round(seconds, 3) for stage, seconds in report.stages.items()}
