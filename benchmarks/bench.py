@@ -417,10 +417,10 @@ def tokenizer_floor(texts: list[str]) -> dict[str, float]:
 STAGE_SNIPPET = r"""
 import json, sys, time
 from kg.api import extract
-from kg.documents import DocumentError, read_documents
-from kg.export import union, write_graph
-from kg.graph import build_dataset
-from kg.pipeline import load_pipeline
+from kg.read.documents import DocumentError, read_documents
+from kg.rdf.export import union, write_graph
+from kg.rdf.mapping import build_dataset
+from kg.nlp.pipeline import load_pipeline
 
 corpus, out = sys.argv[1], sys.argv[2]
 clock, stages = time.perf_counter, {}
@@ -685,7 +685,7 @@ def _on_alarm(signum, frame):  # noqa: ARG001
 
 def engine_steps(engine: str, nt: str, store: str, write: bool, queries: list[str], timeout: float):
     """The steps of one engine, yielded as dicts: load, writes, then each query."""
-    from kg.query import QUERY_PREFIXES, run, saved_queries  # noqa: PLC0415
+    from kg.sparql.query import QUERY_PREFIXES, run, saved_queries  # noqa: PLC0415
 
     saved = saved_queries()
     clock = time.perf_counter
@@ -848,7 +848,7 @@ def run_engine(engine: str, nt: Path, store: Path | None, queries: list[str], qu
 def section_engines(
     results: Results, nt: Path | None, store: Path | None, work: Path, query_timeout: float
 ) -> None:
-    from kg.query import saved_queries  # noqa: PLC0415
+    from kg.sparql.query import saved_queries  # noqa: PLC0415
 
     say()
     say("Engines: rdflib against Oxigraph")
@@ -914,7 +914,7 @@ def section_target_store(results: Results, folder: Path, work: Path, query_timeo
     that many triples is built and queried as well (nothing to do when the
     largest union is that small already).
     """
-    from kg.query import saved_queries  # noqa: PLC0415
+    from kg.sparql.query import saved_queries  # noqa: PLC0415
 
     union = results.engines.get("triples")
     n = len(list(folder.glob("*.txt")))

@@ -13,8 +13,8 @@ import argparse
 import time
 from pathlib import Path
 
-from kg.documents import Document, read_documents
-from kg.pipeline import doc_to_facts, load_pipeline
+from kg.nlp.pipeline import doc_to_facts, load_pipeline
+from kg.read.documents import Document, read_documents
 
 
 def main() -> None:

@@ -120,7 +120,7 @@ def _choose_stable(options: list, key: str):
 
 def _entity_sections() -> dict[str, str]:
     """Entity key ("person/boris-pistorius") -> the "# ..." section of entities.ttl it is listed under."""
-    from kg.vocab import ENTITIES_FILE  # noqa: PLC0415 - kg is imported when needed only
+    from kg.rdf.vocab import ENTITIES_FILE  # noqa: PLC0415 - kg is imported when needed only
 
     section, found = "", {}
     subject = re.compile(r"^r:([a-z]+)\\/(\S+)\s")

@@ -5,8 +5,8 @@ The data flows through one module per step::
     documents  ->  pipeline (spaCy, kg.nlp)  ->  facts  ->  graph (RDF)  ->  export
 
 and :mod:`kg.api` ties them together (``kg build`` on the command line);
-:mod:`kg.validate` checks graphs against ``ontology/shapes.ttl`` (``kg validate``);
-:mod:`kg.view` draws them as an HTML page (``kg view``).
+:mod:`kg.rdf.validate` checks graphs against ``ontology/shapes.ttl`` (``kg validate``);
+:mod:`kg.network.html` draws them as an HTML page (``kg view``).
 
 The API of :mod:`kg.api` and the pipeline are imported on first use (PEP 562):
 spaCy takes about a second to import, which ``kg query`` and ``kg --help``
@@ -18,10 +18,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from kg.network.html import ViewReport, view
+
 # Imported now, not on first use: each function shares its name with its module,
 # and importing the module later would bind that name to the module instead.
-from .query import query
-from .view import ViewReport, view
+from kg.sparql.query import query
 
 __version__ = "0.1.0"
 
@@ -38,8 +39,8 @@ _EXPORTS = {
     "read_graph": "kg.api",
     "validate_file": "kg.api",
     "validate_graph": "kg.api",
-    "load_pipeline": "kg.pipeline",
-    "watch": "kg.rebuild",
+    "load_pipeline": "kg.nlp.pipeline",
+    "watch": "kg.builder.watch",
 }
 
 __all__ = [
@@ -63,7 +64,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .api import (
+    from kg.api import (
         BuildReport,
         GraphReadError,
         ValidationReport,
@@ -76,8 +77,8 @@ if TYPE_CHECKING:
         validate_file,
         validate_graph,
     )
-    from .pipeline import load_pipeline
-    from .rebuild import watch
+    from kg.builder.watch import watch
+    from kg.nlp.pipeline import load_pipeline
 
 
 def __getattr__(name: str) -> Any:
@@ -90,7 +91,7 @@ def __getattr__(name: str) -> Any:
 
 
 def _submodule(name: str) -> Any:
-    """``kg.api``, ``kg.pipeline``...: still reachable as attributes after a bare ``import kg``."""
+    """``kg.api``, ``kg.nlp.pipeline``...: still reachable as attributes after a bare ``import kg``."""
     try:
         return import_module(f"{__name__}.{name}")
     except ModuleNotFoundError as error:

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
-from . import terms
-from .cache import FactCache, article_key, default_folder, pipeline_version
-from .documents import DocumentError, NoInputError, find_sources, read_documents
-from .export import (
+from kg.builder.cache import FactCache, article_key, default_folder, pipeline_version
+from kg.builder.workers import BatchResult, default_jobs, extract_in_workers, worth_it
+from kg.facts import ArticleFacts, Document, FactCounts
+from kg.rdf import terms
+from kg.rdf.export import (
     QUAD_FORMATS,
     ntriples_bytes_as,
     ntriples_to_graph,
@@ -34,10 +35,14 @@ from .export import (
     union,
     write_atomic,
 )
-from .facts import ArticleFacts, Document, FactCounts
-from .graph import article_iri, article_triples, build_dataset, check_base
-from .namespaces import DEFAULT_BASE
-from .store import (
+from kg.rdf.mapping import article_iri, article_triples, build_dataset, check_base
+from kg.rdf.namespaces import DEFAULT_BASE
+from kg.rdf.terms import NtTriple
+from kg.rdf.union import FileUnion
+from kg.rdf.validate import GraphReadError, ValidationReport, Violation, read_graph, validate_file
+from kg.rdf.validate import validate as validate_graph
+from kg.read.documents import DocumentError, NoInputError, find_sources, read_documents
+from kg.sparql.store import (
     BATCH_QUADS,
     UnionUpdate,
     article_keys,
@@ -48,11 +53,6 @@ from .store import (
     replace_articles,
     save_article_keys,
 )
-from .terms import NtTriple
-from .union import FileUnion
-from .validate import GraphReadError, ValidationReport, Violation, read_graph, validate_file
-from .validate import validate as validate_graph
-from .workers import BatchResult, default_jobs, extract_in_workers, worth_it
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -137,12 +137,12 @@ class BuildReport:
 
 
 def shared_pipeline(spacy_model: str | None = None) -> Language:
-    """:func:`kg.pipeline.shared_pipeline`, imported when a build first needs it.
+    """:func:`kg.nlp.pipeline.shared_pipeline`, imported when a build first needs it.
 
     Importing spaCy takes about a second; ``kg query``, ``kg serve``,
     ``kg view`` and ``kg validate`` never run the pipeline and should not wait for it.
     """
-    from .pipeline import shared_pipeline as load  # noqa: PLC0415 - spaCy is slow to import
+    from kg.nlp.pipeline import shared_pipeline as load  # noqa: PLC0415 - spaCy is slow to import
 
     return load(spacy_model)
 
@@ -154,7 +154,7 @@ def extract(
 ) -> Iterator[ArticleFacts]:
     """Facts of each readable document, in order, through ``nlp.pipe`` in batches.
 
-    ``nlp`` defaults to the embedded pipeline, loaded once (:func:`kg.pipeline.shared_pipeline`).
+    ``nlp`` defaults to the embedded pipeline, loaded once (:func:`kg.nlp.pipeline.shared_pipeline`).
 
     A batch that fails is run again one document at a time, so the document at
     fault is named and skipped and its neighbours still get through.
@@ -177,7 +177,7 @@ def _run_batch(
 ) -> Iterator[ArticleFacts]:
     if not batch:
         return
-    from .pipeline import doc_to_facts  # noqa: PLC0415 - see shared_pipeline
+    from kg.nlp.pipeline import doc_to_facts  # noqa: PLC0415 - see shared_pipeline
 
     try:
         docs = list(nlp.pipe((d.text for d in batch), batch_size=BATCH_SIZE))
@@ -285,7 +285,7 @@ def build(
     ``shapes`` replaces ontology/shapes.ttl; ``validate=False`` skips the check,
     which on very large corpora takes longer than the build.
 
-    ``store`` is a store directory (see :mod:`kg.store`) that receives each
+    ``store`` is a store directory (see :mod:`kg.sparql.store`) that receives each
     article's named graph, replacing the article's earlier build. Without an
     ``output`` file the articles are streamed into the store, so the corpus is
     never held in memory (and not validated); articles the store already holds
@@ -294,11 +294,11 @@ def build(
 
     ``jobs`` worker processes extract (default: all cores; small corpora are
     extracted in this process). ``cache`` is a folder of extracted facts
-    (:mod:`kg.cache`; True: the default folder, False: none): an article whose
+    (:mod:`kg.builder.cache`; True: the default folder, False: none): an article whose
     text and pipeline are unchanged is not extracted again.
 
     ``engine="dask"`` runs the extraction on a Dask cluster instead
-    (:func:`kg.distributed.build_on_dask`; ``scheduler`` is its address, or a
+    (:func:`kg.builder.distributed.build_on_dask`; ``scheduler`` is its address, or a
     local cluster of ``workers`` processes is started; ``shards`` is the folder
     the workers write their N-Quads to, which a remote cluster must share).
 
@@ -312,7 +312,7 @@ def build(
     if output is None and store is None:
         raise ValueError("nothing to write: give an output file, a store directory or both")
     if engine == "dask":
-        from .distributed import build_on_dask
+        from kg.builder.distributed import build_on_dask
 
         return build_on_dask(
             find_sources(paths),

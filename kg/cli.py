@@ -26,16 +26,16 @@ from functools import partial
 
 import click
 
-from . import __version__
-from .api import BuildReport, GraphReadError, ValidationReport, build, validate_file
-from .documents import DocumentError, NoInputError, find_sources
-from .export import FORMATS, RDF_FORMATS, format_for
-from .graph import check_base
-from .namespaces import DEFAULT_BASE
-from .query import QueryError, parse_params, saved_queries
-from .query import query as run_query
-from .rebuild import watch
-from .validate import load_shapes
+from kg import __version__
+from kg.api import BuildReport, GraphReadError, ValidationReport, build, validate_file
+from kg.builder.watch import watch
+from kg.rdf.export import FORMATS, RDF_FORMATS, format_for
+from kg.rdf.mapping import check_base
+from kg.rdf.namespaces import DEFAULT_BASE
+from kg.rdf.validate import load_shapes
+from kg.read.documents import DocumentError, NoInputError, find_sources
+from kg.sparql.query import QueryError, parse_params, saved_queries
+from kg.sparql.query import query as run_query
 
 PROGRESS_FROM = 5  # files; fewer build too fast for a bar to help
 SHOWN_VIOLATIONS = 10  # printed by kg build; kg validate prints them all
@@ -396,7 +396,7 @@ def serve_command(graphs: tuple[str, ...], host: str, port: int, timeout: float,
     Example:
       kg serve seeds.ttl            # then open http://127.0.0.1:7878/
     """
-    from .serve import serve  # noqa: PLC0415
+    from kg.sparql.serve import serve  # noqa: PLC0415
 
     try:
         serve(list(graphs), host=host, port=port, timeout=timeout, max_rows=max_rows)
@@ -435,7 +435,7 @@ def push_command(
     Example:
       kg push seeds.trig --endpoint http://localhost:7878/store
     """
-    from .push import PushError, check_endpoint, open_source, push  # noqa: PLC0415
+    from kg.sparql.push import PushError, check_endpoint, open_source, push  # noqa: PLC0415
 
     try:  # usage errors (exit 2) before anything is sent
         check_endpoint(endpoint)
@@ -494,7 +494,7 @@ def view_command(
       kg view corpus.store -o kallas.html --focus "Kaja Kallas" --hops 2
       kg view corpus.ttl -o people.html --types Person,Country --max-nodes 200
     """
-    from .view import DEFAULT_MAX_NODES, ViewError, view  # noqa: PLC0415 - pyvis is slow to import
+    from kg.network.html import DEFAULT_MAX_NODES, ViewError, view  # noqa: PLC0415 - pyvis is slow to import
 
     try:
         report = view(

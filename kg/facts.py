@@ -1,7 +1,7 @@
 """The facts `kg` reads out of an article, before they become RDF.
 
 These dataclasses are the hinge of the package: the spaCy components fill
-them, `kg.graph` turns them into triples, and the incremental cache (later)
+them, `kg.rdf.mapping` turns them into triples, and the incremental cache (later)
 can store them. They hold plain strings and numbers only, so they pickle,
 compare and sort without surprises.
 
@@ -129,7 +129,7 @@ class FactCounts:
     """How many facts of each kind one article gave, and the keys of its entities.
 
     What a build's report needs of an article; much cheaper to send from a
-    worker process than the facts themselves (see :mod:`kg.workers`).
+    worker process than the facts themselves (see :mod:`kg.builder.workers`).
     """
 
     document_id: str

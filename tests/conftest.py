@@ -17,10 +17,10 @@ from spacy.language import Language
 
 import kg.api
 from kg.api import build_graph
-from kg.documents import read_text
 from kg.facts import ArticleFacts
-from kg.pipeline import doc_to_facts, load_pipeline
-from kg.store import dump_nquads, open_store
+from kg.nlp.pipeline import doc_to_facts, load_pipeline
+from kg.read.documents import read_text
+from kg.sparql.store import dump_nquads, open_store
 
 #: The demo corpus of the repository.
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -28,7 +28,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 @pytest.fixture(scope="session", autouse=True)
 def private_fact_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Builds cache extracted facts (kg.cache): in a folder of the session, not the user's ~/.cache."""
+    """Builds cache extracted facts (kg.builder.cache) in a folder of the session, not ~/.cache."""
     folder = tmp_path_factory.mktemp("kg-cache")
     os.environ["KG_CACHE_DIR"] = str(folder)
     return folder
@@ -72,7 +72,7 @@ def sorted_quads(store: Path) -> list[bytes]:
 def extract(nlp: Language) -> Callable[..., ArticleFacts]:
     """``extract(text) -> ArticleFacts``: the text read like a .txt file, then run.
 
-    Keyword arguments go to :func:`kg.documents.read_text` (``id``, ``title``...).
+    Keyword arguments go to :func:`kg.read.documents.read_text` (``id``, ``title``...).
     """
 
     def run(text: str, **document_fields: str) -> ArticleFacts:

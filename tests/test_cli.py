@@ -21,7 +21,7 @@ from rdflib.namespace import RDF
 
 import kg.api
 from kg.cli import main
-from kg.namespaces import DEFAULT_BASE, DKG
+from kg.rdf.namespaces import DEFAULT_BASE, DKG
 
 KG = Path(sys.executable).parent / "kg"
 TAMM = URIRef(DEFAULT_BASE + "person/kalle-tamm")

@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg import build_graph
-from kg.namespaces import DKG
+from kg.rdf.namespaces import DKG
 
 ARTICLE_ALPHA = (
     "Estonia and Finland agree on radars\n\n"
@@ -39,7 +39,7 @@ CORE_TYPES = (DKG.Person, DKG.Organization, DKG.Country, DKG.Place, DKG.Program)
 BUILD_ALL_FORMATS = """
 import sys
 from kg import build_dataset_from
-from kg.export import FORMATS, write_graph
+from kg.rdf.export import FORMATS, write_graph
 folder, out = sys.argv[1], sys.argv[2]
 dataset = build_dataset_from([folder])
 for fmt, suffix in FORMATS.items():

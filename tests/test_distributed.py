@@ -2,7 +2,7 @@
 
 One real LocalCluster of two worker processes serves the module (its address
 is passed as ``scheduler``, the path of a remote cluster); one test lets
-:func:`kg.distributed.build_on_dask` start and stop a cluster of its own.
+:func:`kg.builder.distributed.build_on_dask` start and stop a cluster of its own.
 Nothing is mocked: the workers run spaCy, write N-Quads shards, and the
 client loads them into a real Oxigraph store and real files.
 """
@@ -24,12 +24,12 @@ from rdflib.compare import isomorphic
 from spacy.language import Language
 
 import kg.api
-import kg.distributed
+import kg.builder.distributed
 from kg.api import BuildReport, build
-from kg.distributed import DASK_MISSING, build_on_dask, loaded_pipelines, partition
-from kg.documents import NoInputError, find_sources
-from kg.graph import article_iri
-from kg.store import dump_nquads, graph_names, open_store, to_dataset
+from kg.builder.distributed import DASK_MISSING, build_on_dask, loaded_pipelines, partition
+from kg.rdf.mapping import article_iri
+from kg.read.documents import NoInputError, find_sources
+from kg.sparql.store import dump_nquads, graph_names, open_store, to_dataset
 
 distributed = pytest.importorskip("distributed")
 
@@ -228,7 +228,7 @@ def test_big_shards_are_bulk_loaded_from_their_files(
     tmp_path: Path, corpus: Path, scheduler: str, local: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Shards of BATCH_QUADS quads or more go to Store.bulk_load, smaller ones are batched: same store."""
-    monkeypatch.setattr(kg.distributed, "BATCH_QUADS", 60)
+    monkeypatch.setattr(kg.builder.distributed, "BATCH_QUADS", 60)
     report = build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler, cache=False)
     assert figures(report) == figures(local["store-only"])
     assert quads(open_store(tmp_path / "store")) == quads(open_store(local["folder"] / "store-only"))
@@ -381,7 +381,7 @@ def test_missing_dask_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 def test_importing_kg_does_not_import_dask() -> None:
     code = (
-        "import sys, kg, kg.api, kg.cli, kg.distributed\n"
+        "import sys, kg, kg.api, kg.cli, kg.builder.distributed\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
     )
     done = subprocess.run(

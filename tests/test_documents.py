@@ -1,4 +1,4 @@
-"""Tests for kg.documents: turning files on disk into Document objects."""
+"""Tests for kg.read.documents: turning files on disk into Document objects."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from kg.documents import (
+from kg.facts import Document
+from kg.ids import digest
+from kg.read.documents import (
     DocumentError,
     NoInputError,
     find_sources,
     read_documents,
     read_text,
 )
-from kg.facts import Document
-from kg.ids import digest
 
 HEADLINE = "Ministers agree to pool funds for air defence"
 LEAD = (

@@ -1,4 +1,4 @@
-"""Tests for kg.export: every RDF format round-trips, bytes are reproducible, writes are atomic.
+"""Tests for kg.rdf.export: every RDF format round-trips, bytes are reproducible, writes are atomic.
 
 The facts are invented and deliberately hostile: quotes, backslashes, control
 characters, markup, Cyrillic and emoji all travel through every format.
@@ -20,8 +20,6 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, SKOS
 
-from kg import export
-from kg.export import FORMATS, NETWORK_FORMATS, RDF_FORMATS, format_for, serialize, write_atomic, write_graph
 from kg.facts import (
     ArticleFacts,
     Document,
@@ -32,8 +30,18 @@ from kg.facts import (
     Role,
     Statement,
 )
-from kg.graph import article_iri, build_dataset, merge
-from kg.namespaces import DEFAULT_BASE, DKG, PREFIXES
+from kg.rdf import export
+from kg.rdf.export import (
+    FORMATS,
+    NETWORK_FORMATS,
+    RDF_FORMATS,
+    format_for,
+    serialize,
+    write_atomic,
+    write_graph,
+)
+from kg.rdf.mapping import article_iri, build_dataset, merge
+from kg.rdf.namespaces import DEFAULT_BASE, DKG, PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = [
@@ -196,8 +204,8 @@ def test_unknown_format_is_rejected(dataset: Dataset) -> None:
 DUMP = """
 import sys
 sys.path[:0] = [{root!r}, {tests!r}]
-from kg.export import serialize
-from kg.graph import build_dataset
+from kg.rdf.export import serialize
+from kg.rdf.mapping import build_dataset
 from test_export import sample_facts
 sys.stdout.buffer.write(serialize(build_dataset(sample_facts()), {fmt!r}))
 """

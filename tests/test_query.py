@@ -28,8 +28,9 @@ from rdflib.plugins.sparql.algebra import traverse
 import kg
 from kg.api import build_dataset_from
 from kg.cli import main
-from kg.export import write_graph
-from kg.query import (
+from kg.rdf.export import write_graph
+from kg.rdf.vocab import QUERIES_FOLDER
+from kg.sparql.query import (
     QueryError,
     QueryRefused,
     QuerySyntaxError,
@@ -45,8 +46,7 @@ from kg.query import (
     sync_rates,
     term,
 )
-from kg.results import format_table
-from kg.vocab import QUERIES_FOLDER
+from kg.sparql.results import format_table
 
 SAVED = saved_queries()
 
@@ -281,7 +281,7 @@ def test_the_rates_file_is_dated_and_the_queries_carry_its_table() -> None:
     carrying = [q for q in SAVED.values() if "# BEGIN rates" in q.text]
     assert {q.name for q in carrying} == {"fundings", "funding-totals"}
     for query in carrying:
-        assert sync_rates(query.text) == query.text, "rates changed: run python -m kg.query"
+        assert sync_rates(query.text) == query.text, "rates changed: run python -m kg.sparql.query"
         assert '("USD" 1.0389)' in query.text
 
 

@@ -23,8 +23,8 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from kg.query import open_graph, run, saved_queries
-from kg.serve import Endpoint, in_worker, make_server, negotiate, text
+from kg.sparql.query import open_graph, run, saved_queries
+from kg.sparql.serve import Endpoint, in_worker, make_server, negotiate, text
 
 TIMEOUT = 2.0
 MAX_ROWS = 200

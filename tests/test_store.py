@@ -20,13 +20,13 @@ from rdflib.compare import isomorphic
 from spacy.language import Language
 
 import kg.api
-import kg.store
+import kg.sparql.store
 from kg.api import article_facts, build
 from kg.cli import main
-from kg.export import named_graphs, serialize
-from kg.graph import article_iri, build_dataset
-from kg.query import run as kg_query
-from kg.store import (
+from kg.rdf.export import named_graphs, serialize
+from kg.rdf.mapping import article_iri, build_dataset
+from kg.sparql.query import run as kg_query
+from kg.sparql.store import (
     COMPACT_AFTER_QUADS,
     compact,
     dump_nquads,
@@ -95,7 +95,7 @@ def test_store_union_is_the_in_memory_union(tmp_path: Path, seed_facts, memory) 
 
 
 def test_store_exports_the_same_turtle_as_the_build(tmp_path: Path, seed_facts, memory) -> None:
-    """Merged the way kg.export merges (one label, summed counts): the very same bytes."""
+    """Merged the way kg.rdf.export merges (one label, summed counts): the very same bytes."""
     store = open_store(tmp_path / "store", read_only=False)
     store_articles(store, seed_facts)
     assert serialize(to_dataset(store), "turtle") == serialize(memory, "turtle")
@@ -363,14 +363,14 @@ def test_a_rebuild_keeps_the_union_of_the_articles_left(
 ) -> None:
     """Changing and removing articles updates the union subject by subject, as a cold build would make it."""
     refreshed: list = []
-    refresh = kg.store.refresh_union
+    refresh = kg.sparql.store.refresh_union
 
     def counting_refresh(store: ox.Store, subjects) -> int:
         subjects = list(subjects)
         refreshed.extend(subjects)
         return refresh(store, subjects)
 
-    monkeypatch.setattr(kg.store, "refresh_union", counting_refresh)
+    monkeypatch.setattr(kg.sparql.store, "refresh_union", counting_refresh)
     articles = dict(TWO_ARTICLES)
     articles["three.txt"] = (
         "Riga summit\n\nLatvian Defence Minister Andris Spruds said Latvia would spend more.\n"

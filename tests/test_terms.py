@@ -1,4 +1,4 @@
-"""RDF terms as N-Triples text (kg.terms): what every build writes goes through them."""
+"""RDF terms as N-Triples text (kg.rdf.terms): what every build writes goes through them."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from kg import terms
 from kg.facts import ArticleFacts, Document, Entity, Evidence, Statement
-from kg.graph import article_triples
-from kg.union import FileUnion, UnionTally, copies_ntriples, split_line
+from kg.rdf import terms
+from kg.rdf.mapping import article_triples
+from kg.rdf.union import FileUnion, UnionTally, copies_ntriples, split_line
 
 # A plain Namespace: pytest probes module globals, and rdflib.XSD warns on unknown names.
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")

@@ -7,9 +7,9 @@ from rdflib import Literal
 from rdflib.namespace import RDF, SKOS
 
 from kg.facts import ArticleFacts, Statement
-from kg.graph import merge
-from kg.namespaces import DKG, TOPIC
-from kg.vocab import topics
+from kg.rdf.mapping import merge
+from kg.rdf.namespaces import DKG, TOPIC
+from kg.rdf.vocab import topics
 
 
 def statement(facts: ArticleFacts) -> Statement:

@@ -1,4 +1,4 @@
-"""SHACL validation: ontology/shapes.ttl, kg.validate, ``kg validate`` and the check in ``kg build``.
+"""SHACL validation: ontology/shapes.ttl, kg.rdf.validate, ``kg validate`` and the check in ``kg build``.
 
 The broken graphs are each one small edit of a valid hand-made graph (BASE),
 and each test names the reason it expects, as (focus, path, constraint
@@ -20,10 +20,10 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 import kg.api
 from kg import GraphReadError, ValidationReport, read_graph, validate_file, validate_graph
 from kg.cli import main
-from kg.export import write_graph
-from kg.namespaces import DEFAULT_BASE, DKG, TOPIC
-from kg.validate import DKGSH, load_shapes
-from kg.vocab import SHAPES_FILE, kinds
+from kg.rdf.export import write_graph
+from kg.rdf.namespaces import DEFAULT_BASE, DKG, TOPIC
+from kg.rdf.validate import DKGSH, load_shapes
+from kg.rdf.vocab import SHAPES_FILE, kinds
 
 # rdflib's own TriG / N-Quads code uses its deprecated ConjunctiveGraph API.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")

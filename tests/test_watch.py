@@ -21,8 +21,8 @@ import pytest
 from conftest import sorted_quads, write_corpus
 
 import kg.api
-from kg.rebuild import changes, corpus_state, watch
-from kg.store import graph_names, open_store
+from kg.builder.watch import changes, corpus_state, watch
+from kg.sparql.store import graph_names, open_store
 
 WAIT = 120  # seconds a test waits for a build before it fails: far above what one takes
 INTERVAL = 0.05

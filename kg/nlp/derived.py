@@ -4,7 +4,7 @@ Reading ``ontology/entities.ttl`` into the gazetteer and tokenizing every name
 it lists took most of the pipeline's start-up, which an incremental build
 (one changed article in a thousand) pays in full. What they produce depends
 only on a few files, so it is derived once and stored as JSON under
-``<kg.cache.default_folder()>/derived/``, named by a digest of
+``<kg.builder.cache.default_folder()>/derived/``, named by a digest of
 
 * the bytes of every source file (the Turtle files and the modules whose code
   derives the data: editing either makes a new entry);
@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..cache import default_folder, write_cache_file
+from kg.builder.cache import default_folder, write_cache_file
 
 #: Bump when the layout of an entry changes.
 FORMAT = "1"

@@ -34,10 +34,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..ids import entity_key
-from . import derived, lexicon
-from .lexicon import KnownEntity
-from .phrases import PhraseTable, longest_first
+from kg.ids import entity_key
+from kg.nlp import derived, lexicon
+from kg.nlp.lexicon import KnownEntity
+from kg.nlp.phrases import PhraseTable, longest_first
 
 NER_TYPES = {
     "PERSON": "Person",

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import lexicon
-from .entities import Mention, mentions_by_sentence
-from .segments import within
+from kg.nlp import lexicon
+from kg.nlp.entities import Mention, mentions_by_sentence
+from kg.nlp.segments import within
 
 PARTICIPANTS = {"Person", "Organization", "Country"}
 EVENT_KINDS_OF_ORGS = {"Forum"}

@@ -20,10 +20,10 @@ from decimal import Decimal
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import lexicon
-from .entities import Mention, mentions_by_sentence
-from .money import Amount, find_amounts
-from .segments import within
+from kg.nlp import lexicon
+from kg.nlp.entities import Mention, mentions_by_sentence
+from kg.nlp.money import Amount, find_amounts
+from kg.nlp.segments import within
 
 FUNDERS = {"Organization", "Country", "Person"}
 RECIPIENTS = {"Program", "Organization", "Country"}

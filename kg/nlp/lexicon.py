@@ -15,11 +15,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from .. import facts, namespaces, vocab
-from ..facts import ENTITY_TYPES
-from ..namespaces import DEFAULT_BASE, DKG
-from ..vocab import CLASSES_FILE, ENTITIES_FILE, kinds
-from . import derived
+from kg import facts, namespaces, vocab
+from kg.facts import ENTITY_TYPES
+from kg.nlp import derived
+from kg.rdf.namespaces import DEFAULT_BASE, DKG
+from kg.rdf.vocab import CLASSES_FILE, ENTITIES_FILE, kinds
 
 DATA = Path(str(resources.files("kg") / "data" / "lexicons"))
 

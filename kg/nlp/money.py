@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from . import lexicon
+from kg.nlp import lexicon
 
 SCALES = {
     "k": 10**3,

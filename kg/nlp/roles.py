@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import lexicon
-from .entities import Mention, mentions_by_sentence
-from .segments import within
+from kg.nlp import lexicon
+from kg.nlp.entities import Mention, mentions_by_sentence
+from kg.nlp.segments import within
 
 POSSESSIVE = {"'s", "’s"}
 

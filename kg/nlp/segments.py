@@ -19,7 +19,7 @@ from spacy.attrs import IS_PUNCT, LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import lexicon
+from kg.nlp import lexicon
 
 OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "'": "'", "‹": "›"}
 SINGLE = {"‘", "'", "’", "‹", "›"}

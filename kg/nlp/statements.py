@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import lexicon
-from .entities import Mention
-from .segments import within
+from kg.nlp import lexicon
+from kg.nlp.entities import Mention
+from kg.nlp.segments import within
 
 SPEAKER_TYPES = {"Person", "Organization", "Country"}
 PERSON_PRONOUNS = {"he", "she"}

@@ -20,9 +20,9 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import vocab
-from . import derived
-from .phrases import PhraseTable, longest_first
+from kg.nlp import derived
+from kg.nlp.phrases import PhraseTable, longest_first
+from kg.rdf import vocab
 
 #: What the topic phrases are derived from: topics.ttl and the code that reads it.
 DERIVED_FROM = (vocab.TOPICS_FILE, Path(vocab.__file__), Path(__file__))

@@ -14,8 +14,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import nlp as _components  # noqa: F401  (registers the kg_* factories)
-from .facts import (
+from kg import nlp as _components  # noqa: F401  (registers the kg_* factories)
+from kg.facts import (
     ArticleFacts,
     Document,
     Entity,
@@ -26,7 +26,7 @@ from .facts import (
     Role,
     Statement,
 )
-from .nlp.lexicon import gazetteer
+from kg.nlp.lexicon import gazetteer
 
 KG_COMPONENTS = (
     "kg_segmenter",

@@ -3,9 +3,9 @@
 Most people first meet the graph as a picture, so the page must be useful at
 a glance and safe to open anywhere:
 
-* **What is drawn** is :func:`kg.network.project`'s network (entities, quotes
+* **What is drawn** is :func:`kg.network.projection.project`'s network (entities, quotes
   and meetings as nodes; said, funds, holds post, member of... as labelled
-  edges), styled from the ontology (:func:`kg.vocab.classes`: colour and shape
+  edges), styled from the ontology (:func:`kg.rdf.vocab.classes`: colour and shape
   by class) with a node's size growing with how often the articles mention it.
 * **Where it came from**: hovering a node or an edge shows its facts, clicking
   shows all of them, each with the sentence it was read from and the title of
@@ -47,8 +47,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from kg.facts import ENTITY_TYPES
-from kg.namespaces import DKG, SCHEMA
-from kg.vocab import classes
+from kg.rdf.namespaces import DKG, SCHEMA
+from kg.rdf.vocab import classes
 
 #: Nodes drawn unless told otherwise: enough for a corpus's main actors, few enough to stay responsive.
 DEFAULT_MAX_NODES = 400
@@ -145,9 +145,9 @@ class ViewReport:
 
 def load(data: Graph | str | Path | Iterable[str | Path]) -> Graph:
     """One graph from a graph, a dataset, graph files or a store directory (merged)."""
-    from kg.export import union  # noqa: PLC0415 - kg.export imports the network module too
-    from kg.store import is_store, open_store, union_graph  # noqa: PLC0415
-    from kg.validate import read_graph  # noqa: PLC0415
+    from kg.rdf.export import union  # noqa: PLC0415 - kg.rdf.export imports the network module too
+    from kg.rdf.validate import read_graph  # noqa: PLC0415
+    from kg.sparql.store import is_store, open_store, union_graph  # noqa: PLC0415
 
     if isinstance(data, Graph):
         return union(data) if isinstance(data, Dataset) else data
@@ -705,8 +705,8 @@ def view(
     mentioned and connected. The report says what was left out; its ``html``
     is the page (a notebook shows a report as the graph).
     """
-    from kg.export import write_atomic  # noqa: PLC0415
-    from kg.network import project  # noqa: PLC0415
+    from kg.network.projection import project  # noqa: PLC0415
+    from kg.rdf.export import write_atomic  # noqa: PLC0415
 
     if max_nodes < 1:
         raise ViewError("--max-nodes must be at least 1")

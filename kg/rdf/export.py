@@ -11,11 +11,11 @@ whatever PYTHONHASHSEED is), so each format is normalised here:
 * trig: Oxigraph's writer, the named graphs sorted by name, each as Turtle;
 * json-ld: rdflib's conversion with a context built from the project's
   prefixes, then nodes sorted by ``@id`` and value arrays sorted;
-* graphml, gexf: the network projection of :mod:`kg.network` (entities as
+* graphml, gexf: the network projection of :mod:`kg.network.projection` (entities as
   nodes, relations as labelled edges), for Gephi and other network tools.
 
 Turtle, N-Triples and JSON-LD hold one graph, the union of the articles (see
-:func:`kg.graph.merge_graphs`); TriG and N-Quads keep one named graph per article;
+:func:`kg.rdf.mapping.merge_graphs`); TriG and N-Quads keep one named graph per article;
 GraphML and GEXF are networks of the union.
 Files are replaced atomically, so a failed run never leaves half a file.
 """
@@ -33,10 +33,10 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.plugins.serializers.jsonld import from_rdf
 
-from kg import terms
-from kg.graph import bind_prefixes, merge_graphs
-from kg.namespaces import DEFAULT_BASE, PREFIXES
-from kg.terms import NtTriple, Term
+from kg.rdf import terms
+from kg.rdf.mapping import bind_prefixes, merge_graphs
+from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES
+from kg.rdf.terms import NtTriple, Term
 
 #: The RDF formats, by name, with the file extension that picks them.
 RDF_FORMATS = {
@@ -46,7 +46,7 @@ RDF_FORMATS = {
     "trig": ".trig",
     "nquads": ".nq",
 }
-#: The network formats (:mod:`kg.network`): not RDF, no way back to the graph.
+#: The network formats (:mod:`kg.network.projection`): not RDF, no way back to the graph.
 NETWORK_FORMATS = {
     "graphml": ".graphml",
     "gexf": ".gexf",
@@ -138,7 +138,7 @@ def _turtle_prefixes(base: str) -> dict[str, str]:
 
 
 def ntriples_bytes_as(ntriples: bytes, fmt: str, base: str = DEFAULT_BASE) -> bytes:
-    """Sorted N-Triples (:meth:`kg.union.FileUnion.ntriples`) in format ``fmt``.
+    """Sorted N-Triples (:meth:`kg.rdf.union.FileUnion.ntriples`) in format ``fmt``.
 
     Turtle is written by Oxigraph (many times faster than rdflib) in the
     order of the lines: sorted N-Triples keep each subject's triples together
@@ -241,8 +241,8 @@ def _jsonld(data: Graph) -> bytes:
 
 
 def _network_bytes(graph: Graph, fmt: str) -> bytes:
-    """GraphML or GEXF (:func:`kg.network.write_network`), imported for these formats only."""
-    from kg.network import write_network  # noqa: PLC0415 - the RDF formats need none of it
+    """GraphML or GEXF (:func:`kg.network.projection.write_network`), imported for these formats only."""
+    from kg.network.projection import write_network  # noqa: PLC0415 - the RDF formats need none of it
 
     return write_network(graph, fmt)
 

@@ -17,7 +17,7 @@ Why this module is shaped the way it is:
   ``skos:altLabel``; :func:`merge_graphs` applies that rule to the union, and it
   sums ``dkg:mentionCount``.
 * **Triples are text until someone asks for rdflib.** A build maps millions of
-  terms, so the builder writes each as its N-Triples text (:mod:`kg.terms`);
+  terms, so the builder writes each as its N-Triples text (:mod:`kg.rdf.terms`);
   :func:`facts_to_graph`, :func:`merge` and :func:`build_dataset` give rdflib
   graphs of the same triples.
 """
@@ -36,7 +36,6 @@ from urllib.parse import urlsplit
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from kg import terms
 from kg.facts import (
     ENTITY_TYPES,
     ArticleFacts,
@@ -50,14 +49,15 @@ from kg.facts import (
     Statement,
 )
 from kg.ids import digest, slugify
-from kg.namespaces import DEFAULT_BASE, DKG, PREFIXES, SCHEMA, TOPIC
-from kg.terms import NtTriple, Term, Vocabulary
-from kg.union import FileUnion
-from kg.vocab import kinds, topics
+from kg.rdf import terms
+from kg.rdf.namespaces import DEFAULT_BASE, DKG, PREFIXES, SCHEMA, TOPIC
+from kg.rdf.terms import NtTriple, Term, Vocabulary
+from kg.rdf.union import FileUnion
+from kg.rdf.vocab import kinds, topics
 
 log = logging.getLogger(__name__)
 
-#: The vocabulary the builder writes, as N-Triples terms (see kg.terms).
+#: The vocabulary the builder writes, as N-Triples terms (see kg.rdf.terms).
 _DKG, _SCHEMA, _DCTERMS, _SKOS = Vocabulary(DKG), Vocabulary(SCHEMA), Vocabulary(DCTERMS), Vocabulary(SKOS)
 TYPE, LABEL, ALT_LABEL = terms.iri(str(RDF.type)), terms.iri(str(RDFS.label)), terms.iri(str(SKOS.altLabel))
 MENTION_COUNT = _DKG.mentionCount
@@ -431,7 +431,7 @@ class _Builder:
 
 
 def article_triples(facts: ArticleFacts, base: str = DEFAULT_BASE) -> list[NtTriple]:
-    """The triples of one article as N-Triples terms (:mod:`kg.terms`), in a stable order.
+    """The triples of one article as N-Triples terms (:mod:`kg.rdf.terms`), in a stable order.
 
     The fast path of a build: the writers, the union and the store take them
     as text; :func:`facts_to_graph` makes rdflib terms of them.
@@ -474,7 +474,7 @@ def build_dataset(all_facts: Iterable[ArticleFacts], base: str = DEFAULT_BASE) -
 
 
 def merge_graphs(graphs: Iterable[Graph], base: str = DEFAULT_BASE) -> Graph:
-    """The union of per-article graphs, with one label per node and summed counts (see :mod:`kg.union`)."""
+    """The union of per-article graphs: one label per node, summed counts (see :mod:`kg.rdf.union`)."""
     union = FileUnion()
     nt = terms.from_rdflib
     for graph in graphs:

@@ -3,7 +3,7 @@
 The diagram, the table of terms and the example queries of the README are
 made from ``dkg.ttl``, ``topics.ttl`` and ``queries/*.rq``, never by hand, so
 the documentation cannot drift from the model: a test fails when the README
-is stale, and ``python -m kg.ontodoc ontology/README.md`` brings it up to date.
+is stale, and ``python -m kg.rdf.ontodoc ontology/README.md`` brings it up to date.
 
 Each generated part sits between ``<!-- BEGIN name -->`` and
 ``<!-- END name -->`` lines; everything outside them is hand-written prose.
@@ -21,9 +21,9 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.export import write_atomic
-from kg.namespaces import DKG, PREFIXES
-from kg.vocab import QUERIES_FOLDER, classes_graph, topics, topics_graph
+from kg.rdf.export import write_atomic
+from kg.rdf.namespaces import DKG, PREFIXES
+from kg.rdf.vocab import QUERIES_FOLDER, classes_graph, topics, topics_graph
 
 #: Properties that align a dkg term with a term of another vocabulary.
 ALIGNING = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty, RDFS.seeAlso)
@@ -232,7 +232,9 @@ def main(readme: Path, check: bool) -> None:
     after = render(before)
     if check:
         if before != after:
-            click.echo(f"{readme}: generated sections are stale; run python -m kg.ontodoc {readme}", err=True)
+            click.echo(
+                f"{readme}: generated sections are stale; run python -m kg.rdf.ontodoc {readme}", err=True
+            )
             sys.exit(1)
         return
     if before != after:

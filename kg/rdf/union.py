@@ -7,7 +7,7 @@ every article that mentions it. The union keeps each triple once, one
 These rules never look beyond one subject, so the union can be made as
 articles go by, in worker processes, and merged.
 
-Triples are N-Triples terms (:mod:`kg.terms`): a triple written as a line is
+Triples are N-Triples terms (:mod:`kg.rdf.terms`): a triple written as a line is
 its own canonical key, so the union bound for a file is a set of lines, merged
 from workers without parsing.
 """
@@ -18,9 +18,9 @@ from collections.abc import Iterable, Iterator
 
 from rdflib.namespace import RDFS, SKOS, XSD
 
-from kg import terms
-from kg.namespaces import DKG
-from kg.terms import NtTriple, Term
+from kg.rdf import terms
+from kg.rdf.namespaces import DKG
+from kg.rdf.terms import NtTriple, Term
 
 LABEL = terms.iri(str(RDFS.label))
 ALT_LABEL = terms.iri(str(SKOS.altLabel))

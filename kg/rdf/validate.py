@@ -31,9 +31,9 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 from rdflib.util import guess_format
 
-from kg.export import named_graphs
-from kg.namespaces import DEFAULT_BASE, PREFIXES
-from kg.vocab import SHAPES_FILE
+from kg.rdf.export import named_graphs
+from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES
+from kg.rdf.vocab import SHAPES_FILE
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DKGSH = Namespace("https://w3id.org/defense-kg/shapes#")
@@ -41,7 +41,7 @@ DKGSH = Namespace("https://w3id.org/defense-kg/shapes#")
 #: The shapes file as summaries name it.
 SHAPES_NAME = "ontology/shapes.ttl"
 
-#: rdflib parser for each extension ``kg`` writes (see kg.export.FORMATS).
+#: rdflib parser for each extension ``kg`` writes (see kg.rdf.export.FORMATS).
 PARSERS = {
     ".ttl": "turtle",
     ".nt": "nt",

@@ -20,9 +20,9 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import api
-from .api import BuildReport, build
-from .documents import NoInputError, as_path_list, find_sources
+from kg import api
+from kg.api import BuildReport, build
+from kg.read.documents import NoInputError, as_path_list, find_sources
 
 #: What a corpus looks like from outside: each file's path, modification time and size.
 CorpusState = tuple[tuple[str, int, int], ...]

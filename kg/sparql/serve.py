@@ -13,7 +13,7 @@ What keeps it safe:
 * **Read-only.** Updates (``update=``, ``application/sparql-update``) answer
   403 and never reach the engine, which only ever gets ``Store.query``.
 * **No requests elsewhere.** ``SERVICE`` and ``LOAD`` are refused (403) by a
-  lexical check of the query (:func:`kg.query.check`): the query is split into
+  lexical check of the query (:func:`kg.sparql.query.check`): the query is split into
   SPARQL's terminals (strings, comments, IRIs, variables, prefixed names), and
   only a bare keyword counts, so ``"SERVICE"`` in a string literal still runs.
   Parsing with rdflib's grammar was the other option; it lags behind
@@ -55,7 +55,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pyoxigraph as ox
 
-from kg.query import (
+from kg.sparql.query import (
     QueryError,
     QueryRefused,
     SavedQuery,
@@ -64,9 +64,9 @@ from kg.query import (
     run,
     saved_queries,
 )
-from kg.results import Result, display
+from kg.sparql.results import Result, display
 
-log = logging.getLogger("kg.serve")
+log = logging.getLogger("kg.sparql.serve")
 
 MAX_BODY = 1 << 20  # bytes of a POST body
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}

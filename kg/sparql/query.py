@@ -4,7 +4,7 @@ The data flow is: open the graph (:func:`open_graph`: files into an in-memory
 Oxigraph store, or a persistent store directory as it is), resolve the query
 (:func:`resolve`: SPARQL text, a ``.rq`` file or the name of a saved query),
 bind its parameters (:func:`bind`), check it (:func:`check`), run it
-(:func:`run`) and format the :class:`kg.results.Result`.
+(:func:`run`) and format the :class:`kg.sparql.results.Result`.
 
 Why Oxigraph and not rdflib: it is complete (SPARQL 1.1 and the W3C results
 formats), fast, and opens the persistent store ``kg build --store`` writes.
@@ -30,10 +30,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.namespaces import PREFIXES
-from kg.results import Result, from_oxigraph
-from kg.store import has_union, open_store
-from kg.vocab import QUERIES_FOLDER
+from kg.rdf.namespaces import PREFIXES
+from kg.rdf.vocab import QUERIES_FOLDER
+from kg.sparql.results import Result, from_oxigraph
+from kg.sparql.store import has_union, open_store
 
 #: Prefixes every query may use without declaring them: the ontology's.
 QUERY_PREFIXES: dict[str, str] = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
@@ -325,7 +325,7 @@ def rates_values(indent: str = "") -> str:
 
     The queries hold the table itself, not a call to a function of ``kg``, so
     they run as they stand in any SPARQL store; the data file stays the one
-    place to change a rate (then ``python -m kg.query``, and a test checks it).
+    place to change a rate (then ``python -m kg.sparql.query``, and a test checks it).
     """
     pairs = [f'("{code}" {rate})' for code, rate in sorted(eur_rates().items())]
     rows = [" ".join(pairs[i : i + 6]) for i in range(0, len(pairs), 6)]
@@ -376,7 +376,7 @@ def run(
     The ontology's prefixes are bound; ``params`` are substituted for the
     variables of the same name (a SELECT must project them). The default graph
     is the store's own (a kg store keeps the union of its article graphs there,
-    see :mod:`kg.store`), or the union of the named graphs when it is empty
+    see :mod:`kg.sparql.store`), or the union of the named graphs when it is empty
     (graph files, each loaded into a graph of its own), unless
     ``default_graph`` names some graphs.
     """
@@ -425,7 +425,7 @@ def query(
 
 
 def main() -> None:
-    """``python -m kg.query``: rewrite the rate blocks of the saved queries from the data file."""
+    """``python -m kg.sparql.query``: rewrite the rate blocks of the saved queries from the data file."""
     for path in sorted(QUERIES_FOLDER.glob("*.rq")):
         before = path.read_text(encoding="utf-8")
         after = sync_rates(before)

@@ -11,7 +11,7 @@ bulk-loads them and Oxigraph parses them in Rust.
 Literals are written by Oxigraph (``str(pyoxigraph.Literal(...))``), so their
 escaping is exactly the one its serializers and parsers use. IRIs are written
 as they are: every IRI kg makes is checked or built from slugs and digests
-(:mod:`kg.graph`), so it never holds a character N-Triples forbids.
+(:mod:`kg.rdf.mapping`), so it never holds a character N-Triples forbids.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``kg build --engine dask``: the extraction spread over a Dask distributed cluster.
 
->>> from kg.distributed import build_on_dask
+>>> from kg.builder.distributed import build_on_dask
 >>> report = build_on_dask(["corpus/"], "corpus.ttl")                       # a LocalCluster of 2 workers
 >>> report = build_on_dask(["corpus/"], store="corpus.store", scheduler="tcp://head:8786")
 
@@ -11,28 +11,28 @@ the work is spread.
 
 How the work is spread:
 
-* The sources are found on the client (:func:`kg.documents.find_sources`, in
+* The sources are found on the client (:func:`kg.read.documents.find_sources`, in
   their deterministic order) and cut into contiguous partitions of about equal
   size in bytes, :data:`PARTITIONS_PER_WORKER` per worker thread, so that a
   slow partition does not hold up the end of the build.
 * One task per partition runs on a worker: it reads the partition's documents,
   skips those the store already holds built from the same text (store-only
-  builds), takes the others' facts from the fact cache (:mod:`kg.cache`) or
+  builds), takes the others' facts from the fact cache (:mod:`kg.builder.cache`) or
   runs them through ``nlp.pipe`` (:func:`kg.api.extract`), maps each article to
-  its triples (:func:`kg.graph.article_triples`) and writes the partition's
+  its triples (:func:`kg.rdf.mapping.article_triples`) and writes the partition's
   quads as one N-Quads *shard* file. The spaCy pipeline is loaded once per
-  worker thread and kept (:func:`kg.pipeline.shared_pipeline`), not once per task. The task
+  worker thread and kept (:func:`kg.nlp.pipeline.shared_pipeline`), not once per task. The task
   sends back only the figures of the report (counts, entity keys, errors,
   graph names and cache keys), never the graph.
 * The client loads each shard as soon as its task is done: into the Oxigraph
   store with ``Store.bulk_load`` (each article's earlier graph removed first,
-  as :func:`kg.store.replace_articles` does), and/or into the union (or the
+  as :func:`kg.sparql.store.replace_articles` does), and/or into the union (or the
   list of named graphs) of the output file, in corpus order. The file is then
   written and validated exactly as ``kg.api.build`` writes and validates it,
   and the store pruned and its article keys saved as there. Shards are deleted
   as they are loaded, and their folder at the end.
 
-Document ids are unique within a corpus (:func:`kg.documents.read_documents`
+Document ids are unique within a corpus (:func:`kg.read.documents.read_documents`
 renames a later ``b/brief.txt`` after an earlier ``a/brief.txt``); when file
 names could collide, a first, cheap pass over the partitions reads the ids
 back so each worker gives every article the id the local build gives it.
@@ -68,10 +68,19 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import terms
-from .api import BuildReport, Stopwatch, extract
-from .cache import FactCache, article_key, default_folder, pipeline_version
-from .documents import (
+from kg.api import BuildReport, Stopwatch, extract
+from kg.builder.cache import FactCache, article_key, default_folder, pipeline_version
+from kg.facts import ArticleFacts, Document, FactCounts
+from kg.ids import slugify
+from kg.nlp.pipeline import shared_pipeline, shared_pipelines
+from kg.rdf import terms
+from kg.rdf.export import QUAD_FORMATS, ntriples_bytes_as, ntriples_to_graph, quads_bytes, write_atomic
+from kg.rdf.mapping import article_iri, article_triples, check_base
+from kg.rdf.namespaces import DEFAULT_BASE
+from kg.rdf.terms import NtTriple
+from kg.rdf.union import FileUnion, UnionTally
+from kg.rdf.validate import validate as validate_graph
+from kg.read.documents import (
     DocumentError,
     NoInputError,
     _read_source,  # the reading of one file, exactly as read_documents reads it
@@ -79,13 +88,7 @@ from .documents import (
     _unique,  # read_documents' renaming of a duplicate id
     find_sources,
 )
-from .export import QUAD_FORMATS, ntriples_bytes_as, ntriples_to_graph, quads_bytes, write_atomic
-from .facts import ArticleFacts, Document, FactCounts
-from .graph import article_iri, article_triples, check_base
-from .ids import slugify
-from .namespaces import DEFAULT_BASE
-from .pipeline import shared_pipeline, shared_pipelines
-from .store import (
+from kg.sparql.store import (
     BATCH_QUADS,
     UnionUpdate,
     article_keys,
@@ -95,9 +98,6 @@ from .store import (
     remove_graphs,
     save_article_keys,
 )
-from .terms import NtTriple
-from .union import FileUnion, UnionTally
-from .validate import validate as validate_graph
 
 __all__ = ["DASK_MISSING", "PARTITIONS_PER_WORKER", "build_on_dask", "loaded_pipelines", "partition"]
 
@@ -182,7 +182,7 @@ _VERSIONS: dict[str | None, str] = {}
 
 
 def _version(spacy_model: str | None) -> str:
-    """The worker's pipeline version (:func:`kg.cache.pipeline_version`), worked out once."""
+    """The worker's pipeline version (:func:`kg.builder.cache.pipeline_version`), worked out once."""
     version = _VERSIONS.get(spacy_model)
     if version is None:
         version = _VERSIONS[spacy_model] = pipeline_version(spacy_model)
@@ -206,7 +206,7 @@ class _Task:
     spacy_model: str | None
     cache: str | None
     keep_facts: bool
-    union: bool  # the shard also holds the copies the store's union takes (kg.union.UnionTally)
+    union: bool  # the shard also holds the copies the store's union takes (kg.rdf.union.UnionTally)
 
 
 @dataclass
@@ -450,7 +450,7 @@ class _StoreLoader:
     """Writes the shards into the store, each article's earlier graph removed first.
 
     Shards are bulk-loaded (Oxigraph parses them, no Python objects per quad)
-    in batches of at least :data:`kg.store.BATCH_QUADS` quads: each bulk write
+    in batches of at least :data:`kg.sparql.store.BATCH_QUADS` quads: each bulk write
     costs some 0.1 s whatever its size, since it writes new files.
     """
 

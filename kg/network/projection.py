@@ -25,7 +25,7 @@ memberships are edges because they join exactly two actors.
 Every node and edge attribute is a plain string, number or boolean, so the
 network writes to GraphML and GEXF as it is; a value that is missing is left
 out rather than written empty. Class names, labels, colours and shapes come
-from the ontology (:func:`kg.vocab.classes`), not from this module. Nodes and
+from the ontology (:func:`kg.rdf.vocab.classes`), not from this module. Nodes and
 edges are added in a sorted order, so the files written from the same graph
 are byte-identical.
 """
@@ -40,8 +40,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.facts import ENTITY_TYPES
-from kg.namespaces import DKG
-from kg.vocab import DEFAULT_COLOR, DEFAULT_SHAPE, classes
+from kg.rdf.namespaces import DKG
+from kg.rdf.vocab import DEFAULT_COLOR, DEFAULT_SHAPE, classes
 
 #: Longest node label of a statement (the full quote is in its ``text``).
 LABEL_CHARS = 80
@@ -266,7 +266,7 @@ def project(data: Graph) -> nx.MultiDiGraph:
     ``value``, ``currency``, ``topics``, ``article`` and ``iri`` on fundings.
     """
     if isinstance(data, Dataset):
-        from kg.export import union  # noqa: PLC0415 - kg.export writes networks, so it imports this module
+        from kg.rdf.export import union  # noqa: PLC0415 - kg.rdf.export writes networks, so it imports this module
 
         data = union(data)
     projection = _Projection(data)

@@ -1,12 +1,12 @@
 """A persistent graph store on disk: what ``kg build --store DIR`` writes and ``kg query`` reads.
 
-Why a store at all: the files :mod:`kg.export` writes are built in memory, and a
+Why a store at all: the files :mod:`kg.rdf.export` writes are built in memory, and a
 corpus of many thousand articles outgrows it. An embedded Oxigraph store
 (RocksDB underneath) keeps the graph on disk, answers SPARQL without loading
 it, and takes new articles without rebuilding the old ones.
 
 How the graph is laid out: one named graph per article, named by the article
-IRI, exactly as :func:`kg.graph.build_dataset` names them. Each article graph
+IRI, exactly as :func:`kg.rdf.mapping.build_dataset` names them. Each article graph
 is self-contained (it repeats the description of the entities it mentions), so
 rebuilding an article replaces its graph and nothing else: building the same
 article twice leaves the store as it was. Queries see the union of the named
@@ -17,7 +17,7 @@ Why the default graph holds the union: queried as the bag of its named graphs
 repeating a triple. An entity's type and label sit in every article that
 mentions it, so joins multiply by the thousand on a big corpus, and an entity
 shows under every label some article gave it. So the default graph holds what
-:class:`kg.graph.Union` makes of the same articles for a file: each triple
+:class:`kg.rdf.mapping.Union` makes of the same articles for a file: each triple
 once, one ``rdfs:label`` per node (the one most articles use; the others
 become ``skos:altLabel``), ``dkg:mentionCount`` summed. Every build keeps it
 so for the subjects its articles touch (:class:`UnionUpdate`); ``GRAPH ?g``
@@ -26,7 +26,7 @@ still reaches each article's own graph.
 Why bulk writes of text: adding quads one by one through a transaction is
 several times slower than Oxigraph's bulk loader, and making an Oxigraph quad
 in Python costs microseconds. So articles are written as N-Quads lines
-(:mod:`kg.terms`), in batches that Oxigraph's bulk loader parses. Bulk writes
+(:mod:`kg.rdf.terms`), in batches that Oxigraph's bulk loader parses. Bulk writes
 are not transactional: a build killed half way leaves the articles of its last
 batch missing or partial, and building them again repairs the store.
 """
@@ -45,13 +45,13 @@ from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDFS, SKOS, XSD
 
-from kg import terms
-from kg.export import write_atomic
 from kg.facts import ArticleFacts
-from kg.graph import article_iri, bind_prefixes, decimal_literal, facts_to_graph
-from kg.namespaces import DEFAULT_BASE, DKG
-from kg.terms import NtTriple
-from kg.union import UnionTally, mention_count, union_pairs
+from kg.rdf import terms
+from kg.rdf.export import write_atomic
+from kg.rdf.mapping import article_iri, bind_prefixes, decimal_literal, facts_to_graph
+from kg.rdf.namespaces import DEFAULT_BASE, DKG
+from kg.rdf.terms import NtTriple
+from kg.rdf.union import UnionTally, mention_count, union_pairs
 
 DEFAULT = ox.DefaultGraph()
 
@@ -114,13 +114,13 @@ def replace_articles(
     batch_quads: int = BATCH_QUADS,
     union: UnionUpdate | None = None,
 ) -> int:
-    """Write each article's triples (``kg.graph.article_triples``) as the named graph of its IRI.
+    """Write each article's triples (``kg.rdf.mapping.article_triples``) as the named graph of its IRI.
 
     What the store held under that name is replaced; every other graph is
     left alone. ``articles`` may be a generator: only one batch of quads is in
     memory at a time, as N-Quads lines that Oxigraph parses. Two graphs with
     the same name in one call are both kept (added together), as
-    :func:`kg.graph.build_dataset` would. A name of None is the default graph.
+    :func:`kg.rdf.mapping.build_dataset` would. A name of None is the default graph.
 
     Returns the article quads written. With ``union``, their union is kept in
     the default graph too (see :class:`UnionUpdate`).
@@ -355,7 +355,7 @@ class UnionUpdate:
 #
 # A store rebuild skips the articles whose text and pipeline have not changed:
 # the store directory keeps, beside the database, the cache key
-# (:func:`kg.cache.article_key`) of the build of each article graph. It is
+# (:func:`kg.builder.cache.article_key`) of the build of each article graph. It is
 # written after the graphs are flushed, so a build killed half way leaves keys
 # that are missing (those articles are rebuilt), never keys that lie.
 
@@ -395,7 +395,7 @@ def write_dataset(store: ox.Store, dataset: Dataset) -> int:
 def article_graphs(all_facts: Iterable[ArticleFacts], base: str = DEFAULT_BASE) -> Iterator[Graph]:
     """Each article's graph, named by its article IRI, one at a time.
 
-    The same triples :func:`kg.graph.build_dataset` puts in that article's
+    The same triples :func:`kg.rdf.mapping.build_dataset` puts in that article's
     named graph, without ever holding the corpus in memory.
     """
     for facts in all_facts:
@@ -431,7 +431,7 @@ def to_dataset(store: ox.Store, base: str = DEFAULT_BASE) -> Dataset:
 
     Oxigraph keeps an ``xsd:decimal`` as a number and writes it back in the
     XSD 1.1 canonical form ("150000000000"); the decimals are given back the
-    lexical form :func:`kg.graph.decimal_literal` writes ("150000000000.0"), so
+    lexical form :func:`kg.rdf.mapping.decimal_literal` writes ("150000000000.0"), so
     the dataset is term for term the one ``kg build`` made in memory.
 
     Loads everything into memory: meant for stores that still fit, such as a

@@ -12,7 +12,7 @@ a key made of
   stale fact is never served.
 
 The same key also identifies an article's build in a store (see
-:func:`kg.store.article_keys`), which is how a store rebuild skips the
+:func:`kg.sparql.store.article_keys`), which is how a store rebuild skips the
 articles it already holds.
 
 Entries are small JSON files (``<folder>/ab/abcdef….json``), written
@@ -55,9 +55,9 @@ def _data_digest() -> str:
     pipeline and need not wait a second for spaCy to import.
     """
     from kg import __version__
-    from kg.vocab import FOLDER as ONTOLOGY_FOLDER
+    from kg.rdf.vocab import FOLDER as ONTOLOGY_FOLDER
 
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # kg/
     files = sorted(p for p in (package / "data").rglob("*") if p.is_file())
     files += sorted(p for p in Path(ONTOLOGY_FOLDER).glob("*.ttl") if p.is_file())
     h = hashlib.sha256(f"kg {__version__} spacy {_spacy_version()} cache {FORMAT}".encode())

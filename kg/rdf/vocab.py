@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.facts import ENTITY_TYPES
-from kg.namespaces import DKG, TOPIC
+from kg.rdf.namespaces import DKG, TOPIC
 
 #: The folder of the ontology files (a link to the repository's ontology/).
 FOLDER = Path(str(resources.files("kg") / "ontology"))

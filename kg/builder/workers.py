@@ -62,13 +62,13 @@ def worth_it(jobs: int, articles: int) -> int:
 class BatchResult:
     #: The batch's facts, when the parent keeps them (``keep_facts``).
     facts: list[ArticleFacts]
-    #: Each extracted article's counts and its cache key (:func:`kg.cache.article_key`).
+    #: Each extracted article's counts and its cache key (:func:`kg.builder.cache.article_key`).
     counts: list[tuple[FactCounts, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the worker's CPU time
     #: With a ``base``: the batch's article graphs as N-Quads, ready for the store's bulk loader,
-    #: with the default-graph copies of their triples and the tally of the rest (kg.union.UnionTally);
-    #: with ``union_only``, just the copies, as N-Triples (kg.union.copies_ntriples).
+    #: with the default-graph copies of their triples and the tally of the rest (kg.rdf.union.UnionTally);
+    #: with ``union_only``, just the copies, as N-Triples (kg.rdf.union.copies_ntriples).
     nquads: bytes = b""
     quads: int = 0  # article quads, the copies apart
     tally: object = None
@@ -77,7 +77,7 @@ class BatchResult:
 def _start_worker(model: str | None) -> None:
     global _nlp, _model
     if _nlp is None or _model != model:
-        from kg.pipeline import load_pipeline
+        from kg.nlp.pipeline import load_pipeline
 
         _nlp, _model = load_pipeline(model), model
 
@@ -91,7 +91,7 @@ def _extract_batch(
 ) -> BatchResult:
     """Extract a batch of (document, cache key); store the facts in the ``cache`` folder."""
     from kg.api import extract
-    from kg.cache import FactCache
+    from kg.builder.cache import FactCache
 
     started = time.process_time()
     errors: list[str] = []
@@ -117,9 +117,9 @@ def _as_nquads(all_facts: list[ArticleFacts], base: str) -> tuple[bytes, int, ob
 
     The RDF mapping is done in the worker, not the parent: the parent only bulk-loads.
     """
-    from kg import terms
-    from kg.graph import article_iri, article_triples
-    from kg.union import UnionTally
+    from kg.rdf import terms
+    from kg.rdf.mapping import article_iri, article_triples
+    from kg.rdf.union import UnionTally
 
     tally = UnionTally()
     lines: list[str] = []
@@ -134,9 +134,9 @@ def _as_nquads(all_facts: list[ArticleFacts], base: str) -> tuple[bytes, int, ob
 
 
 def _as_union(all_facts: list[ArticleFacts], base: str) -> tuple[bytes, int, object]:
-    """The articles' share of a file's union (kg.union.FileUnion): N-Triples and tally."""
-    from kg.graph import article_triples
-    from kg.union import copies_ntriples
+    """The articles' share of a file's union (kg.rdf.union.FileUnion): N-Triples and tally."""
+    from kg.rdf.mapping import article_triples
+    from kg.rdf.union import copies_ntriples
 
     articles = [article_triples(facts, base) for facts in all_facts]
     ntriples, tally = copies_ntriples(articles)

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.graph import is_http_iri
-from kg.store import open_store
+from kg.rdf.mapping import is_http_iri
+from kg.sparql.store import open_store
 
 #: Oxigraph's parser for each file extension ``kg`` writes.
 FILE_FORMATS = {
