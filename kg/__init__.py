@@ -18,6 +18,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+import kg.kinds  # noqa: F401  (registers the built-in fact kinds, wherever kg is used)
 from kg.network.html import ViewReport, view
 
 # Imported now, not on first use: each function shares its name with its module,

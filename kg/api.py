@@ -15,6 +15,7 @@ processed is reported and skipped; it never stops the others.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from kg.builder.cache import FactCache, article_key, default_folder, pipeline_version
 from kg.builder.workers import BatchResult, default_jobs, extract_in_workers, worth_it
-from kg.facts import ArticleFacts, Document, FactCounts
+from kg.facts import ArticleFacts, Document, FactCounts, fact_kinds
 from kg.rdf import terms
 from kg.rdf.export import (
     QUAD_FORMATS,
@@ -80,11 +81,8 @@ class BuildReport:
 
     articles: int = 0
     entities: int = 0
-    statements: int = 0
-    fundings: int = 0
-    roles: int = 0
-    memberships: int = 0
-    events: int = 0
+    #: Facts of each kind (kg.facts.fact_kinds), by name: ``report.statements`` reads ``facts["statements"]``.
+    facts: Counter = field(default_factory=Counter)
     triples: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -105,13 +103,19 @@ class BuildReport:
     #: Wall-clock seconds per stage: read, pipeline, rdf, write, union and compact (stores), validate.
     stages: dict[str, float] = field(default_factory=dict)
 
+    def __getattr__(self, name: str) -> int:
+        if name.startswith("_") or name not in {kind.name for kind in fact_kinds()}:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return self.facts[name]
+
     def count(self, counts: FactCounts) -> None:
         self.articles += 1
-        self.statements += counts.statements
-        self.fundings += counts.fundings
-        self.roles += counts.roles
-        self.memberships += counts.memberships
-        self.events += counts.events
+        self.facts.update(dict(counts.kinds))
+
+    def add(self, other: BuildReport) -> None:
+        """Add the article and fact figures of ``other`` (a part of the same build)."""
+        self.articles += other.articles
+        self.facts.update(other.facts)
 
     def summary(self) -> str:
         notes = [f"{len(self.errors)} skipped"] if self.errors else []
@@ -120,11 +124,12 @@ class BuildReport:
         notes += [f"{self.removed} removed"] if self.removed else []
         skipped = f" ({', '.join(notes)})" if notes else ""
         return (
-            f"{self.articles} articles{skipped}: {self.entities} entities, "
-            f"{self.statements} statements, {self.fundings} fundings, {self.roles} roles, "
-            f"{self.memberships} memberships, {self.events} events; "
+            f"{self.articles} articles{skipped}: {self.entities} entities, {self._fact_figures()}; "
             f"{self.triples} triples in {self.seconds:.1f} s{self._validation_note()}"
         )
+
+    def _fact_figures(self) -> str:
+        return ", ".join(f"{self.facts[kind.name]} {kind.name}" for kind in fact_kinds())
 
     def _validation_note(self) -> str:
         checked = self.validation

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.facts import ArticleFacts, Event
+from kg.facts import ArticleFacts
+from kg.kinds import Event
 
 TAMM = "person/kalle-tamm"
 VIRTANEN = "person/aino-virtanen"

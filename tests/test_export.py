@@ -20,16 +20,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, SKOS
 
-from kg.facts import (
-    ArticleFacts,
-    Document,
-    Entity,
-    Event,
-    Evidence,
-    Funding,
-    Role,
-    Statement,
-)
+from kg.facts import ArticleFacts, Document, Entity, Evidence
+from kg.kinds import Event, Funding, Role, Statement
 from kg.rdf import export
 from kg.rdf.export import (
     FORMATS,

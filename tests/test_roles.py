@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.facts import ArticleFacts, Role
+from kg.facts import ArticleFacts
+from kg.kinds import Role
 
 TAMM = "person/kalle-tamm"
 KUUSK = "person/mart-kuusk"

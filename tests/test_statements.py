@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.facts import ArticleFacts, Statement
+from kg.facts import ArticleFacts
+from kg.kinds import Statement
 
 TAMM = "person/kalle-tamm"
 VIRTANEN = "person/aino-virtanen"

@@ -6,7 +6,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from kg.facts import ArticleFacts, Document, Entity, Evidence, Statement
+from kg.facts import ArticleFacts, Document, Entity, Evidence
+from kg.kinds import Statement
 from kg.rdf import terms
 from kg.rdf.mapping import article_triples
 from kg.rdf.union import FileUnion, UnionTally, copies_ntriples, split_line

@@ -6,7 +6,8 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDF, SKOS
 
-from kg.facts import ArticleFacts, Statement
+from kg.facts import ArticleFacts
+from kg.kinds import Statement
 from kg.rdf.mapping import merge
 from kg.rdf.namespaces import DKG, TOPIC
 from kg.rdf.vocab import topics

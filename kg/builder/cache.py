@@ -26,13 +26,17 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, fields
 from decimal import Decimal
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from kg.facts import ArticleFacts, Document, Entity, Event, Evidence, Funding, Membership, Role, Statement
+import kg.kinds  # noqa: F401  (registers the built-in fact kinds)
+from kg.facts import ArticleFacts, Document, Entity, Evidence, fact_kinds
 
 #: Bump when the layout of cached facts changes.
 FORMAT = "1"
@@ -137,42 +141,44 @@ class FactCache:
 
 
 # --- ArticleFacts <-> JSON (the document itself is not stored: the key pins it) ---
+# Facts are dataclasses of plain values, so one codec serves every fact kind:
+# each field is written as JSON has it (a Decimal as its string) and read back
+# by its type hint (Evidence, a tuple, a Decimal).
 
 
 def facts_to_json(facts: ArticleFacts) -> dict:
-    def plain(item) -> dict:
-        data = asdict(item)
-        if isinstance(item, Funding) and item.value is not None:
-            data["value"] = str(item.value)
-        return data
-
-    return {
-        "entities": [plain(e) for e in facts.entities],
-        "statements": [plain(s) for s in facts.statements],
-        "fundings": [plain(f) for f in facts.fundings],
-        "roles": [plain(r) for r in facts.roles],
-        "memberships": [plain(m) for m in facts.memberships],
-        "events": [plain(e) for e in facts.events],
-    }
+    data = {"entities": [_plain(e) for e in facts.entities]}
+    for kind in fact_kinds():
+        data[kind.name] = [_plain(fact) for fact in facts.of(kind)]
+    return data
 
 
 def facts_from_json(data: dict, document: Document) -> ArticleFacts:
-    def evidence(item: dict) -> dict:
-        return {**item, "evidence": Evidence(**item["evidence"])}
+    by_kind = {kind.name: [_typed(kind.type, item) for item in data[kind.name]] for kind in fact_kinds()}
+    return ArticleFacts(document, [_typed(Entity, e) for e in data["entities"]], **by_kind)
 
-    def tuples(item: dict, *names: str) -> dict:
-        return {**item, **{name: tuple(item[name]) for name in names}}
 
-    def funding(item: dict) -> Funding:
-        value = None if item["value"] is None else Decimal(item["value"])
-        return Funding(**{**evidence(tuples(item, "about")), "value": value})
+def _plain(fact: object) -> dict:
+    return {name: str(value) if isinstance(value, Decimal) else value for name, value in asdict(fact).items()}
 
-    return ArticleFacts(
-        document,
-        [Entity(**tuples(e, "aliases", "same_as")) for e in data["entities"]],
-        [Statement(**evidence(tuples(s, "about"))) for s in data["statements"]],
-        [funding(f) for f in data["fundings"]],
-        [Role(**evidence(r)) for r in data["roles"]],
-        [Membership(**evidence(m)) for m in data["memberships"]],
-        [Event(**evidence(tuples(e, "participants"))) for e in data["events"]],
-    )
+
+def _typed(cls: type, item: dict) -> object:
+    return cls(**{name: read(item[name]) for name, read in _readers(cls)})
+
+
+@cache
+def _readers(cls: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """For each field of ``cls``, how its JSON value becomes the field's value."""
+    hints = get_type_hints(cls)
+    return tuple((f.name, _reader(hints[f.name])) for f in fields(cls))
+
+
+def _reader(hint: Any) -> Callable[[Any], Any]:
+    types = set(get_args(hint)) if get_origin(hint) in (Union, UnionType) else {hint}
+    if Evidence in types:
+        return lambda value: Evidence(**value)
+    if Decimal in types:
+        return lambda value: None if value is None else Decimal(value)
+    if any(get_origin(t) is tuple for t in types):
+        return tuple
+    return lambda value: value

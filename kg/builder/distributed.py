@@ -633,12 +633,7 @@ def _add_up(report: BuildReport, parts: list[_Part]) -> dict[str, str]:
     built: dict[str, str] = {}
     for part in parts:
         figures = part.report
-        report.articles += figures.articles
-        report.statements += figures.statements
-        report.fundings += figures.fundings
-        report.roles += figures.roles
-        report.memberships += figures.memberships
-        report.events += figures.events
+        report.add(figures)
         report.cached += figures.cached
         report.unchanged += figures.unchanged
         entity_keys |= part.keys

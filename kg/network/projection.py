@@ -39,7 +39,8 @@ from networkx.readwrite.gexf import GEXFWriter
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.facts import ENTITY_TYPES
+import kg.kinds  # noqa: F401  (registers the built-in fact kinds)
+from kg.facts import ENTITY_TYPES, fact_kinds
 from kg.rdf.namespaces import DKG
 from kg.rdf.vocab import DEFAULT_COLOR, DEFAULT_SHAPE, classes
 
@@ -114,13 +115,53 @@ def _style(name: str) -> dict[str, str]:
 # --- The projection -----------------------------------------------------------------
 
 
-class _Projection:
-    """Collects nodes and edges, then adds them to the network in sorted order."""
+class Projection:
+    """Collects nodes and edges, then adds them to the network in sorted order.
+
+    What a fact kind's ``draw`` works with (see :class:`kg.facts.FactKind`): it
+    reads the RDF graph through :meth:`typed`, :meth:`objects`, :meth:`text`...
+    (properties by their ``dkg:`` local name) and adds :meth:`fact_node` s and
+    :meth:`edge` s between :meth:`entity` nodes.
+    """
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.nodes: dict[str, dict] = {}
         self.edges: list[tuple[str, str, str, dict]] = []
+
+    # Reading the graph ----------------------------------------------------------------
+
+    def typed(self, class_name: str) -> list[URIRef]:
+        """The nodes of the ``dkg:`` class, sorted."""
+        return _typed(self.graph, DKG[class_name])
+
+    def objects(self, node: URIRef, prop: str) -> list:
+        """The values of ``dkg:<prop>`` on ``node``, sorted."""
+        return sorted(self.graph.objects(node, DKG[prop]))
+
+    def pairs(self, prop: str) -> list[tuple]:
+        """Every (subject, object) of ``dkg:<prop>``, sorted."""
+        return sorted(self.graph.subject_objects(DKG[prop]))
+
+    def text(self, node: URIRef, prop: str) -> str:
+        """The first value of ``dkg:<prop>`` as text ("" when none)."""
+        return _text(_first(self.graph, node, DKG[prop]))
+
+    def label(self, node: URIRef) -> str:
+        return _text(_first(self.graph, node, RDFS.label))
+
+    def value(self, node: URIRef, prop: str) -> object:
+        """The Python value of the first literal of ``dkg:<prop>``, else None."""
+        found = _first(self.graph, node, DKG[prop])
+        return found.toPython() if isinstance(found, Literal) else None
+
+    def topics(self, node: URIRef) -> str:
+        return _topics(self.graph, node)
+
+    short = staticmethod(_short)
+    tail = staticmethod(_tail)
+
+    # Adding nodes and edges -----------------------------------------------------------
 
     def entity(self, node: URIRef) -> str:
         """The node of an entity (added on first use, even if the graph never typed it)."""
@@ -159,76 +200,11 @@ class _Projection:
         }
         self.edges.append((tail, head, key, attrs))
 
-    # One method per kind of fact ------------------------------------------------------
-
     def entities(self) -> None:
         for core in ENTITY_TYPES:
             for node in self.graph.subjects(RDF.type, DKG[core]):
                 if isinstance(node, URIRef):
                     self.entity(node)
-
-    def statements(self) -> None:
-        g = self.graph
-        for st in _typed(g, DKG.Statement):
-            text = _text(_first(g, st, DKG.text))
-            direct = _first(g, st, DKG.direct)
-            node = self.fact_node(
-                st,
-                "Statement",
-                _short(text) or _tail(st),
-                text=text,
-                direct=bool(direct.toPython()) if isinstance(direct, Literal) else None,
-                date=_text(_first(g, st, DKG.date)),
-                topics=_topics(g, st),
-            )
-            for speaker in sorted(g.objects(st, DKG.speaker)):
-                self.edge(self.entity(speaker), node, f"said {st}", "said", "said")
-
-    def fundings(self) -> None:
-        g = self.graph
-        for f in _typed(g, DKG.Funding):
-            amount = _text(_first(g, f, DKG.amount))
-            value = _first(g, f, DKG.amountValue)
-            extra = {
-                "amount": amount,
-                "value": float(value.toPython()) if isinstance(value, Literal) else None,
-                "currency": _text(_first(g, f, DKG.currency)),
-                "topics": _topics(g, f),
-                "article": _text(_first(g, f, DKG.source)),
-                "iri": str(f),
-            }
-            label = f"funds {amount}" if amount else "funds"
-            for funder in sorted(g.objects(f, DKG.funder)):
-                for recipient in sorted(g.objects(f, DKG.recipient)):
-                    self.edge(self.entity(funder), self.entity(recipient), str(f), "funds", label, **extra)
-
-    def roles(self) -> None:
-        g = self.graph
-        for person, role in sorted(g.subject_objects(DKG.holdsRole)):
-            title = _text(_first(g, role, RDFS.label)) or _tail(role)
-            for body in sorted(g.objects(role, DKG.roleOf)):
-                self.edge(
-                    self.entity(person), self.entity(body), str(role), "holds post", title, iri=str(role)
-                )
-
-    def memberships(self) -> None:
-        for member, org in sorted(self.graph.subject_objects(DKG.memberOf)):
-            self.edge(self.entity(member), self.entity(org), "member of", "member of", "member of")
-
-    def events(self) -> None:
-        g = self.graph
-        for ev in _typed(g, DKG.Event):
-            node = self.fact_node(
-                ev,
-                "Event",
-                _text(_first(g, ev, RDFS.label)) or _tail(ev),
-                kind=_text(_first(g, ev, DKG.eventKind)),
-                date=_text(_first(g, ev, DKG.date)),
-            )
-            for who in sorted(g.objects(ev, DKG.participant)):
-                self.edge(self.entity(who), node, "took part in", "took part in", "took part in")
-            for place in sorted(g.objects(ev, DKG.place)):
-                self.edge(node, self.entity(place), "held in", "held in", "held in")
 
     def network(self) -> nx.MultiDiGraph:
         net = nx.MultiDiGraph()
@@ -269,13 +245,10 @@ def project(data: Graph) -> nx.MultiDiGraph:
         from kg.rdf.export import union  # noqa: PLC0415 - kg.rdf.export writes networks, so it imports this module
 
         data = union(data)
-    projection = _Projection(data)
+    projection = Projection(data)
     projection.entities()
-    projection.statements()
-    projection.fundings()
-    projection.roles()
-    projection.memberships()
-    projection.events()
+    for kind in fact_kinds():
+        kind.draw(projection)
     return projection.network()
 
 

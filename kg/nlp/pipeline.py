@@ -4,6 +4,9 @@
 the ``kg_*`` components, which needs no download. ``load_pipeline(NAME)``
 starts from any installed spaCy pipeline instead (``en_core_web_sm``, a path
 to a trained one); its NER then feeds the same components.
+
+The ``kg_*`` factories are registered by the component modules, which
+``kg/nlp/__init__.py`` imports before this module.
 """
 
 from __future__ import annotations
@@ -14,30 +17,20 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import nlp as _components  # noqa: F401  (registers the kg_* factories)
-from kg.facts import (
-    ArticleFacts,
-    Document,
-    Entity,
-    Event,
-    Evidence,
-    Funding,
-    Membership,
-    Role,
-    Statement,
-)
+import kg.kinds  # noqa: F401  (registers the built-in fact kinds)
+from kg.facts import ArticleFacts, Document, Entity, fact_kinds
 from kg.nlp.lexicon import gazetteer
 
-KG_COMPONENTS = (
-    "kg_segmenter",
-    "kg_known_entities",
-    "kg_entities",
-    "kg_statements",
-    "kg_roles",
-    "kg_fundings",
-    "kg_events",
-    "kg_topics",
-)
+#: The components every fact kind builds on: quotations and sentences, then entities.
+BASE_COMPONENTS = ("kg_segmenter", "kg_known_entities", "kg_entities")
+#: What runs after the fact kinds' components: the topics statements and fundings are about.
+LAST_COMPONENTS = ("kg_topics",)
+
+
+def kg_components() -> tuple[str, ...]:
+    """The kg_* components in pipeline order: the base ones, each fact kind's, then topics."""
+    kinds = dict.fromkeys(kind.component for kind in fact_kinds())
+    return (*BASE_COMPONENTS, *kinds, *LAST_COMPONENTS)
 
 
 def load_pipeline(model: str | None = None) -> Language:
@@ -49,7 +42,7 @@ def load_pipeline(model: str | None = None) -> Language:
             nlp = spacy.load(model)
         except OSError as exc:
             raise ValueError(f"spaCy pipeline {model!r} is not installed or not a pipeline folder") from exc
-    for name in KG_COMPONENTS:
+    for name in kg_components():
         nlp.add_pipe(name)
     return nlp
 
@@ -82,29 +75,12 @@ def shared_pipelines() -> int:
     return len(_SHARED)
 
 
-def _evidence(text: str, start_char: int, end_char: int) -> Evidence:
-    """``text`` is the document's text: ``Doc.text`` would rebuild it from the tokens each time."""
-    return Evidence(text[start_char:end_char].strip(), start_char, end_char)
-
-
-def _text(state, start: int, end: int, cut: tuple[int, int] | None = None) -> str:
-    """The text of tokens start..end, without the ``cut`` ones, on one line."""
-    if cut is None:
-        return " ".join(state.span_text(start, end).split())
-    return " ".join((state.span_text(start, cut[0]) + " " + state.span_text(cut[1], end)).split())
-
-
-def _referenced_keys(state) -> set[str]:
+def _referenced_keys(facts: ArticleFacts) -> set[str]:
     """Every entity key a fact of the article points to."""
-    keys = {f.speaker for f in state.statements}
-    keys |= {k for f in state.fundings for k in (f.funder, f.recipient)}
-    keys |= {k for r in state.roles for k in (r.person, r.organization) if k}
-    keys |= {k for m in state.memberships for k in (m.member, m.organization)}
-    keys |= {k for e in state.events for k in (*e.participants, e.place) if k}
-    return keys
+    return {key for kind, fact in facts.all_facts() for key in kind.entities(fact) if key}
 
 
-def _indirect_entities(state, named: set[str]) -> list[Entity]:
+def _indirect_entities(facts: ArticleFacts, named: set[str]) -> list[Entity]:
     """Known entities a fact points to without the text naming them.
 
     "Finnish Defence Minister Aino Virtanen" gives a post of Finland although
@@ -113,7 +89,7 @@ def _indirect_entities(state, named: set[str]) -> list[Entity]:
     """
     known = gazetteer().entities
     found = []
-    for key in sorted(_referenced_keys(state) - named):
+    for key in sorted(_referenced_keys(facts) - named):
         entity = known.get(key)
         if entity is not None:
             found.append(
@@ -123,10 +99,9 @@ def _indirect_entities(state, named: set[str]) -> list[Entity]:
 
 
 def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
-    """Turn what the components left in ``doc._.kg`` into plain dataclasses."""
+    """Turn what the components left in ``doc._.kg`` into plain dataclasses, kind by kind."""
     state = doc._.kg
     known = gazetteer().entities
-    doc_text = document.text
     entities = [
         Entity(
             key=info.key,
@@ -139,42 +114,8 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
         )
         for info in sorted(state.entities.values(), key=lambda e: e.key)
     ]
-    entities += _indirect_entities(state, {e.key for e in entities})
-    statements = [
-        Statement(
-            f.speaker,
-            _text(state, f.start, f.end, f.cut),
-            f.direct,
-            _evidence(doc_text, *f.evidence),
-            about=tuple(f.about),
-        )
-        for f in state.statements
-    ]
-    roles = [Role(r.person, r.title, _evidence(doc_text, *r.evidence), r.organization) for r in state.roles]
-    fundings = [
-        Funding(
-            f.funder,
-            f.recipient,
-            _evidence(doc_text, *f.evidence),
-            f.amount,
-            f.value,
-            f.currency,
-            about=tuple(f.about),
-        )
-        for f in state.fundings
-    ]
-    memberships = [
-        Membership(m.member, m.organization, _evidence(doc_text, *m.evidence)) for m in state.memberships
-    ]
-    events = [
-        Event(
-            e.label,
-            e.kind,
-            _evidence(doc_text, *e.evidence),
-            tuple(e.participants),
-            e.place,
-            e.date,
-        )
-        for e in state.events
-    ]
-    return ArticleFacts(document, entities, statements, fundings, roles, memberships, events)
+    facts = ArticleFacts(document, entities)
+    for kind in fact_kinds():
+        facts.by_kind[kind.name] = kind.read(state, document.text)
+    facts.entities += _indirect_entities(facts, {e.key for e in entities})
+    return facts

@@ -34,32 +34,22 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import OWL, RDFS, SKOS, XSD
 
-from kg.facts import (
-    ENTITY_TYPES,
-    ArticleFacts,
-    Document,
-    Entity,
-    Event,
-    Evidence,
-    Funding,
-    Membership,
-    Role,
-    Statement,
-)
+import kg.kinds  # noqa: F401  (registers the built-in fact kinds)
+from kg.facts import ENTITY_TYPES, ArticleFacts, Document, Entity, Evidence
 from kg.ids import digest, slugify
 from kg.rdf import terms
-from kg.rdf.namespaces import DEFAULT_BASE, DKG, PREFIXES, SCHEMA, TOPIC
-from kg.rdf.terms import NtTriple, Term, Vocabulary
+from kg.rdf.namespaces import DEFAULT_BASE, DKG, PREFIXES, TOPIC
+from kg.rdf.terms import NtTriple, Term
 from kg.rdf.union import FileUnion
 from kg.rdf.vocab import kinds, topics
 
 log = logging.getLogger(__name__)
 
 #: The vocabulary the builder writes, as N-Triples terms (see kg.rdf.terms).
-_DKG, _SCHEMA, _DCTERMS, _SKOS = Vocabulary(DKG), Vocabulary(SCHEMA), Vocabulary(DCTERMS), Vocabulary(SKOS)
-TYPE, LABEL, ALT_LABEL = terms.iri(str(RDF.type)), terms.iri(str(RDFS.label)), terms.iri(str(SKOS.altLabel))
+_DKG, _SCHEMA, _DCTERMS, _SKOS = terms.DKG, terms.SCHEMA, terms.DCTERMS, terms.SKOS
+TYPE, LABEL, ALT_LABEL = terms.TYPE, terms.LABEL, terms.ALT_LABEL
 MENTION_COUNT = _DKG.mentionCount
 SAME_AS = terms.iri(str(OWL.sameAs))
 TOPIC_SCHEME = terms.iri(str(TOPIC))
@@ -111,21 +101,10 @@ def entity_iri(key: str, base: str = DEFAULT_BASE) -> URIRef:
     return URIRef(check_base(base) + safe_key(key))
 
 
-def role_iri(person_key: str, title: str, base: str = DEFAULT_BASE) -> URIRef:
-    """``base/role/<person slug>/<title slug>``: one post per person and title."""
-    person = safe_key(person_key)
-    person = person.removeprefix("person/")
-    return URIRef(check_base(base) + "role/" + person + "/" + slugify(title))
-
-
 @lru_cache(maxsize=1 << 16)
 def _entity_term(key: str, base: str) -> Term:
     """:func:`entity_iri` as a term; cached, as a corpus names the same entities over and over."""
     return terms.iri(entity_iri(key, base))
-
-
-def _fact_term(base: str, kind: str, *parts: str) -> Term:
-    return terms.iri(base + kind + "/" + digest(*parts))
 
 
 # --- Literals (as N-Triples terms) ----------------------------------------------
@@ -133,7 +112,6 @@ def _fact_term(base: str, kind: str, *parts: str) -> Term:
 _DATE, _DECIMAL, _INTEGER, _BOOLEAN, _ANY_URI = (
     str(XSD[t]) for t in ("date", "decimal", "integer", "boolean", "anyURI")
 )
-TRUE, FALSE = terms.literal("true", _BOOLEAN), terms.literal("false", _BOOLEAN)
 
 
 def text_literal(value: str) -> Term:
@@ -241,8 +219,14 @@ def _settle(triples: dict[NtTriple, None], votes: Counter) -> None:
         triples.pop((node, ALT_LABEL, best), None)
 
 
-class _Builder:
-    """Makes the triples of one article (as N-Triples terms), remembering label votes and counts."""
+class ArticleTriples:
+    """The triples of one article (as N-Triples terms), with its label votes and mention counts.
+
+    What a fact kind's ``to_rdf`` writes into (see :class:`kg.facts.FactKind`):
+    it names nodes (:meth:`node`, :meth:`fact_node`, :meth:`resource`), makes
+    literals (:meth:`text`, :meth:`date`, :meth:`decimal`) and adds triples,
+    labels, provenance and topics.
+    """
 
     def __init__(self, facts: ArticleFacts, base: str) -> None:
         self.base = check_base(base)
@@ -252,8 +236,26 @@ class _Builder:
         self.votes: Counter = Counter()
         self.mentions: Counter = Counter()
 
+    # Nodes and literals ----------------------------------------------------------------
+
     def node(self, key: str) -> Term:
+        """The node of the entity ``key``."""
         return _entity_term(key, self.base)
+
+    def fact_node(self, kind: str, *parts: str) -> Term:
+        """``base/<kind>/<digest of parts>``: a fact's node, the same for the same parts."""
+        return terms.iri(self.base + kind + "/" + digest(*parts))
+
+    def resource(self, path: str) -> Term:
+        """``base + path``, ``path`` made of slugs (see :func:`key_path`)."""
+        return terms.iri(self.base + path)
+
+    key_path = staticmethod(safe_key)
+    text = staticmethod(text_literal)
+    date = staticmethod(date_literal)
+    decimal = staticmethod(decimal_literal)
+
+    # Triples --------------------------------------------------------------------------
 
     def add(self, s: Term, p: Term, o: Term) -> None:
         self.triples[(s, p, o)] = None
@@ -286,6 +288,8 @@ class _Builder:
             self.add(node, _DKG.about, topic)
             for triple in described:
                 self.triples[triple] = None
+
+    # The article and its entities -------------------------------------------------------
 
     def document(self, doc: Document) -> None:
         a = self.article
@@ -324,90 +328,12 @@ class _Builder:
         self.mentions[node] += entity.mentions
         self.add(self.article, _DKG.mentions, node)
 
-    def statement(self, st: Statement) -> None:
-        ev = st.evidence
-        node = _fact_term(self.base, "statement", self.doc_id, str(ev.start), st.speaker, st.text)
-        self.add(node, TYPE, _DKG.Statement)
-        self.add(node, _DKG.speaker, self.node(st.speaker))
-        self.add(node, _DKG.text, text_literal(st.text))
-        self.add(node, _DKG.direct, TRUE if st.direct else FALSE)
-        if st.date:
-            self.add(node, _DKG.date, date_literal(st.date))
-        self.about(node, st.about)
-        self.provenance(node, ev)
-
-    def funding(self, f: Funding) -> None:
-        ev = f.evidence
-        parts = (self.doc_id, str(ev.start), f.funder, f.recipient, f.amount or "")
-        node = _fact_term(self.base, "funding", *parts)
-        self.add(node, TYPE, _DKG.Funding)
-        self.add(node, _DKG.funder, self.node(f.funder))
-        self.add(node, _DKG.recipient, self.node(f.recipient))
-        if f.amount:
-            self.add(node, _DKG.amount, text_literal(f.amount))
-        value = decimal_literal(f.value) if f.value is not None else None
-        if value is not None:
-            self.add(node, _DKG.amountValue, value)
-        if f.currency:
-            self.add(node, _DKG.currency, text_literal(f.currency))
-        self.about(node, f.about)
-        self.provenance(node, ev)
-
-    def role(self, role: Role) -> None:
-        node = terms.iri(role_iri(role.person, role.title, self.base))
-        self.add(node, TYPE, _DKG.Role)
-        self.label(node, role.title)
-        self.add(self.node(role.person), _DKG.holdsRole, node)
-        if role.organization:
-            self.add(node, _DKG.roleOf, self.node(role.organization))
-        # A post is one node however often it is read: in a graph of many articles its
-        # sources and sentences would not pair up, so each reading pairs one of each.
-        ev = role.evidence
-        self.provenance(node, ev, offsets=False)
-        reading = _fact_term(self.base, "reading", self.doc_id, str(ev.start), node)
-        self.add(node, _DKG.reading, reading)
-        self.add(reading, TYPE, _DKG.Reading)
-        self.provenance(reading, ev)
-
-    def membership(self, m: Membership) -> None:
-        ev = m.evidence
-        member, org = self.node(m.member), self.node(m.organization)
-        self.add(member, _DKG.memberOf, org)
-        node = _fact_term(self.base, "membership", self.doc_id, str(ev.start), m.member, m.organization)
-        self.add(node, TYPE, _DKG.Membership)
-        self.add(node, _DKG.member, member)
-        self.add(node, _DKG.organization, org)
-        self.provenance(node, ev)
-
-    def event(self, event: Event) -> None:
-        ev = event.evidence
-        node = _fact_term(self.base, "event", self.doc_id, event.label, str(ev.start))
-        self.add(node, TYPE, _DKG.Event)
-        self.label(node, event.label)
-        if event.kind:
-            self.add(node, _DKG.eventKind, text_literal(event.kind))
-        for key in event.participants:
-            self.add(node, _DKG.participant, self.node(key))
-        if event.place:
-            self.add(node, _DKG.place, self.node(event.place))
-        if event.date:
-            self.add(node, _DKG.date, date_literal(event.date))
-        self.provenance(node, ev)
-
-    def build(self, facts: ArticleFacts) -> _Builder:
+    def build(self, facts: ArticleFacts) -> ArticleTriples:
         self.document(facts.document)
         for entity in facts.entities:
             self.entity(entity)
-        for st in facts.statements:
-            self.statement(st)
-        for f in facts.fundings:
-            self.funding(f)
-        for role in facts.roles:
-            self.role(role)
-        for m in facts.memberships:
-            self.membership(m)
-        for event in facts.events:
-            self.event(event)
+        for kind, fact in facts.all_facts():
+            kind.to_rdf(self, fact)
         return self
 
     def settled(self) -> list[NtTriple]:
@@ -436,7 +362,7 @@ def article_triples(facts: ArticleFacts, base: str = DEFAULT_BASE) -> list[NtTri
     The fast path of a build: the writers, the union and the store take them
     as text; :func:`facts_to_graph` makes rdflib terms of them.
     """
-    return _Builder(facts, base).build(facts).settled()
+    return ArticleTriples(facts, base).build(facts).settled()
 
 
 def to_rdflib_graph(triples: Iterable[NtTriple], graph: Graph) -> Graph:
@@ -456,7 +382,7 @@ def facts_to_graph(facts: ArticleFacts, base: str = DEFAULT_BASE, graph: Graph |
     if len(graph) == 0:
         to_rdflib_graph(article_triples(facts, base), graph)
     else:
-        _Builder(facts, base).build(facts).add_to(graph)
+        ArticleTriples(facts, base).build(facts).add_to(graph)
     return graph
 
 

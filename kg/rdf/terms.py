@@ -23,6 +23,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from kg.rdf import namespaces
+
 #: One term in N-Triples: ``<http://...>`` or ``"text"``, ``"1"^^<...#integer>``, ``"text"@en``.
 Term = str
 #: One triple of terms.
@@ -135,3 +137,15 @@ def to_oxigraph(term: Term) -> ox.NamedNode | ox.Literal:
     if term.startswith("<"):
         return ox.NamedNode(term[1:-1])
     return next(ox.parse(f"<x:s> <x:p> {term} .", format=ox.RdfFormat.N_TRIPLES)).object
+
+
+# --- The terms kg writes --------------------------------------------------------------
+
+#: ``DKG.speaker`` is ``"<https://w3id.org/defense-kg/ontology#speaker>"``.
+DKG, SCHEMA = Vocabulary(namespaces.DKG), Vocabulary(namespaces.SCHEMA)
+DCTERMS, SKOS = Vocabulary("http://purl.org/dc/terms/"), Vocabulary("http://www.w3.org/2004/02/skos/core#")
+TYPE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LABEL = iri("http://www.w3.org/2000/01/rdf-schema#label")
+ALT_LABEL = SKOS.altLabel
+TRUE = literal("true", "http://www.w3.org/2001/XMLSchema#boolean")
+FALSE = literal("false", "http://www.w3.org/2001/XMLSchema#boolean")
