@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 ENTITY_TYPES = ("Person", "Organization", "Country", "Place", "Program")
@@ -77,24 +78,32 @@ class FactKind:
     take the objects of the stage they belong to, so that this module imports
     none of them:
 
-    * ``read(state, text)``: the facts the ``component`` left in ``doc._.kg``
-      (a :class:`kg.nlp.segments.DocState`), as ``type`` instances; ``text`` is
-      the article's text, for evidence.
+    * ``read(doc, text)``: the facts the ``component`` left on the spaCy
+      ``Doc`` (the built-in components in ``doc._.kg``, a
+      :class:`kg.nlp.segments.DocState`), as ``type`` instances; ``text`` is the
+      article's text, for evidence.
     * ``to_rdf(triples, fact)``: adds the fact's triples to a
       :class:`kg.rdf.mapping.ArticleTriples`.
     * ``draw(projection)``: adds the kind's nodes and edges, read from the RDF
       graph, to a :class:`kg.network.projection.Projection`.
     * ``entities(fact)``: the keys of the entities the fact points to, which
       the article's graph must describe.
+
+    ``ontology`` is a Turtle file of the kind's own classes, properties and
+    SHACL shapes, read beside ``ontology/dkg.ttl`` and ``shapes.ttl`` (the
+    built-in kinds' terms are in those files: they are the project's contract).
     """
 
     name: str
     type: type
     component: str
+    #: Its class in the ontology, a local name of the dkg: namespace ("Statement").
+    rdf_class: str
     read: Callable[[Any, str], list]
     to_rdf: Callable[[Any, Any], None]
     draw: Callable[[Any], None]
     entities: Callable[[Any], Iterable[str]]
+    ontology: Path | None = None
 
 
 _KINDS: dict[str, FactKind] = {}

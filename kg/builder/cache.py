@@ -83,7 +83,7 @@ def _spacy_version() -> str:
 def pipeline_version(spacy_model: str | None = None) -> str:
     """What the facts of an article depend on besides the article: see the module docstring."""
     if spacy_model is None:
-        return _data_digest()
+        return _kinds_digest(_data_digest(), _registered_kinds())
     import spacy
 
     try:
@@ -91,7 +91,23 @@ def pipeline_version(spacy_model: str | None = None) -> str:
         model = f"{meta.get('name')} {meta.get('version')}"
     except Exception:  # noqa: BLE001 - a path or a package spaCy cannot describe
         model = str(Path(spacy_model).resolve()) if Path(spacy_model).exists() else spacy_model
-    return hashlib.sha256(f"{_data_digest()} model {model}".encode()).hexdigest()
+    base = hashlib.sha256(f"{_data_digest()} model {model}".encode()).hexdigest()
+    return _kinds_digest(base, _registered_kinds())
+
+
+def _registered_kinds() -> tuple[tuple[str, str, Path | None], ...]:
+    return tuple((kind.name, kind.component, kind.ontology) for kind in fact_kinds())
+
+
+@cache
+def _kinds_digest(base: str, kinds: tuple[tuple[str, str, Path | None], ...]) -> str:
+    """``base`` and the fact kinds registered: a new kind must be extracted from every article."""
+    h = hashlib.sha256(base.encode())
+    for name, component, ontology in kinds:
+        h.update(f"\0{name} {component}".encode())
+        if ontology is not None:
+            h.update(ontology.read_bytes())
+    return h.hexdigest()
 
 
 def article_key(document: Document, version: str) -> str:

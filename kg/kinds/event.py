@@ -21,7 +21,8 @@ class Event:
     date: str | None = None
 
 
-def read(state, text: str) -> list[Event]:
+def read(doc, text: str) -> list[Event]:
+    state = doc._.kg
     return [
         Event(e.label, e.kind, evidence(text, *e.evidence), tuple(e.participants), e.place, e.date)
         for e in state.events
@@ -64,6 +65,7 @@ KIND = FactKind(
     name="events",
     type=Event,
     component="kg_events",
+    rdf_class="Event",
     read=read,
     to_rdf=to_rdf,
     draw=draw,

@@ -23,7 +23,8 @@ class Funding:
     about: tuple[str, ...] = ()  # keys of topics.ttl concepts ("ammunition")
 
 
-def read(state, text: str) -> list[Funding]:
+def read(doc, text: str) -> list[Funding]:
+    state = doc._.kg
     return [
         Funding(
             found.funder,
@@ -78,6 +79,7 @@ KIND = FactKind(
     name="fundings",
     type=Funding,
     component="kg_fundings",
+    rdf_class="Funding",
     read=read,
     to_rdf=to_rdf,
     draw=draw,

@@ -16,7 +16,8 @@ class Membership:
     evidence: Evidence
 
 
-def read(state, text: str) -> list[Membership]:
+def read(doc, text: str) -> list[Membership]:
+    state = doc._.kg
     return [Membership(m.member, m.organization, evidence(text, *m.evidence)) for m in state.memberships]
 
 
@@ -41,6 +42,7 @@ KIND = FactKind(
     name="memberships",
     type=Membership,
     component="kg_roles",
+    rdf_class="Membership",
     read=read,
     to_rdf=to_rdf,
     draw=draw,

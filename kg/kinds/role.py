@@ -26,7 +26,8 @@ class Role:
     organization: str | None = None
 
 
-def read(state, text: str) -> list[Role]:
+def read(doc, text: str) -> list[Role]:
+    state = doc._.kg
     return [Role(r.person, r.title, evidence(text, *r.evidence), r.organization) for r in state.roles]
 
 
@@ -58,6 +59,7 @@ KIND = FactKind(
     name="roles",
     type=Role,
     component="kg_roles",
+    rdf_class="Role",
     read=read,
     to_rdf=to_rdf,
     draw=draw,

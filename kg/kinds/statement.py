@@ -21,7 +21,8 @@ class Statement:
     about: tuple[str, ...] = ()  # keys of topics.ttl concepts ("air-defence")
 
 
-def read(state, text: str) -> list[Statement]:
+def read(doc, text: str) -> list[Statement]:
+    state = doc._.kg
     return [
         Statement(
             found.speaker,
@@ -69,6 +70,7 @@ KIND = FactKind(
     name="statements",
     type=Statement,
     component="kg_statements",
+    rdf_class="Statement",
     read=read,
     to_rdf=to_rdf,
     draw=draw,

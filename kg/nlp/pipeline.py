@@ -116,6 +116,6 @@ def doc_to_facts(doc: Doc, document: Document) -> ArticleFacts:
     ]
     facts = ArticleFacts(document, entities)
     for kind in fact_kinds():
-        facts.by_kind[kind.name] = kind.read(state, document.text)
+        facts.by_kind[kind.name] = kind.read(doc, document.text)
     facts.entities += _indirect_entities(facts, {e.key for e in entities})
     return facts

@@ -31,9 +31,10 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 from rdflib.util import guess_format
 
+from kg.facts import fact_kinds
 from kg.rdf.export import named_graphs
-from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES
-from kg.rdf.vocab import SHAPES_FILE
+from kg.rdf.namespaces import DEFAULT_BASE, DKG, PREFIXES
+from kg.rdf.vocab import SHAPES_FILE, kind_ontologies
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DKGSH = Namespace("https://w3id.org/defense-kg/shapes#")
@@ -132,17 +133,42 @@ def _plural(count: int, noun: str) -> str:
 
 
 @cache
-def _parsed_shapes(path: str) -> Graph:
-    return Graph().parse(path, format="turtle")
+def _parsed_shapes(paths: tuple[str, ...], fact_classes: tuple[str, ...]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    _allow_provenance_on(graph, fact_classes)
+    return graph
 
 
 def load_shapes(path: str | Path | None = None) -> Graph:
-    """The shapes graph (``ontology/shapes.ttl`` by default), parsed once per process."""
-    target = Path(path) if path is not None else SHAPES_FILE
+    """The shapes graph, parsed once per process.
+
+    By default ``ontology/shapes.ttl`` with the shapes of the fact kinds that
+    bring terms of their own (:func:`kg.rdf.vocab.kind_ontologies`).
+    """
+    targets = [Path(path)] if path is not None else [SHAPES_FILE, *kind_ontologies()]
+    fact_classes = tuple(kind.rdf_class for kind in fact_kinds())
     try:
-        return _parsed_shapes(str(target.resolve()))
+        return _parsed_shapes(tuple(str(target.resolve()) for target in targets), fact_classes)
     except (OSError, ValueError, SyntaxError) as exc:
-        raise GraphReadError(str(target), f"cannot read the shapes: {_one_line(exc)}") from None
+        raise GraphReadError(str(targets[0]), f"cannot read the shapes: {_one_line(exc)}") from None
+
+
+def _allow_provenance_on(shapes: Graph, fact_classes: tuple[str, ...]) -> None:
+    """Add each fact kind's class to ``dkgsh:SourcedClass``, the classes that may carry provenance.
+
+    That shape is a closed list (it catches a fact written without its type
+    and provenance on an entity), so a kind registered besides the built-in
+    ones, whose classes it already names, must be added to it.
+    """
+    members = shapes.value(DKGSH.SourcedClass, SH["in"])
+    if members is None:
+        return  # other shapes (--shapes FILE)
+    listed = Collection(shapes, members)
+    for name in fact_classes:
+        if DKG[name] not in listed:
+            listed.append(DKG[name])
 
 
 def shapes_name(path: str | Path | None) -> str:

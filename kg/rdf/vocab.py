@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.facts import ENTITY_TYPES
+from kg.facts import ENTITY_TYPES, fact_kinds
 from kg.rdf.namespaces import DKG, TOPIC
 
 #: The folder of the ontology files (a link to the repository's ontology/).
@@ -72,10 +72,19 @@ def _parse(*paths: Path) -> Graph:
     return graph
 
 
-@cache
+def kind_ontologies() -> tuple[Path, ...]:
+    """The Turtle files of the fact kinds registered with terms of their own (kg.facts.FactKind.ontology)."""
+    return tuple(kind.ontology for kind in fact_kinds() if kind.ontology is not None)
+
+
 def classes_graph() -> Graph:
-    """dkg.ttl, parsed once."""
-    return _parse(CLASSES_FILE)
+    """dkg.ttl and the registered fact kinds' own terms, parsed once."""
+    return _classes_graph(kind_ontologies())
+
+
+@cache
+def _classes_graph(extra: tuple[Path, ...]) -> Graph:
+    return _parse(CLASSES_FILE, *extra)
 
 
 @cache
@@ -98,10 +107,14 @@ def _dkg_name(node: object) -> str | None:
     return None
 
 
-@cache
 def kinds() -> dict[str, str]:
     """Each finer class of the ontology ("Ministry") -> the core type it refines."""
-    onto = classes_graph()
+    return _kinds(kind_ontologies())
+
+
+@cache
+def _kinds(extra: tuple[Path, ...]) -> dict[str, str]:
+    onto = _classes_graph(extra)
     core = {DKG[t]: t for t in ENTITY_TYPES}
     found: dict[str, str] = {}
     for cls in onto.subjects(RDF.type, OWL.Class):
@@ -115,15 +128,19 @@ def kinds() -> dict[str, str]:
     return found
 
 
-@cache
 def classes() -> dict[str, ClassInfo]:
-    """Every class of dkg.ttl by local name, with its display style.
+    """Every class of dkg.ttl (and of the fact kinds' own terms) by local name, with its display style.
 
     A kind without a colour of its own is drawn in its core class's colour and
     shape, so the view never needs a fallback table of its own.
     """
-    onto = classes_graph()
-    core_of = {t: t for t in ENTITY_TYPES} | kinds()
+    return _classes(kind_ontologies())
+
+
+@cache
+def _classes(extra: tuple[Path, ...]) -> dict[str, ClassInfo]:
+    onto = _classes_graph(extra)
+    core_of = {t: t for t in ENTITY_TYPES} | _kinds(extra)
     infos: dict[str, ClassInfo] = {}
     names = sorted(n for n in map(_dkg_name, onto.subjects(RDF.type, OWL.Class)) if n)
     for name in names:
