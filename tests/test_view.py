@@ -473,7 +473,7 @@ def assert_quiet(driver, path: Path) -> None:
 
 def drawn(driver) -> dict:
     return driver.execute_script(
-        """const body = kg.network.projection.body;
+        """const body = kg.network.body;
            return {nodes: kg.nodes.length, edges: kg.edges.length, labels: kg.edges.get().map(e => e.label),
                    drawnNodes: body.nodeIndices.length, drawnEdges: body.edgeIndices.length}"""
     )
@@ -485,8 +485,8 @@ def point_at(driver, node: str, click: bool = False, scale: float = 2.0) -> None
 
     x, y, width, height = driver.execute_script(
         """const id = arguments[0];
-           kg.network.projection.focus(id, {scale: arguments[1], animation: false});
-           const p = kg.network.projection.canvasToDOM(kg.network.projection.getPosition(id));
+           kg.network.focus(id, {scale: arguments[1], animation: false});
+           const p = kg.network.canvasToDOM(kg.network.getPosition(id));
            const box = document.getElementById('kg-network').getBoundingClientRect();
            return [p.x, p.y, box.width, box.height];""",
         node,
@@ -537,7 +537,7 @@ def test_seeds_page_in_chromium(browser, seeds_page, seeds_graph: Graph) -> None
         "hidden"  # the tooltip went when the mouse left: it would hide the panel
     )
     browser.execute_script(  # Pistorius and his quotes beside the panel, for the picture
-        "kg.network.projection.moveTo({position: kg.network.projection.getPosition(arguments[0]), scale: 0.8,"
+        "kg.network.moveTo({position: kg.network.getPosition(arguments[0]), scale: 0.8,"
         " offset: {x: -230, y: 40}, animation: false})",
         pistorius,
     )
@@ -576,7 +576,7 @@ def test_search_box_finds_and_shows_a_node(browser, seeds_page) -> None:
     browser.find_element("id", "kg-search").send_keys("kubilius", Keys.ENTER)
     assert visible_text(browser, "#kg-panel").startswith("×Andrius KubiliusPerson")
     selected = browser.execute_script(
-        "return kg.network.projection.getSelectedNodes().map(id => kg.nodes.get(id).label)"
+        "return kg.network.getSelectedNodes().map(id => kg.nodes.get(id).label)"
     )
     assert selected == ["Andrius Kubilius"]
     box = browser.find_element("id", "kg-search")
