@@ -104,6 +104,8 @@ class FactKind:
     draw: Callable[[Any], None]
     entities: Callable[[Any], Iterable[str]]
     ontology: Path | None = None
+    #: Drawn as a node of its own (a quote, a meeting), not only as edges between actors.
+    node: bool = False
 
 
 _KINDS: dict[str, FactKind] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from spacy.language import Language
 
 import kg.api
 from kg.cli import main
-from kg.network.projection import gexf, graphml, project
+from kg.network.projection import gexf, graphml, one_graph, project
 from kg.rdf.mapping import build_dataset, merge
 from kg.rdf.namespaces import DKG
 from kg.rdf.vocab import classes
@@ -115,6 +116,39 @@ def test_a_dataset_projects_like_its_merged_union(nlp: Language) -> None:
 
     facts = list(article_facts([SEEDS], nlp=nlp))
     assert graphml(project(build_dataset(facts))) == graphml(project(merge(facts)))
+
+
+def test_a_dataset_is_one_graph_as_a_turtle_file_holds_it(nlp: Language) -> None:
+    from kg.api import article_facts  # noqa: PLC0415
+
+    facts = list(article_facts([SEEDS], nlp=nlp))
+    merged = merge(facts)
+    assert set(one_graph(build_dataset(facts))) == set(merged) and len(merged) > 100
+    assert one_graph(merged) is merged
+
+
+def kg_modules_reached(start: str) -> set[str]:
+    """The kg modules ``start`` imports, directly or not, at the top or inside a function."""
+    reached, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        path = ROOT.joinpath(*name.split("."))
+        source = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        if name in reached or not source.is_file():
+            continue
+        reached.add(name)
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                todo += [a.name for a in node.names if a.name.startswith("kg.")]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kg"):
+                todo += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+    return reached
+
+
+def test_the_projection_imports_nothing_that_writes_networks() -> None:
+    """kg.rdf.export writes GraphML and GEXF with this module: importing it back would close a cycle."""
+    reached = kg_modules_reached("kg.network.projection")
+    assert "kg.rdf.mapping" in reached and "kg.rdf.export" not in reached
 
 
 # --- Files for Gephi ---------------------------------------------------------------------------

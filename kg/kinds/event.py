@@ -70,4 +70,5 @@ KIND = FactKind(
     to_rdf=to_rdf,
     draw=draw,
     entities=lambda e: (*e.participants, e.place) if e.place else e.participants,
+    node=True,
 )

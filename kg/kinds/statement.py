@@ -75,4 +75,5 @@ KIND = FactKind(
     to_rdf=to_rdf,
     draw=draw,
     entities=lambda st: (st.speaker,),
+    node=True,
 )

@@ -41,7 +41,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 import kg.kinds  # noqa: F401  (registers the built-in fact kinds)
 from kg.facts import ENTITY_TYPES, fact_kinds
-from kg.rdf.namespaces import DKG
+from kg.rdf.mapping import merge_graphs
+from kg.rdf.namespaces import DEFAULT_BASE, DKG
 from kg.rdf.vocab import DEFAULT_COLOR, DEFAULT_SHAPE, classes
 
 #: Longest node label of a statement (the full quote is in its ``text``).
@@ -73,7 +74,8 @@ def _tail(iri: URIRef) -> str:
     return str(iri).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or str(iri)
 
 
-def _short(text: str, limit: int = LABEL_CHARS) -> str:
+def shorten(text: str, limit: int = LABEL_CHARS) -> str:
+    """One line of at most ``limit`` characters, cut at the end with "…"."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -110,6 +112,40 @@ def _style(name: str) -> dict[str, str]:
         "color": info.color,
         "shape": info.shape,
     }
+
+
+# --- The graph projected, and the nodes of the network -------------------------------
+
+
+def one_graph(data: Graph) -> Graph:
+    """A dataset's article graphs merged as a Turtle file holds them; a plain graph as it is.
+
+    The merge is :func:`kg.rdf.mapping.merge_graphs` (one label per node, summed
+    mention counts), not a plain union: the network must count what the file counts.
+    """
+    if not isinstance(data, Dataset):
+        return data
+    graphs = sorted((g for g in data.graphs() if len(g)), key=lambda g: str(g.identifier))
+    return merge_graphs(graphs, str(dict(data.namespaces()).get("r", DEFAULT_BASE)))
+
+
+def fact_node_classes() -> tuple[str, ...]:
+    """The classes of the facts drawn as nodes (quotes, meetings), beside the entities."""
+    return tuple(kind.rdf_class for kind in fact_kinds() if kind.node)
+
+
+def is_entity(attrs: dict) -> bool:
+    """An actor (person, organisation, country...) rather than a quote or a meeting."""
+    return attrs.get("core") in ENTITY_TYPES
+
+
+def mentions(attrs: dict) -> int:
+    """How often the articles name an entity (0 for a fact node)."""
+    return int(attrs.get("mentions", 0) or 0)
+
+
+def node_label(net: nx.MultiDiGraph, node: str) -> str:
+    return str(net.nodes[node].get("label", node))
 
 
 # --- The projection -----------------------------------------------------------------
@@ -158,7 +194,7 @@ class Projection:
     def topics(self, node: URIRef) -> str:
         return _topics(self.graph, node)
 
-    short = staticmethod(_short)
+    short = staticmethod(shorten)
     tail = staticmethod(_tail)
 
     # Adding nodes and edges -----------------------------------------------------------
@@ -241,11 +277,7 @@ def project(data: Graph) -> nx.MultiDiGraph:
     edge: the title of a post, the amount of a funding), with ``amount``,
     ``value``, ``currency``, ``topics``, ``article`` and ``iri`` on fundings.
     """
-    if isinstance(data, Dataset):
-        from kg.rdf.export import union  # noqa: PLC0415 - kg.rdf.export writes networks, so it imports this module
-
-        data = union(data)
-    projection = Projection(data)
+    projection = Projection(one_graph(data))
     projection.entities()
     for kind in fact_kinds():
         kind.draw(projection)

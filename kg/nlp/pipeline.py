@@ -47,9 +47,10 @@ def load_pipeline(model: str | None = None) -> Language:
     return nlp
 
 
-#: The pipelines builds run, by (model, thread): loaded once and kept (spaCy
-#: does not promise that a Language is thread-safe).
-_SHARED: dict[tuple[str | None, int], Language] = {}
+#: The pipelines builds run, by (model, thread, components): loaded once and kept
+#: (spaCy does not promise that a Language is thread-safe); a fact kind registered
+#: later gets a pipeline with its component.
+_SHARED: dict[tuple[str | None, int, tuple[str, ...]], Language] = {}
 _SHARED_LOCK = threading.Lock()
 
 
@@ -60,7 +61,7 @@ def shared_pipeline(model: str | None = None) -> Language:
     exceptions), more than rebuilding the one article that changed; a
     notebook, a watcher or a Dask worker that builds again pays it once.
     """
-    key = (model, threading.get_ident())
+    key = (model, threading.get_ident(), kg_components())
     nlp = _SHARED.get(key)
     if nlp is None:
         with _SHARED_LOCK:

@@ -100,6 +100,7 @@ KIND = register(
         to_rdf=to_rdf,
         draw=draw,
         entities=lambda exercise: exercise.drilling,
+        node=True,
         ontology=ONTOLOGY,
     )
 )
