@@ -21,20 +21,19 @@ out. The same graph and options give the same bytes (sorted nodes, seeded layout
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import Graph
 
-from kg.network.layout import layout
-from kg.network.load import Viewable, load
-from kg.network.page import render
-from kg.network.projection import is_entity, node_label, project
 from kg.network.report import DEFAULT_MAX_NODES, ViewError, ViewReport
-from kg.network.select import Choice, choose
-from kg.rdf.export import write_atomic
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.network.load import Viewable
+    from kg.network.select import Choice
 
 __all__ = ["DEFAULT_MAX_NODES", "ViewError", "ViewReport", "view"]
 
@@ -60,6 +59,14 @@ def view(
     mentioned and connected. The report says what was left out; its ``html``
     is the page (a notebook shows a report as the graph).
     """
+    # The steps are imported when a page is drawn: `import kg` (kg query, kg --help) does not pay for them.
+    from kg.network.layout import layout  # noqa: PLC0415
+    from kg.network.load import load  # noqa: PLC0415
+    from kg.network.page import render  # noqa: PLC0415
+    from kg.network.projection import project  # noqa: PLC0415
+    from kg.network.select import choose  # noqa: PLC0415
+    from kg.rdf.export import write_atomic  # noqa: PLC0415
+
     _check_options(hops=hops, max_nodes=max_nodes)
     started = time.perf_counter()
     if not isinstance(data, (Graph, str, Path)):
@@ -108,8 +115,8 @@ def _report(
         edges=sub.number_of_edges(),
         total_nodes=len(net),
         total_edges=net.number_of_edges(),
-        cut=Counter(net.nodes[n]["class_label"] for n in choice.cut),
-        cut_names=[node_label(net, n) for n in choice.cut if is_entity(net.nodes[n])][:CUT_NAMES_SHOWN],
+        cut=choice.cut_classes(net),
+        cut_names=choice.cut_names(net, CUT_NAMES_SHOWN),
         filtered=choice.filtered,
         max_nodes=max_nodes,
         layout="precomputed" if precomputed else "physics",

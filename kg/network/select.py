@@ -8,6 +8,7 @@ connected. The choice is stable: ties go by label, then by IRI.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from kg.network.projection import fact_node_classes, is_entity, mentions
+from kg.network.projection import fact_node_classes, is_entity, mentions, node_label
 from kg.network.report import DEFAULT_MAX_NODES, ViewError
 from kg.rdf.vocab import classes
 
@@ -33,6 +34,14 @@ class Choice:
     filtered: int
     #: The nodes max_nodes cut (and the quotes and meetings left alone), most mentioned first.
     cut: list[str]
+
+    def cut_classes(self, net: nx.MultiDiGraph) -> Counter:
+        """How many nodes of each class (by label) were cut."""
+        return Counter(net.nodes[n]["class_label"] for n in self.cut)
+
+    def cut_names(self, net: nx.MultiDiGraph, limit: int) -> list[str]:
+        """The names of the first ``limit`` entities cut: the most mentioned, to show what is missing."""
+        return [node_label(net, n) for n in self.cut if is_entity(net.nodes[n])][:limit]
 
 
 def choose(
