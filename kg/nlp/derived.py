@@ -47,3 +47,8 @@ def load(name: str, sources: Iterable[Path], build: Callable[[], object], salt: 
     text = json.dumps(build(), ensure_ascii=False, separators=(",", ":"))
     write_cache_file(path, text)
     return json.loads(text)
+
+
+def tokenizer_rules(tokenizer) -> str:
+    """A digest of a spaCy tokenizer's rules: the ``salt`` of data made of tokenized text."""
+    return hashlib.sha256(tokenizer.to_bytes(exclude=["vocab"])).hexdigest()

@@ -24,10 +24,9 @@ kind of evidence.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -35,9 +34,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.ids import entity_key
-from kg.nlp import derived, lexicon
+from kg.nlp import derived, lexicon, saved
 from kg.nlp.lexicon import KnownEntity
 from kg.nlp.phrases import PhraseTable, longest_first
+from kg.nlp.segments import doc_state
+from kg.nlp.spans import MENTIONS
 
 NER_TYPES = {
     "PERSON": "Person",
@@ -75,6 +76,26 @@ COMPASS = {
 }
 DETERMINERS = {"the", "a", "an", "this", "that", "same", "its", "their", "our"}
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,6}$|^[A-Z](?:\.[A-Z])+\.?$")
+
+
+@dataclass(frozen=True)
+class EntityLimits:
+    """How far ``kg_entities`` looks, in tokens (the ``limits`` section of its spaCy config)."""
+
+    #: The longest name after a title inside a capitalised run ("Defense
+    #: Minister Boris Pistorius"); a longer rest is no person's name.
+    max_name_after_title: int = 4
+    #: The longest run a person's name can be, from evidence around it.
+    max_person_name: int = 4
+    #: The longest run a place can be, from "in", "city of" or a place head.
+    max_place_name: int = 3
+    #: How many tokens after "Name," may hold the title of an apposition.
+    apposition_window: int = 5
+    #: How many words before a run may hold a programme noun ("a programme called X").
+    program_cue_window: int = 6
+
+
+DEFAULT_LIMITS = EntityLimits()
 
 
 @dataclass
@@ -137,13 +158,14 @@ def _variants(name: str) -> list[str]:
     return forms
 
 
-def tokenized_patterns(tokenizer) -> list[list]:
+def tokenized_patterns(tokenizer, rules: str | None = None) -> list[list]:
     """``[label, entity key, [token texts]]`` of every known name, as ``tokenizer`` splits it.
 
     Tokenizing some 6,000 names (and creating a lexeme for each new word) is
     most of the pipeline's start-up; the result depends only on the ontology,
     this code and the tokenizer's rules, so it is derived once for them and
-    kept on disk (:mod:`kg.nlp.derived`).
+    kept on disk (:mod:`kg.nlp.derived`). ``rules`` is
+    :func:`kg.nlp.derived.tokenizer_rules` of ``tokenizer``, when known.
     """
 
     def build() -> list[list]:
@@ -151,8 +173,12 @@ def tokenized_patterns(tokenizer) -> list[list]:
         docs = tokenizer.pipe([p["pattern"] for p in patterns])
         return [[p["label"], p["id"], [t.text for t in doc]] for p, doc in zip(patterns, docs, strict=True)]
 
-    rules = hashlib.sha256(tokenizer.to_bytes(exclude=["vocab"])).hexdigest()
-    return derived.load("known-entity-patterns", PATTERNS_DERIVED_FROM, build, salt=rules)
+    return derived.load(
+        "known-entity-patterns",
+        PATTERNS_DERIVED_FROM,
+        build,
+        salt=rules or derived.tokenizer_rules(tokenizer),
+    )
 
 
 #: What the patterns are derived from (see :func:`tokenized_patterns`).
@@ -167,13 +193,47 @@ class KnownEntityRuler:
     leftmost; a kept match replaces the entities it overlaps (``overwrite_ents``).
     The names sit in a :class:`PhraseTable` read from disk rather than in a
     ``PhraseMatcher``, whose thousands of pattern Docs took a second to build.
+
+    The names are derived from kg's ontology for the pipeline's tokenizer
+    (:meth:`initialize`), when the component is made and again when a saved
+    pipeline is loaded; a saved pipeline keeps only a stamp of the data
+    (:mod:`kg.nlp.saved`).
     """
 
     def __init__(self, nlp: Language, overwrite_ents: bool = True):
+        self.nlp = nlp
         self.overwrite = overwrite_ents
+        self.initialize()
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        """Derive the names from kg's ontology, tokenized as the pipeline's tokenizer splits them."""
+        self.nlp = nlp or self.nlp
+        self.tokenizer_rules = derived.tokenizer_rules(self.nlp.tokenizer)
         self.names: PhraseTable[tuple[str, str]] = PhraseTable(
-            (tokens, (label, key)) for label, key, tokens in tokenized_patterns(nlp.tokenizer)
+            (tokens, (label, key))
+            for label, key, tokens in tokenized_patterns(self.nlp.tokenizer, self.tokenizer_rules)
         )
+
+    def _tokenizer_loaded(self) -> None:
+        """A saved pipeline's own tokenizer was loaded after this was made: derive the names for it."""
+        if derived.tokenizer_rules(self.nlp.tokenizer) != self.tokenizer_rules:
+            self.initialize()
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        saved.write_stamp(path)
+
+    def from_disk(self, path, *, exclude=()) -> KnownEntityRuler:
+        saved.check_stamp(path, "kg_known_entities")
+        self._tokenizer_loaded()
+        return self
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return saved.stamp_bytes()
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> KnownEntityRuler:
+        saved.check_stamp_bytes(data, "kg_known_entities")
+        self._tokenizer_loaded()
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         state = doc._.kg
@@ -190,7 +250,9 @@ class KnownEntityRuler:
         return doc
 
 
-@Language.factory("kg_known_entities", default_config={"overwrite_ents": True})
+@Language.factory(
+    "kg_known_entities", default_config={"overwrite_ents": True}, assigns=["doc.ents", "token.ent_type"]
+)
 def make_known_entities(nlp: Language, name: str, overwrite_ents: bool) -> KnownEntityRuler:
     return KnownEntityRuler(nlp, overwrite_ents)
 
@@ -213,9 +275,10 @@ def is_capitalised_word(text: str) -> bool:
 class EntityFinder:
     """Finds and resolves the entity mentions of one doc (see module docstring)."""
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, limits: EntityLimits = DEFAULT_LIMITS):
         self.doc = doc
         self.state = doc._.kg
+        self.limits = limits
         self.gaz = lexicon.gazetteer()
         self.sentence_starts = {s.start for s in self.state.sentences}
         self.text, self.lower = self.state.text, self.state.lower
@@ -360,7 +423,7 @@ class EntityFinder:
             modifiers = lexicon.words("role_modifiers.txt")
             while name_start < end and (self.lower[name_start] in modifiers or self.text[name_start] == "-"):
                 name_start += 1
-            if name_start < end and end - name_start <= 4:
+            if name_start < end and end - name_start <= self.limits.max_name_after_title:
                 return before + [self._person(name_start, end)]
             return before
         text = self.state.span_text(start, end)
@@ -446,7 +509,7 @@ class EntityFinder:
         return None
 
     def _by_person_evidence(self, start: int, end: int) -> Mention | None:
-        if end - start > 4 or self._acronym(start, end):
+        if end - start > self.limits.max_person_name or self._acronym(start, end):
             return None
         if start > 0 and self.lower[start - 1] in DETERMINERS:
             return None  # "the same Time", "the Commission": not a person
@@ -477,7 +540,7 @@ class EntityFinder:
         doc = self.doc
         if end + 1 >= len(doc) or self.text[end] != ",":
             return False
-        for i in range(end + 1, min(end + 6, len(doc))):
+        for i in range(end + 1, min(end + 1 + self.limits.apposition_window, len(doc))):
             if self.text[i] in {",", ".", ";"} or self.text[i].isspace():
                 return False
             if self._is_title_word(i):
@@ -508,9 +571,9 @@ class EntityFinder:
         return Mention(start, end, "Organization", text)
 
     def _by_place_evidence(self, start: int, end: int) -> Mention | None:
-        if end - start > 3:
+        if end - start > self.limits.max_place_name:
             return None
-        before = self.lower[max(0, start - 5) : start]
+        before = self.lower[max(0, start - 2) : start]  # "city of X", "in X"
         place_nouns = lexicon.words("place_nouns.txt")
         if len(before) >= 2 and before[-1] == "of" and before[-2] in place_nouns:
             return Mention(start, end, "Place", self.state.span_text(start, end))
@@ -521,7 +584,7 @@ class EntityFinder:
         return None
 
     def _by_program_evidence(self, start: int, end: int) -> Mention | None:
-        before = self.lower[max(0, start - 6) : start]
+        before = self.lower[max(0, start - self.limits.program_cue_window) : start]
         named = before and before[-1] in {"called", "named", "dubbed", "titled"}
         if named and set(before) & lexicon.words("program_nouns.txt"):
             return Mention(start, end, "Program", self.state.span_text(start, end))
@@ -681,8 +744,8 @@ def _tidy_case(label: str) -> str:
     return "".join(p.capitalize() if p.isupper() and len(p) > 3 else p for p in parts)
 
 
-def find_mentions(doc: Doc) -> list[Mention]:
-    finder = EntityFinder(doc)
+def find_mentions(doc: Doc, limits: EntityLimits = DEFAULT_LIMITS) -> list[Mention]:
+    finder = EntityFinder(doc, limits)
     known = finder.known_mentions()  # in text order
     starts = [m.start for m in known]
     mentions: list[Mention] = []
@@ -706,13 +769,31 @@ def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
     return sorted((m for _, _, m in kept), key=lambda m: m.start)
 
 
-@Language.component("kg_entities")
-def recognise_entities(doc: Doc) -> Doc:
-    mentions = find_mentions(doc)
-    doc._.kg.mentions = mentions
-    doc._.kg.mention_at = mentions_by_token(mentions)
-    doc.ents = [Span(doc, m.start, m.end, label=m.type, kb_id=m.key) for m in mentions]
-    return doc
+class EntityRecognizer:
+    """The ``kg_entities`` component: mentions as ``doc.ents``, ``doc.spans["kg_mentions"]``, ``doc._.kg``."""
+
+    def __init__(self, limits: EntityLimits = DEFAULT_LIMITS):
+        self.limits = limits
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = doc_state(doc, "kg_entities")
+        mentions = find_mentions(doc, self.limits)
+        state.mentions = mentions
+        state.mention_at = mentions_by_token(mentions)
+        spans = [Span(doc, m.start, m.end, label=m.type, kb_id=m.key) for m in mentions]
+        doc.ents = spans
+        doc.spans[MENTIONS] = spans
+        return doc
+
+
+@Language.factory(
+    "kg_entities",
+    default_config={"limits": asdict(DEFAULT_LIMITS)},
+    requires=["doc._.kg"],
+    assigns=["doc.ents", "doc.spans", "doc._.kg"],
+)
+def make_entity_recognizer(nlp: Language, name: str, limits: dict[str, int]) -> EntityRecognizer:
+    return EntityRecognizer(EntityLimits(**limits))
 
 
 def mentions_by_token(mentions: list[Mention]) -> dict[int, Mention]:

@@ -10,14 +10,15 @@ ceremony" refer back to an event already read, and add to it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp import lexicon
 from kg.nlp.entities import Mention, mentions_by_sentence
-from kg.nlp.segments import within
+from kg.nlp.segments import DocState, doc_state, within
+from kg.nlp.spans import FactSpans, sentence_span
 
 PARTICIPANTS = {"Person", "Organization", "Country"}
 EVENT_KINDS_OF_ORGS = {"Forum"}
@@ -47,6 +48,17 @@ DATE = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class EventLimits:
+    """How far ``kg_events`` looks, in tokens (the ``limits`` section of its spaCy config)."""
+
+    #: "Nato defence minister meeting": how many words before the event word its label takes.
+    label_words: int = 3
+
+
+DEFAULT_LIMITS = EventLimits()
+
+
 @dataclass
 class FoundEvent:
     label: str
@@ -59,9 +71,10 @@ class FoundEvent:
 
 
 class EventFinder:
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, limits: EventLimits = DEFAULT_LIMITS):
         self.doc = doc
         self.state = doc._.kg
+        self.limits = limits
         self.text, self.lower = self.state.text, self.state.lower
         self.triggers = lexicon.table("event_triggers.txt")
         self.trigger_at = [i for i, word in enumerate(self.lower) if word in self.triggers]
@@ -137,7 +150,7 @@ class EventFinder:
                 "on",
                 "ahead",
             }
-            and start > i - 3
+            and start > i - self.limits.label_words
         ):
             start -= 1
         noun = self.state.span_text(start, i + 1) if self.lower[i] not in VERB_TRIGGERS else kind
@@ -188,7 +201,33 @@ def _unique(keys: list[str]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-@Language.component("kg_events")
-def find_events(doc: Doc) -> Doc:
-    doc._.kg.events = EventFinder(doc).run()
-    return doc
+def event_span(doc: Doc, state: DocState, found: FoundEvent) -> Span | None:
+    """The sentence of an event, labelled with the event's label."""
+    return sentence_span(doc, found.evidence, found.label)
+
+
+EVENT_SPANS = FactSpans("kg_events", "kg_event", lambda state: state.events, event_span)
+EVENT_SPANS.register()
+
+
+class EventComponent:
+    """The ``kg_events`` component: ``doc._.kg.events`` and ``doc.spans["kg_events"]``."""
+
+    def __init__(self, limits: EventLimits = DEFAULT_LIMITS):
+        self.limits = limits
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = doc_state(doc, "kg_events")
+        state.events = EventFinder(doc, self.limits).run()
+        EVENT_SPANS.publish(doc, state)
+        return doc
+
+
+@Language.factory(
+    "kg_events",
+    default_config={"limits": asdict(DEFAULT_LIMITS)},
+    requires=["doc._.kg"],
+    assigns=["doc.spans", "doc._.kg"],
+)
+def make_event_finder(nlp: Language, name: str, limits: dict[str, int]) -> EventComponent:
+    return EventComponent(EventLimits(**limits))

@@ -14,7 +14,7 @@ ends can be named:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from spacy.language import Language
@@ -23,13 +23,25 @@ from spacy.tokens import Doc, Span
 from kg.nlp import lexicon
 from kg.nlp.entities import Mention, mentions_by_sentence
 from kg.nlp.money import Amount, find_amounts
-from kg.nlp.segments import within
+from kg.nlp.segments import DocState, doc_state, within
+from kg.nlp.spans import FactSpans, entity_name, sentence_span
 
 FUNDERS = {"Organization", "Country", "Person"}
 RECIPIENTS = {"Program", "Organization", "Country"}
 DOUBLE_OBJECT = lexicon.words("double_object_verbs.txt")
 AGENT_VERBS = lexicon.words("funding_agent_verbs.txt")
 TO_WORDS = {"to", "for"}
+
+
+@dataclass(frozen=True)
+class FundingLimits:
+    """How far ``kg_fundings`` looks, in tokens (the ``limits`` section of its spaCy config)."""
+
+    #: "to the Ukrainian army": how many words may stand between "to"/"for" and the recipient.
+    recipient_gap: int = 1
+
+
+DEFAULT_LIMITS = FundingLimits()
 
 
 @dataclass
@@ -44,9 +56,10 @@ class FoundFunding:
 
 
 class FundingFinder:
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, limits: FundingLimits = DEFAULT_LIMITS):
         self.doc = doc
         self.state = doc._.kg
+        self.limits = limits
         self.text, self.lower = self.state.text, self.state.lower
         self.triggers = lexicon.words("funding_triggers.txt")
         self.trigger_at = [i for i, word in enumerate(self.lower) if word in self.triggers]
@@ -75,7 +88,8 @@ class FundingFinder:
             behalf = words == "behalf" and i + 1 < s.end and self.lower[i + 1] == "of"
             if words in TO_WORDS or behalf:
                 nxt = i + 2 if behalf else i + 1
-                m = next((m for m in mentions if nxt <= m.start <= nxt + 1), None)
+                last = nxt + self.limits.recipient_gap
+                m = next((m for m in mentions if nxt <= m.start <= last), None)
                 if m is not None and m.type in RECIPIENTS:
                     return m, m.start
         return None, -1
@@ -155,7 +169,34 @@ def _closest(amounts: list[Amount], s: Span, anchor_token: int) -> Amount:
     return min(amounts, key=lambda a: min(abs(a.start - anchor), abs(a.end - anchor)))
 
 
-@Language.component("kg_fundings")
-def find_fundings(doc: Doc) -> Doc:
-    doc._.kg.fundings = FundingFinder(doc).run()
-    return doc
+def funding_span(doc: Doc, state: DocState, found: FoundFunding) -> Span | None:
+    """The sentence of a funding, labelled "funder → recipient"."""
+    label = f"{entity_name(state, found.funder)} → {entity_name(state, found.recipient)}"
+    return sentence_span(doc, found.evidence, label, found.funder)
+
+
+FUNDING_SPANS = FactSpans("kg_fundings", "kg_funding", lambda state: state.fundings, funding_span)
+FUNDING_SPANS.register()
+
+
+class FundingComponent:
+    """The ``kg_fundings`` component: ``doc._.kg.fundings`` and ``doc.spans["kg_fundings"]``."""
+
+    def __init__(self, limits: FundingLimits = DEFAULT_LIMITS):
+        self.limits = limits
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = doc_state(doc, "kg_fundings")
+        state.fundings = FundingFinder(doc, self.limits).run()
+        FUNDING_SPANS.publish(doc, state)
+        return doc
+
+
+@Language.factory(
+    "kg_fundings",
+    default_config={"limits": asdict(DEFAULT_LIMITS)},
+    requires=["doc._.kg"],
+    assigns=["doc.spans", "doc._.kg"],
+)
+def make_funding_finder(nlp: Language, name: str, limits: dict[str, int]) -> FundingComponent:
+    return FundingComponent(FundingLimits(**limits))

@@ -3,10 +3,15 @@
 ``load_pipeline()`` gives the embedded pipeline, ``spacy.blank("en")`` plus
 the ``kg_*`` components, which needs no download. ``load_pipeline(NAME)``
 starts from any installed spaCy pipeline instead (``en_core_web_sm``, a path
-to a trained one); its NER then feeds the same components.
+to a trained one); its NER then feeds the same components, and
+:func:`add_to` adds them to a pipeline of one's own.
 
-The ``kg_*`` factories are registered by the component modules, which
-``kg/nlp/__init__.py`` imports before this module.
+The components are spaCy factories, registered on import and as the
+``spacy_factories`` entry points of the kg package, so that ``nlp.to_disk(path)``
+and then ``spacy.load(path)``, in a process that never imported kg, run
+them with the same settings (their spaCy config) and the same results.
+The component modules register them; ``kg/nlp/__init__.py`` imports those
+before this module.
 """
 
 from __future__ import annotations
@@ -33,8 +38,11 @@ def kg_components() -> tuple[str, ...]:
     return (*BASE_COMPONENTS, *kinds, *LAST_COMPONENTS)
 
 
-def load_pipeline(model: str | None = None) -> Language:
-    """The embedded pipeline, or ``model`` (a package name or path) with kg's components."""
+def load_pipeline(model: str | None = None, config: dict[str, dict] | None = None) -> Language:
+    """The embedded pipeline, or ``model`` (a package name or path) with kg's components.
+
+    ``config`` is passed to :func:`add_to`.
+    """
     if model is None:
         nlp = spacy.blank("en")
     else:
@@ -42,8 +50,21 @@ def load_pipeline(model: str | None = None) -> Language:
             nlp = spacy.load(model)
         except OSError as exc:
             raise ValueError(f"spaCy pipeline {model!r} is not installed or not a pipeline folder") from exc
+    return add_to(nlp, config)
+
+
+def add_to(nlp: Language, config: dict[str, dict] | None = None) -> Language:
+    """Add kg's components to ``nlp``, after its own, in :func:`kg_components` order; returns ``nlp``.
+
+    Each component reads what the ones before it left in ``doc._.kg``, so
+    they go in that order and after a trained pipeline's own components
+    (whose entities and sentences they then take in). ``config`` gives
+    settings of a component's spaCy config by its name, e.g.
+    ``{"kg_statements": {"limits": {"max_audience": 10}}}``.
+    """
+    config = config or {}
     for name in kg_components():
-        nlp.add_pipe(name)
+        nlp.add_pipe(name, config=config.get(name, {}))
     return nlp
 
 

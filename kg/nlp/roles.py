@@ -14,16 +14,33 @@ Kingdom)".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp import lexicon
 from kg.nlp.entities import Mention, mentions_by_sentence
-from kg.nlp.segments import within
+from kg.nlp.segments import DocState, doc_state, within
+from kg.nlp.spans import FactSpans, entity_name, sentence_span
 
 POSSESSIVE = {"'s", "’s"}
+
+
+@dataclass(frozen=True)
+class RoleLimits:
+    """How far ``kg_roles`` looks, in tokens (the ``limits`` section of its spaCy config)."""
+
+    #: "Rutte, who will take over as secretary-general": the most tokens between the
+    #: person and "as".
+    as_title_distance: int = 12
+    #: "the Group of Five countries (Poland, ...)": how far after the body its bracket may close.
+    member_bracket_window: int = 40
+    #: A bracket names a body's members when it names at least these many.
+    min_members: int = 2
+
+
+DEFAULT_LIMITS = RoleLimits()
 
 
 @dataclass
@@ -42,9 +59,10 @@ class FoundMembership:
 
 
 class RoleFinder:
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, limits: RoleLimits = DEFAULT_LIMITS):
         self.doc = doc
         self.state = doc._.kg
+        self.limits = limits
         self.text, self.lower = self.state.text, self.state.lower
         self.as_at = [i for i, word in enumerate(self.lower) if word == "as"]
         self.mention_at = self.state.mention_at
@@ -117,7 +135,7 @@ class RoleFinder:
                 ),
                 None,
             )
-            if person is not None and i - person.end <= 12:
+            if person is not None and i - person.end <= self.limits.as_title_distance:
                 found.append((person, (i + 1, j)))
         return found
 
@@ -171,7 +189,7 @@ class RoleFinder:
         return [(m, (i, end))] if i < end and self._has_title(i, end) else []
 
 
-def find_memberships(doc: Doc) -> list[FoundMembership]:
+def find_memberships(doc: Doc, limits: RoleLimits = DEFAULT_LIMITS) -> list[FoundMembership]:
     """ "ORG [countries] (A, B, and C)": each bracketed state or body is a member."""
     state, found = doc._.kg, []
     mention_at = state.mention_at
@@ -189,12 +207,16 @@ def find_memberships(doc: Doc) -> list[FoundMembership]:
             i += 1
         if i >= len(doc) or doc[i].text != "(":
             continue
-        close = next((k for k in range(i, min(len(doc), i + 40)) if doc[k].text == ")"), None)
+        close = next(
+            (k for k in range(i, min(len(doc), i + limits.member_bracket_window)) if doc[k].text == ")"), None
+        )
         if close is None:
             continue
         members = {mention_at[k].key for k in range(i + 1, close) if k in mention_at}
         inside = [mention_at[k] for k in range(i + 1, close) if k in mention_at]
-        if len(members) < 2 or any(x.type not in {"Country", "Organization"} for x in inside):
+        if len(members) < limits.min_members or any(
+            x.type not in {"Country", "Organization"} for x in inside
+        ):
             continue
         sentence = next(s for s in state.sentences if s.start <= m.start < s.end)
         for key in sorted(members):
@@ -202,8 +224,47 @@ def find_memberships(doc: Doc) -> list[FoundMembership]:
     return found
 
 
-@Language.component("kg_roles")
-def find_roles(doc: Doc) -> Doc:
-    doc._.kg.roles = RoleFinder(doc).run()
-    doc._.kg.memberships = find_memberships(doc)
-    return doc
+def role_span(doc: Doc, state: DocState, found: FoundRole) -> Span | None:
+    """The sentence of a post, labelled "person: post"."""
+    return sentence_span(
+        doc, found.evidence, f"{entity_name(state, found.person)}: {found.title}", found.person
+    )
+
+
+def membership_span(doc: Doc, state: DocState, found: FoundMembership) -> Span | None:
+    """The sentence of a membership, labelled "member in body"."""
+    label = f"{entity_name(state, found.member)} in {entity_name(state, found.organization)}"
+    return sentence_span(doc, found.evidence, label, found.member)
+
+
+ROLE_SPANS = FactSpans("kg_roles", "kg_role", lambda state: state.roles, role_span)
+MEMBERSHIP_SPANS = FactSpans(
+    "kg_memberships", "kg_membership", lambda state: state.memberships, membership_span
+)
+ROLE_SPANS.register()
+MEMBERSHIP_SPANS.register()
+
+
+class RoleComponent:
+    """The ``kg_roles`` component: posts and memberships, in ``doc._.kg`` and as span groups."""
+
+    def __init__(self, limits: RoleLimits = DEFAULT_LIMITS):
+        self.limits = limits
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = doc_state(doc, "kg_roles")
+        state.roles = RoleFinder(doc, self.limits).run()
+        state.memberships = find_memberships(doc, self.limits)
+        ROLE_SPANS.publish(doc, state)
+        MEMBERSHIP_SPANS.publish(doc, state)
+        return doc
+
+
+@Language.factory(
+    "kg_roles",
+    default_config={"limits": asdict(DEFAULT_LIMITS)},
+    requires=["doc._.kg"],
+    assigns=["doc.spans", "doc._.kg"],
+)
+def make_role_finder(nlp: Language, name: str, limits: dict[str, int]) -> RoleComponent:
+    return RoleComponent(RoleLimits(**limits))

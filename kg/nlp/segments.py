@@ -7,15 +7,19 @@ quotations first (whatever the marks: “ ” " « » „ ‘ ’ ') and then sp
 paragraphs into sentences only at full stops outside them.
 
 The result goes to ``doc._.kg`` (a :class:`DocState`), which the other
-``kg_*`` components fill in turn.
+``kg_*`` components fill in turn. The sentences are also set on the Doc
+(``token.is_sent_start``), so that ``doc.sents`` works, unless a trained
+pipeline's parser or senter has set them before: its sentences then stay on
+the Doc, and kg's rules still read their own quote-aware ones in
+``doc._.kg.sentences``, so that what they extract does not depend on the parser.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
-from spacy.attrs import IS_PUNCT, LOWER, ORTH, SPACY
+from spacy.attrs import IS_PUNCT, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -27,6 +31,21 @@ SENTENCE_END = {".", "!", "?", "…"}
 END_CHARS = SENTENCE_END  # the last character of any word that ends a sentence
 QUOTE_MARKS = set(OPENERS) | set(OPENERS.values())
 CLOSERS_AFTER_END = {"”", '"', "’", "'", "»", ")", "]"}
+#: ``Token.is_sent_start`` False, as the uint64 arrays of ``Doc.to_array`` hold -1.
+NOT_SENT_START = 2**64 - 1
+
+
+@dataclass(frozen=True)
+class SegmentLimits:
+    """The segmenter's distances (the ``limits`` section of its spaCy config)."""
+
+    #: A quotation still open at the end of its paragraph runs to that end (a
+    #: quotation over several paragraphs) only when more than this many tokens
+    #: follow its mark; a shorter one is a stray mark.
+    unclosed_quote_min_tokens: int = 3
+
+
+DEFAULT_LIMITS = SegmentLimits()
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,17 @@ if not Doc.has_extension("kg"):
     Doc.set_extension("kg", default=None)
 
 
+def doc_state(doc: Doc, component: str) -> DocState:
+    """``doc._.kg``, or an error that says which components must run first."""
+    state = doc._.kg
+    if state is None:
+        raise ValueError(
+            f"{component} reads what kg_segmenter and the kg components after it leave in doc._.kg: "
+            "add them in order (kg.nlp.add_to(nlp))"
+        )
+    return state
+
+
 def paragraphs(text: list[str]) -> list[tuple[int, int]]:
     """Token ranges between line breaks (news text puts one paragraph per line)."""
     ranges, start = [], 0
@@ -103,7 +133,9 @@ def _closes_single(state: DocState, i: int) -> bool:
     return at_end and i > 0 and not state.space_after[i - 1]
 
 
-def find_quotes(state: DocState, marks: list[int], end: int) -> list[Quote]:
+def find_quotes(
+    state: DocState, marks: list[int], end: int, limits: SegmentLimits = DEFAULT_LIMITS
+) -> list[Quote]:
     """Top-level quotations of one paragraph ending at token ``end``; nested ones stay inside.
 
     ``marks`` are the paragraph's quote-mark tokens: no other token opens or
@@ -124,7 +156,7 @@ def find_quotes(state: DocState, marks: list[int], end: int) -> list[Quote]:
             stack.append((OPENERS[word], i))
     if stack:  # unclosed: runs to the end of the paragraph (multi-paragraph quotes)
         opened = stack[0][1]
-        if end - opened > 3:
+        if end - opened > limits.unclosed_quote_min_tokens:
             quotes.append(Quote(opened + 1, end, opened, None))
     return [q for q in quotes if q.end > q.start]
 
@@ -176,16 +208,23 @@ def within(positions: list[int], start: int, end: int) -> list[int]:
     return positions[bisect_left(positions, start) : bisect_left(positions, end)]
 
 
-def token_arrays(doc: Doc) -> dict[str, list]:
+#: The token attributes the segmenter reads, in one ``Doc.to_array`` call.
+TOKEN_ATTRS = [ORTH, LOWER, SPACY, IS_PUNCT, SENT_START]
+SENT_START_COLUMN = TOKEN_ATTRS.index(SENT_START)
+
+
+def token_arrays(doc: Doc, table=None) -> dict[str, list]:
     """Token texts, lower-case forms and flags, read from the doc's attribute arrays at once.
 
     ``doc[i]`` builds a Token object each time, and the rules look at tokens
     hundreds of thousands of times, so they read these lists instead.
     ``lower`` is what ``Token.lower_`` gives, ``space_after`` whether
     ``Token.whitespace_`` is not empty, ``is_punct`` ``Token.is_punct``.
+    ``table`` is ``doc.to_array(TOKEN_ATTRS)`` when the caller has read it.
     """
     strings = doc.vocab.strings
-    orth, lower, space, punct = doc.to_array([ORTH, LOWER, SPACY, IS_PUNCT]).T.tolist()
+    table = doc.to_array(TOKEN_ATTRS) if table is None else table
+    orth, lower, space, punct, _ = table.T.tolist()
     return {
         "text": [strings[h] for h in orth],
         "lower": [strings[h] for h in lower],
@@ -194,14 +233,16 @@ def token_arrays(doc: Doc) -> dict[str, list]:
     }
 
 
-@Language.component("kg_segmenter")
-def segment(doc: Doc) -> Doc:
-    """Find quotations and quote-aware sentences; start ``doc._.kg``."""
-    state = DocState(in_quote=[False] * len(doc), **token_arrays(doc))
+def segment(doc: Doc, limits: SegmentLimits = DEFAULT_LIMITS, table=None) -> DocState:
+    """The quotations and quote-aware sentences of ``doc``, in a new :class:`DocState`.
+
+    ``table`` is ``doc.to_array(TOKEN_ATTRS)`` when the caller has read it.
+    """
+    state = DocState(in_quote=[False] * len(doc), **token_arrays(doc, table))
     marks = [i for i, word in enumerate(state.text) if word in QUOTE_MARKS]
     ends = [i for i, word in enumerate(state.text) if word[-1:] in END_CHARS and ends_sentence(word)]
     for start, end in paragraphs(state.text):
-        quotes = find_quotes(state, within(marks, start, end), end)
+        quotes = find_quotes(state, within(marks, start, end), end, limits)
         closing = {q.close_mark for q in quotes if q.close_mark is not None}
         for quote in quotes:
             marks_end = quote.close_mark + 1 if quote.close_mark is not None else quote.end
@@ -209,5 +250,57 @@ def segment(doc: Doc) -> Doc:
                 state.in_quote[i] = True
         state.quotes.extend(quotes)
         state.sentences.extend(split_sentences(doc, state, within(ends, start, end), start, end, closing))
-    doc._.kg = state
-    return doc
+    return state
+
+
+def set_sentences(doc: Doc, sentences: list[Span], starts=None) -> None:
+    """Mark ``sentences`` on the Doc, so that ``doc.sents`` gives them; boundaries already set win.
+
+    kg's sentences leave out the line breaks between paragraphs; on the Doc
+    such a break ends the sentence before it (and what comes before the
+    first sentence belongs to it), since every token of a Doc is in a
+    sentence. ``starts`` is ``doc.to_array(SENT_START)`` (or that column of
+    ``TOKEN_ATTRS``) when the caller has read it: one array read and one
+    write, not a ``Token`` per token.
+    """
+    starts = doc.to_array(SENT_START) if starts is None else starts.copy()
+    if not sentences or has_sentences(doc, starts):
+        return
+    starts[:] = NOT_SENT_START
+    starts[[0] + [s.start for s in sentences[1:]]] = 1
+    doc.from_array([SENT_START], starts)
+
+
+def has_sentences(doc: Doc, starts) -> bool:
+    """``doc.has_annotation("SENT_START")``, read from the ``SENT_START`` column at hand.
+
+    ``has_annotation`` looks at every token of a doc without sentences, which
+    is each doc of the embedded pipeline; the column is already read.
+    """
+    return len(doc) <= 1 or "sents" in doc.user_hooks or bool(starts[1:].any())
+
+
+class Segmenter:
+    """The ``kg_segmenter`` component: starts ``doc._.kg`` and sets the sentences on the Doc."""
+
+    def __init__(self, limits: SegmentLimits = DEFAULT_LIMITS, set_sents: bool = True):
+        self.limits = limits
+        self.set_sents = set_sents
+
+    def __call__(self, doc: Doc) -> Doc:
+        table = doc.to_array(TOKEN_ATTRS)
+        state = segment(doc, self.limits, table)
+        if self.set_sents:
+            set_sentences(doc, state.sentences, table[:, SENT_START_COLUMN])
+        doc._.kg = state
+        return doc
+
+
+@Language.factory(
+    "kg_segmenter",
+    default_config={"set_sents": True, "limits": asdict(DEFAULT_LIMITS)},
+    assigns=["token.is_sent_start", "doc._.kg"],
+)
+def make_segmenter(nlp: Language, name: str, set_sents: bool, limits: dict[str, int]) -> Segmenter:
+    """``set_sents``: whether kg's sentences go on the Doc (where no parser has set them)."""
+    return Segmenter(SegmentLimits(**limits), set_sents)

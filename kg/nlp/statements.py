@@ -21,14 +21,15 @@ person who spoke.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp import lexicon
 from kg.nlp.entities import Mention
-from kg.nlp.segments import within
+from kg.nlp.segments import DocState, doc_state, within
+from kg.nlp.spans import FactSpans, entity_name
 
 SPEAKER_TYPES = {"Person", "Organization", "Country"}
 PERSON_PRONOUNS = {"he", "she"}
@@ -56,6 +57,29 @@ QUOTE_ONLY_VERBS = frozenset(v.lstrip("+") for v in lexicon.words("speech_verbs.
 TITLE_WORDS = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
 
 
+@dataclass(frozen=True)
+class StatementLimits:
+    """How far ``kg_statements`` looks, in tokens (the ``limits`` section of its spaCy config)."""
+
+    #: "told journalists on Friday that ...": the longest audience between "told" and the content.
+    max_audience: int = 8
+    #: "..., European Defense Commissioner, ...": the longest title fenced by commas after
+    #: a speaker; a longer stretch is a clause, and the content.
+    max_apposition: int = 7
+    #: "the German minister": how many words before the role noun may hold "the".
+    description_window: int = 3
+    #: "..., the state-run PAP news agency reported": how many lower-case words before
+    #: a speaker may hold its determiner.
+    determiner_window: int = 5
+    #: A quotation no rule claimed goes to the last speaker when it has at least these many words.
+    orphan_quote_min_words: int = 4
+    #: The shortest content a statement can have.
+    min_content: int = 2
+
+
+DEFAULT_LIMITS = StatementLimits()
+
+
 @dataclass
 class Found:
     """A statement before it becomes a fact: speaker mention key and content tokens."""
@@ -70,9 +94,10 @@ class Found:
 
 
 class StatementFinder:
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, limits: StatementLimits = DEFAULT_LIMITS):
         self.doc = doc
         self.state = doc._.kg
+        self.limits = limits
         self.text, self.lower = self.state.text, self.state.lower
         self.mention_at = self.state.mention_at
         self.verbs, self.quote_only = SPEECH_VERBS, QUOTE_ONLY_VERBS
@@ -122,7 +147,7 @@ class StatementFinder:
         if self.lower[i] not in lexicon.words("role_nouns.txt"):
             return None
         j = i - 1
-        while j >= floor and j > i - 4 and self.lower[j] != "the":
+        while j >= floor and j >= i - self.limits.description_window and self.lower[j] != "the":
             j -= 1
         if j >= floor and self.lower[j] == "the":
             return self._last_speaker({"Person"}, i) or self._last_person_mentioned(i)
@@ -224,7 +249,7 @@ class StatementFinder:
             k = i
             while k < end and self.text[k] not in AUDIENCE_END and not self.state.in_quote[k]:
                 k += 1
-            if k >= end or k - i > 8:
+            if k >= end or k - i > self.limits.max_audience:
                 return end  # "..., Tusk told journalists on Friday."
             i = k
         i = self._skip_time(i, end)
@@ -288,7 +313,7 @@ class StatementFinder:
     ) -> None:
         quote = self._quote_covering(*self._trim(start, end))
         start, end = self._trim(start, end)
-        if end - start < 2 or not speakers:
+        if end - start < self.limits.min_content or not speakers:
             return
         direct = quote is not None
         if quote is not None:
@@ -425,7 +450,11 @@ class StatementFinder:
     def _determiner_start(self, i: int, floor: int) -> int:
         """ "..., the state-run PAP news agency reported": where "the ..." begins."""
         j = i
-        while j - 1 >= floor and j > i - 5 and (self.text[j - 1].islower() or self.text[j - 1] == "-"):
+        while (
+            j - 1 >= floor
+            and j > i - self.limits.determiner_window
+            and (self.text[j - 1].islower() or self.text[j - 1] == "-")
+        ):
             j -= 1
             if self.lower[j] in {"the", "a", "an"}:
                 return j
@@ -437,7 +466,7 @@ class StatementFinder:
             j = i + 1
             while j < limit and self.text[j] != "," and not self.state.in_quote[j]:
                 j += 1
-            if j - i > 7 or (j < limit and self.state.in_quote[j]):
+            if j - i > self.limits.max_apposition or (j < limit and self.state.in_quote[j]):
                 return i + 1  # a clause, not a title: the content
             i = j
         return min(i, limit)
@@ -517,7 +546,7 @@ class StatementFinder:
             if any(s < q.end and q.start < e for s, e in claimed):
                 continue
             words = [word for word in self.text[q.start : q.end] if word.isalpha()]
-            if len(words) < 4:
+            if len(words) < self.limits.orphan_quote_min_words:
                 continue
             speaker = self._last_speaker(SPEAKER_TYPES, q.start)
             sent = next((s for s in sentences if s.start <= q.start < s.end), None)
@@ -549,7 +578,33 @@ def _dedupe(found: list[Found]) -> list[Found]:
     return kept
 
 
-@Language.component("kg_statements")
-def find_statements(doc: Doc) -> Doc:
-    doc._.kg.statements = StatementFinder(doc).run()
-    return doc
+def statement_span(doc: Doc, state: DocState, found: Found) -> Span:
+    """What was said, labelled with the speaker's name (a parenthetical ", he added," stays inside)."""
+    return Span(doc, found.start, found.end, label=entity_name(state, found.speaker), kb_id=found.speaker)
+
+
+STATEMENT_SPANS = FactSpans("kg_statements", "kg_statement", lambda state: state.statements, statement_span)
+STATEMENT_SPANS.register()
+
+
+class StatementComponent:
+    """The ``kg_statements`` component: ``doc._.kg.statements`` and ``doc.spans["kg_statements"]``."""
+
+    def __init__(self, limits: StatementLimits = DEFAULT_LIMITS):
+        self.limits = limits
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = doc_state(doc, "kg_statements")
+        state.statements = StatementFinder(doc, self.limits).run()
+        STATEMENT_SPANS.publish(doc, state)
+        return doc
+
+
+@Language.factory(
+    "kg_statements",
+    default_config={"limits": asdict(DEFAULT_LIMITS)},
+    requires=["doc._.kg"],
+    assigns=["doc.spans", "doc._.kg"],
+)
+def make_statement_finder(nlp: Language, name: str, limits: dict[str, int]) -> StatementComponent:
+    return StatementComponent(StatementLimits(**limits))
