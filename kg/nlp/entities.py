@@ -246,7 +246,7 @@ class KnownEntityRuler:
             for start, end, (label, key) in longest_first(matches)
         ]
         kept = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in new)]
-        doc.ents = kept + new
+        doc.set_ents(kept + new)  # what ``doc.ents = ...`` does, without making each Span again
         return doc
 
 
@@ -781,7 +781,7 @@ class EntityRecognizer:
         state.mentions = mentions
         state.mention_at = mentions_by_token(mentions)
         spans = [Span(doc, m.start, m.end, label=m.type, kb_id=m.key) for m in mentions]
-        doc.ents = spans
+        doc.set_ents(spans)  # what ``doc.ents = spans`` does, without making each Span again
         doc.spans[MENTIONS] = spans
         return doc
 

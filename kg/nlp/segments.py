@@ -196,10 +196,10 @@ def split_sentences(
             j += 1
         if j >= end or _starts_sentence(text[j]):
             if j > first:
-                spans.append(doc[first:j])
+                spans.append(Span(doc, first, j))  # doc[first:j], without normalising a slice
             first = j
     if first < end:
-        spans.append(doc[first:end])
+        spans.append(Span(doc, first, end))
     return spans
 
 
