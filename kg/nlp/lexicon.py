@@ -15,9 +15,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg import facts, namespaces, vocab
+from kg import facts
 from kg.facts import ENTITY_TYPES
 from kg.nlp import derived
+from kg.rdf import namespaces, vocab
 from kg.rdf.namespaces import DEFAULT_BASE, DKG
 from kg.rdf.vocab import CLASSES_FILE, ENTITIES_FILE, kinds
 
