@@ -28,14 +28,14 @@ __version__ = "0.1.0"
 
 #: Public name -> the module it comes from.
 _EXPORTS = {
-    "BuildReport": "kg.api",
+    "BuildReport": "kg.builder.report",
     "GraphReadError": "kg.api",
     "ValidationReport": "kg.api",
     "Violation": "kg.api",
     "build": "kg.api",
     "build_dataset_from": "kg.api",
     "build_graph": "kg.api",
-    "extract": "kg.api",
+    "extract": "kg.nlp.extract",
     "read_graph": "kg.api",
     "validate_file": "kg.api",
     "validate_graph": "kg.api",
@@ -65,19 +65,19 @@ __all__ = [
 
 if TYPE_CHECKING:
     from kg.api import (
-        BuildReport,
         GraphReadError,
         ValidationReport,
         Violation,
         build,
         build_dataset_from,
         build_graph,
-        extract,
         read_graph,
         validate_file,
         validate_graph,
     )
+    from kg.builder.report import BuildReport
     from kg.builder.watch import watch
+    from kg.nlp.extract import extract
     from kg.nlp.pipeline import load_pipeline
 
 

@@ -18,12 +18,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from kg.builder.cache import FactCache, article_key, default_folder, pipeline_version
+from kg.builder.report import BuildReport, Stopwatch
 from kg.builder.workers import BatchResult, default_jobs, extract_in_workers, worth_it
 from kg.facts import ArticleFacts, Document, FactCounts
 from kg.rdf import terms
@@ -65,75 +66,11 @@ __all__ = [
     "build",
     "build_dataset_from",
     "build_graph",
-    "extract",
+    "extract",  # noqa: F822 - imported on first use: see __getattr__
     "read_graph",
     "validate_file",
     "validate_graph",
 ]
-
-BATCH_SIZE = 32
-
-
-@dataclass
-class BuildReport:
-    """What a build read and wrote: the figures of ``kg build``'s summary."""
-
-    articles: int = 0
-    entities: int = 0
-    statements: int = 0
-    fundings: int = 0
-    roles: int = 0
-    memberships: int = 0
-    events: int = 0
-    triples: int = 0
-    seconds: float = 0.0
-    errors: list[str] = field(default_factory=list)
-    output: str = ""
-    #: Quads written to article graphs in the store of ``build(..., store=DIR)``: this build's,
-    #: not the store's size, and not counting the union the default graph keeps.
-    stored: int = 0
-    #: The check of the written graph against ontology/shapes.ttl (None with validate=False).
-    validation: ValidationReport | None = None
-    #: Articles whose facts came from the cache, not the pipeline.
-    cached: int = 0
-    #: Articles a store build skipped: the store holds them built from the same text and pipeline.
-    unchanged: int = 0
-    #: Article graphs removed from the store: their articles are no longer in the corpus.
-    removed: int = 0
-    #: Processes that ran the pipeline.
-    jobs: int = 1
-    #: Wall-clock seconds per stage: read, pipeline, rdf, write, union and compact (stores), validate.
-    stages: dict[str, float] = field(default_factory=dict)
-
-    def count(self, counts: FactCounts) -> None:
-        self.articles += 1
-        self.statements += counts.statements
-        self.fundings += counts.fundings
-        self.roles += counts.roles
-        self.memberships += counts.memberships
-        self.events += counts.events
-
-    def summary(self) -> str:
-        notes = [f"{len(self.errors)} skipped"] if self.errors else []
-        notes += [f"{self.cached} from cache"] if self.cached else []
-        notes += [f"{self.unchanged} unchanged"] if self.unchanged else []
-        notes += [f"{self.removed} removed"] if self.removed else []
-        skipped = f" ({', '.join(notes)})" if notes else ""
-        return (
-            f"{self.articles} articles{skipped}: {self.entities} entities, "
-            f"{self.statements} statements, {self.fundings} fundings, {self.roles} roles, "
-            f"{self.memberships} memberships, {self.events} events; "
-            f"{self.triples} triples in {self.seconds:.1f} s{self._validation_note()}"
-        )
-
-    def _validation_note(self) -> str:
-        checked = self.validation
-        if checked is None:
-            return ""
-        if checked.conforms:
-            return f", valid against {checked.shapes} in {checked.seconds:.1f} s"
-        count = len(checked.errors)
-        return f", {count} SHACL violation{'' if count == 1 else 's'} (run kg validate {self.output})"
 
 
 def shared_pipeline(spacy_model: str | None = None) -> Language:
@@ -147,51 +84,13 @@ def shared_pipeline(spacy_model: str | None = None) -> Language:
     return load(spacy_model)
 
 
-def extract(
-    documents: Iterable[Document | DocumentError],
-    nlp: Language | None = None,
-    on_error: Callable[[str], None] = lambda message: None,
-) -> Iterator[ArticleFacts]:
-    """Facts of each readable document, in order, through ``nlp.pipe`` in batches.
+def __getattr__(name: str) -> Any:
+    """``kg.api.extract`` (:func:`kg.nlp.extract.extract`), imported on first use: it imports spaCy."""
+    if name == "extract":
+        from kg.nlp.extract import extract  # noqa: PLC0415 - spaCy is slow to import
 
-    ``nlp`` defaults to the embedded pipeline, loaded once (:func:`kg.nlp.pipeline.shared_pipeline`).
-
-    A batch that fails is run again one document at a time, so the document at
-    fault is named and skipped and its neighbours still get through.
-    """
-    nlp = nlp or shared_pipeline()
-    batch: list[Document] = []
-    for item in documents:
-        if isinstance(item, DocumentError):
-            on_error(str(item))
-            continue
-        batch.append(item)
-        if len(batch) >= BATCH_SIZE:
-            yield from _run_batch(batch, nlp, on_error)
-            batch = []
-    yield from _run_batch(batch, nlp, on_error)
-
-
-def _run_batch(
-    batch: list[Document], nlp: Language, on_error: Callable[[str], None]
-) -> Iterator[ArticleFacts]:
-    if not batch:
-        return
-    from kg.nlp.pipeline import doc_to_facts  # noqa: PLC0415 - see shared_pipeline
-
-    try:
-        docs = list(nlp.pipe((d.text for d in batch), batch_size=BATCH_SIZE))
-    except Exception:  # noqa: BLE001 - isolate the culprit below
-        docs = None
-    if docs is not None:
-        for doc, document in zip(docs, batch, strict=True):
-            yield doc_to_facts(doc, document)
-        return
-    for document in batch:
-        try:
-            yield doc_to_facts(nlp(document.text), document)
-        except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
-            on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
+        return extract
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_dataset_from(paths: Iterable[str | Path], *, base: str = DEFAULT_BASE, **options) -> Dataset:
@@ -234,27 +133,14 @@ def article_facts(
             on_article(facts)
             yield facts
 
+    from kg.nlp.extract import extract  # noqa: PLC0415 - see shared_pipeline
+
     return counted(extract(read_documents(paths), nlp, errors))
 
 
 def build_graph(paths: Iterable[str | Path], **options) -> Graph:
     """The knowledge graph of the articles under ``paths``, as one rdflib Graph."""
     return union(build_dataset_from(paths, **options))
-
-
-class Stopwatch:
-    """Seconds per stage of a build, the stages taking turns: ``switch(name)`` starts ``name``."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self.stage: str | None = None
-        self.since = time.perf_counter()
-
-    def switch(self, stage: str | None) -> None:
-        now = time.perf_counter()
-        if self.stage is not None:
-            self.seconds[self.stage] = self.seconds.get(self.stage, 0.0) + now - self.since
-        self.stage, self.since = stage, now
 
 
 def build(
@@ -486,6 +372,8 @@ class _Plan:
             for result in self.in_workers(spacy_model, workers, on_error):
                 yield from result.facts
         else:
+            from kg.nlp.extract import extract  # noqa: PLC0415 - see shared_pipeline
+
             yield from self._cached(extract(self.todo, shared_pipeline(spacy_model), on_error))
 
     def workers(self, jobs: int | None) -> int:

@@ -68,10 +68,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.api import BuildReport, Stopwatch, extract
 from kg.builder.cache import FactCache, article_key, default_folder, pipeline_version
+from kg.builder.report import BuildReport, Stopwatch
 from kg.facts import ArticleFacts, Document, FactCounts
 from kg.ids import slugify
+from kg.nlp.extract import extract
 from kg.nlp.pipeline import shared_pipeline, shared_pipelines
 from kg.rdf import terms
 from kg.rdf.export import QUAD_FORMATS, ntriples_bytes_as, ntriples_to_graph, quads_bytes, write_atomic

@@ -90,8 +90,8 @@ def _extract_batch(
     cache: Path | None = None,
 ) -> BatchResult:
     """Extract a batch of (document, cache key); store the facts in the ``cache`` folder."""
-    from kg.api import extract
     from kg.builder.cache import FactCache
+    from kg.nlp.extract import extract
 
     started = time.process_time()
     errors: list[str] = []
