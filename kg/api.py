@@ -24,18 +24,18 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from kg.builder.cache import FactCache, article_key, default_folder, pipeline_version
+from kg.builder.output import union_bytes
 from kg.builder.report import BuildReport, Stopwatch
 from kg.builder.workers import BatchResult, default_jobs, extract_in_workers, worth_it
 from kg.facts import ArticleFacts, Document, FactCounts
 from kg.rdf import terms
 from kg.rdf.export import (
-    QUAD_FORMATS,
-    ntriples_bytes_as,
     ntriples_to_graph,
     quads_bytes,
     union,
     write_atomic,
 )
+from kg.rdf.formats import QUAD_FORMATS
 from kg.rdf.mapping import article_iri, article_triples, build_dataset, check_base
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.terms import NtTriple
@@ -341,7 +341,7 @@ def _write_output(
     if format in QUAD_FORMATS:
         write_atomic(output, quads_bytes(graphs, format, base))
         return sum(len(triples) for _, triples in graphs)
-    write_atomic(output, ntriples_bytes_as(ntriples, format, base))
+    write_atomic(output, union_bytes(ntriples, format, base))
     return ntriples.count(b"\n")
 
 

@@ -29,7 +29,7 @@ import click
 from kg import __version__
 from kg.api import BuildReport, GraphReadError, ValidationReport, build, validate_file
 from kg.builder.watch import watch
-from kg.rdf.export import FORMATS, RDF_FORMATS, format_for
+from kg.rdf.formats import FORMATS, RDF_FORMATS, format_for
 from kg.rdf.mapping import check_base
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.validate import load_shapes

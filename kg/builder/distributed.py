@@ -69,13 +69,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.builder.cache import FactCache, article_key, default_folder, pipeline_version
+from kg.builder.output import union_bytes
 from kg.builder.report import BuildReport, Stopwatch
 from kg.facts import ArticleFacts, Document, FactCounts
 from kg.ids import slugify
 from kg.nlp.extract import extract
 from kg.nlp.pipeline import shared_pipeline, shared_pipelines
 from kg.rdf import terms
-from kg.rdf.export import QUAD_FORMATS, ntriples_bytes_as, ntriples_to_graph, quads_bytes, write_atomic
+from kg.rdf.export import ntriples_to_graph, quads_bytes, write_atomic
+from kg.rdf.formats import QUAD_FORMATS
 from kg.rdf.mapping import article_iri, article_triples, check_base
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.terms import NtTriple
@@ -443,7 +445,7 @@ class _Output:
                 union.add(triples)
             return sum(len(triples) for _, triples in self.graphs), union.ntriples()
         ntriples = self.union.ntriples()
-        write_atomic(output, ntriples_bytes_as(ntriples, self.format, base))
+        write_atomic(output, union_bytes(ntriples, self.format, base))
         return ntriples.count(b"\n"), ntriples
 
 
