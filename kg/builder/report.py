@@ -86,3 +86,14 @@ class Stopwatch:
         if self.stage is not None:
             self.seconds[self.stage] = self.seconds.get(self.stage, 0.0) + now - self.since
         self.stage, self.since = stage, now
+
+    def credit(self, seconds: dict[str, float], taken_from: str) -> None:
+        """Count ``seconds`` (by stage) spent inside stage ``taken_from`` to their own stages instead.
+
+        For work timed where it ran: a batch run in this process spends the
+        build's "pipeline" time on extraction and mapping to RDF alike.
+        """
+        for stage, spent in seconds.items():
+            if stage != taken_from:
+                self.seconds[stage] = self.seconds.get(stage, 0.0) + spent
+                self.seconds[taken_from] = self.seconds.get(taken_from, 0.0) - spent
