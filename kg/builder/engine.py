@@ -72,10 +72,11 @@ class InOrder:
     def __iter__(self) -> Iterator[Any]:
         try:
             while self.pending:
-                done = self.pending.popleft()
-                for item in islice(self.items, 1):  # keep the window full while this one is taken
+                yield self.pending.popleft().result()
+                # Refilled once the caller has taken the result: in this process, a batch
+                # then runs only after the one before has gone to the sinks.
+                for item in islice(self.items, 1):
                     self.pending.append(self.executor.submit(self.fn, item))
-                yield done.result()
         finally:
             for future in self.pending:
                 future.cancel()

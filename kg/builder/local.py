@@ -31,8 +31,9 @@ __all__ = ["BATCH", "MIN_ARTICLES_PER_WORKER", "default_jobs", "in_process", "pr
 BATCH = 16
 #: Fewer articles per worker than this are built in the build's own process.
 MIN_ARTICLES_PER_WORKER = 48
-#: Articles of one batch in this process: what ``nlp.pipe`` takes at once (kg.nlp.extract.BATCH_SIZE).
-IN_PROCESS_BATCH = 32
+#: Articles of one batch in this process. Few: the facts and triples of a batch are alive at once,
+#: and more of them make the garbage collector scan the pipeline's objects more often (+10% at 32).
+IN_PROCESS_BATCH = 8
 #: Batches each worker has waiting, so that none idles while the build takes a result.
 QUEUED_PER_WORKER = 4
 
