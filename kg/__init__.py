@@ -23,8 +23,7 @@ from kg.network.html import ViewReport, view
 # Imported now, not on first use: each function shares its name with its module,
 # and importing the module later would bind that name to the module instead.
 from kg.sparql.query import query
-
-__version__ = "0.1.0"
+from kg.version import __version__
 
 #: Public name -> the module it comes from.
 _EXPORTS = {

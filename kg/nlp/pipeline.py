@@ -14,7 +14,6 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import nlp as _components  # noqa: F401  (registers the kg_* factories)
 from kg.facts import (
     ArticleFacts,
     Document,
