@@ -10,7 +10,7 @@ batch in corpus order: the same file and store whatever the engine.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
@@ -54,28 +54,11 @@ def run_build(paths: Iterable[str | Path], options: BuildOptions) -> BuildReport
     report = BuildReport(output=str(options.target))
     sources = find_sources(paths)  # a missing path fails before anything is written
     sinks = Sinks.open(options)
-    tally = _Tally(report, options)
     clock.switch("read")
-    plan = read_plan(sources, options, report, tally.error)
+    intake = _Intake(report, options, sinks, clock)
+    plan = read_plan(sources, options, report, intake.error)
     sinks.start(plan)
-    products = sinks.products(facts=options.on_article is not None)
-    clock.switch("pipeline")
-    with _engine(options, plan, clock) as engine:
-        report.jobs = engine.jobs
-        clock.switch("pipeline")
-        wanted = replace(products, as_text=not engine.in_process)
-        extracted = engine.results(plan.batches(engine.cut, wanted, options, engine.shards))
-        clock.switch("rdf")  # the cached articles, while the workers start
-        for result in plan.cached_results(replace(products, as_text=False)):
-            tally.take(result, plan)
-            sinks.take(result, clock)
-        clock.switch("pipeline")
-        for result in extracted:
-            if engine.in_process:
-                clock.credit(result.seconds, taken_from="pipeline")
-            tally.take(result, plan)
-            sinks.take(result, clock)
-            clock.switch("pipeline")
+    _build_articles(plan, intake)
     clock.switch("write")
     ntriples = _finish(sinks, plan, options, report, clock)
     clock.switch(None)
@@ -86,6 +69,27 @@ def run_build(paths: Iterable[str | Path], options: BuildOptions) -> BuildReport
         clock.switch(None)
     report.stages = clock.seconds
     return report
+
+
+def _build_articles(plan: Plan, intake: _Intake) -> None:
+    """Every article of the plan into the sinks: the cached ones while the engine starts on the others."""
+    options, clock = intake.options, intake.clock
+    products = intake.sinks.products(facts=options.on_article is not None)
+    clock.switch("pipeline")
+    with _engine(options, plan, clock) as engine:
+        intake.report.jobs = engine.jobs
+        clock.switch("pipeline")
+        wanted = replace(products, as_text=not engine.in_process)
+        extracted = engine.results(plan.batches(engine.cut, wanted, options, engine.shards))
+        clock.switch("rdf")
+        for result in plan.cached_results(replace(products, as_text=False)):
+            intake.take(result, plan)
+        clock.switch("pipeline")
+        for result in extracted:
+            if engine.in_process:
+                clock.credit(result.seconds, taken_from="pipeline")
+            intake.take(result, plan)
+            clock.switch("pipeline")
 
 
 def _engine(options: BuildOptions, plan: Plan, clock: Stopwatch) -> AbstractContextManager[Engine]:
@@ -116,11 +120,11 @@ def _finish(sinks: Sinks, plan: Plan, options: BuildOptions, report: BuildReport
     return ntriples
 
 
-class _Tally:
-    """Each article built, counted into the report and told to the callbacks."""
+class _Intake:
+    """Each batch built: its articles counted into the report, told to the callbacks, given to the sinks."""
 
-    def __init__(self, report: BuildReport, options: BuildOptions) -> None:
-        self.report, self.options = report, options
+    def __init__(self, report: BuildReport, options: BuildOptions, sinks: Sinks, clock: Stopwatch) -> None:
+        self.report, self.options, self.sinks, self.clock = report, options, sinks, clock
         self.entity_keys: set[str] = set()
 
     def error(self, message: str) -> None:
@@ -136,6 +140,6 @@ class _Tally:
             self.entity_keys.update(counts.entity_keys)
             self.options.on_progress()
         self.report.entities = len(self.entity_keys)
-        on_article: Callable | None = self.options.on_article
-        for facts in result.facts:
-            on_article(facts)  # type: ignore[misc]  (facts are only sent with an on_article)
+        for facts in result.facts:  # only sent back for an on_article
+            self.options.on_article(facts)  # type: ignore[misc]
+        self.sinks.take(result, self.clock)

@@ -70,30 +70,37 @@ class StoreSink:
 
     def take(self, result: BatchResult) -> None:
         assert self.union is not None, "start() first"
-        names = [str(article_iri(counts.document_id, self.base)) for counts, _ in result.counts]
-        self.union.note(names)  # before their graphs change
+        self._clear([str(article_iri(counts.document_id, self.base)) for counts, _ in result.counts])
+        self.stored += result.quads
+        if self._loaded_from_shard(result):
+            return
+        self.pending.append(result.rdf.into_store(self.union.tally))
+        self.pending_quads += result.quads
+        if self.pending_quads >= BATCH_QUADS:
+            self._load()
+
+    def _clear(self, names: list[str]) -> None:
+        """Remove the earlier graphs of the articles ``names``, once the union has noted what they held."""
+        assert self.union is not None, "start() first"
+        self.union.note(names)
         for name in names:
             if name not in self.replaced:  # a graph twice in one build: both kept, as replace_articles
                 self.replaced.add(name)
                 node = ox.NamedNode(name)
                 if self.store.contains_named_graph(node):
                     self.store.remove_graph(node)
-        self.stored += result.quads
+
+    def _loaded_from_shard(self, result: BatchResult) -> bool:
+        """Bulk-load a big shard straight from its file (nothing waiting before it); whether it was."""
+        assert self.union is not None, "start() first"
         rdf = result.rdf
-        if (
-            isinstance(rdf, RdfText)
-            and rdf.shard is not None
-            and not self.pending
-            and result.quads >= BATCH_QUADS
-        ):
-            assert rdf.tally is not None, "the batch was asked for the union's share"
-            self.union.tally.merge(rdf.tally)
-            self.store.bulk_load(path=rdf.shard, format=ox.RdfFormat.N_QUADS)
-            return
-        self.pending.append(rdf.into_store(self.union.tally))
-        self.pending_quads += result.quads
-        if self.pending_quads >= BATCH_QUADS:
-            self._load()
+        if not isinstance(rdf, RdfText) or rdf.shard is None or rdf.tally is None:
+            return False
+        if self.pending or result.quads < BATCH_QUADS:
+            return False
+        self.union.tally.merge(rdf.tally)
+        self.store.bulk_load(path=rdf.shard, format=ox.RdfFormat.N_QUADS)
+        return True
 
     def finish(self, plan: Plan, prune: bool, clock: Stopwatch) -> int:
         """Load the rest, prune, save the article keys, settle the union; return the graphs pruned."""
