@@ -24,19 +24,18 @@ from kg.network.html import ViewReport, view
 # Imported now, not on first use: each function shares its name with its module,
 # and importing the module later would bind that name to the module instead.
 from kg.sparql.query import query
-
-__version__ = "0.1.0"
+from kg.version import __version__
 
 #: Public name -> the module it comes from.
 _EXPORTS = {
-    "BuildReport": "kg.api",
+    "BuildReport": "kg.builder.report",
     "GraphReadError": "kg.api",
     "ValidationReport": "kg.api",
     "Violation": "kg.api",
     "build": "kg.api",
     "build_dataset_from": "kg.api",
     "build_graph": "kg.api",
-    "extract": "kg.api",
+    "extract": "kg.nlp.extract",
     "read_graph": "kg.api",
     "validate_file": "kg.api",
     "validate_graph": "kg.api",
@@ -66,19 +65,19 @@ __all__ = [
 
 if TYPE_CHECKING:
     from kg.api import (
-        BuildReport,
         GraphReadError,
         ValidationReport,
         Violation,
         build,
         build_dataset_from,
         build_graph,
-        extract,
         read_graph,
         validate_file,
         validate_graph,
     )
+    from kg.builder.report import BuildReport
     from kg.builder.watch import watch
+    from kg.nlp.extract import extract
     from kg.nlp.pipeline import load_pipeline
 
 

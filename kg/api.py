@@ -9,194 +9,57 @@ True
 Both builders read documents, run them through one spaCy pipeline with
 ``nlp.pipe``, turn the facts into RDF and (for ``build``) write the file
 atomically and validate what it wrote. One article that cannot be read or
-processed is reported and skipped; it never stops the others.
+processed is reported and skipped; it never stops the others. How a build
+goes about it is :mod:`kg.builder`'s business.
 """
 
 from __future__ import annotations
 
-import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 
-from kg.builder.cache import FactCache, article_key, default_folder, pipeline_version
-from kg.builder.workers import BatchResult, default_jobs, extract_in_workers, worth_it
-from kg.facts import ArticleFacts, Document, FactCounts, fact_kinds
-from kg.rdf import terms
-from kg.rdf.export import (
-    QUAD_FORMATS,
-    ntriples_bytes_as,
-    ntriples_to_graph,
-    quads_bytes,
-    union,
-    write_atomic,
-)
-from kg.rdf.mapping import article_iri, article_triples, build_dataset, check_base
+from kg.builder import run
+from kg.builder.options import BuildOptions
+from kg.builder.report import BuildReport
+from kg.facts import ArticleFacts, FactCounts
+from kg.rdf.export import union
+from kg.rdf.mapping import build_dataset, check_base
 from kg.rdf.namespaces import DEFAULT_BASE
-from kg.rdf.terms import NtTriple
-from kg.rdf.union import FileUnion
 from kg.rdf.validate import GraphReadError, ValidationReport, Violation, read_graph, validate_file
 from kg.rdf.validate import validate as validate_graph
-from kg.read.documents import DocumentError, NoInputError, find_sources, read_documents
-from kg.sparql.store import (
-    BATCH_QUADS,
-    UnionUpdate,
-    article_keys,
-    compact,
-    graph_names,
-    open_store,
-    remove_graphs,
-    replace_articles,
-    save_article_keys,
-)
+from kg.read.documents import read_documents
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 __all__ = [
+    "BuildOptions",
     "BuildReport",
     "GraphReadError",
     "ValidationReport",
     "Violation",
+    "article_facts",
     "build",
     "build_dataset_from",
     "build_graph",
-    "extract",
+    "build_on_dask",
+    "extract",  # noqa: F822 - imported on first use: see __getattr__
     "read_graph",
     "validate_file",
     "validate_graph",
 ]
 
-BATCH_SIZE = 32
 
+def __getattr__(name: str) -> Any:
+    """``kg.api.extract`` (:func:`kg.nlp.extract.extract`), imported on first use: it imports spaCy."""
+    if name == "extract":
+        from kg.nlp.extract import extract  # noqa: PLC0415 - spaCy is slow to import
 
-@dataclass
-class BuildReport:
-    """What a build read and wrote: the figures of ``kg build``'s summary."""
-
-    articles: int = 0
-    entities: int = 0
-    #: Facts of each kind (kg.facts.fact_kinds), by name: ``report.statements`` reads ``facts["statements"]``.
-    facts: Counter = field(default_factory=Counter)
-    triples: int = 0
-    seconds: float = 0.0
-    errors: list[str] = field(default_factory=list)
-    output: str = ""
-    #: Quads written to article graphs in the store of ``build(..., store=DIR)``: this build's,
-    #: not the store's size, and not counting the union the default graph keeps.
-    stored: int = 0
-    #: The check of the written graph against ontology/shapes.ttl (None with validate=False).
-    validation: ValidationReport | None = None
-    #: Articles whose facts came from the cache, not the pipeline.
-    cached: int = 0
-    #: Articles a store build skipped: the store holds them built from the same text and pipeline.
-    unchanged: int = 0
-    #: Article graphs removed from the store: their articles are no longer in the corpus.
-    removed: int = 0
-    #: Processes that ran the pipeline.
-    jobs: int = 1
-    #: Wall-clock seconds per stage: read, pipeline, rdf, write, union and compact (stores), validate.
-    stages: dict[str, float] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> int:
-        if name.startswith("_") or name not in {kind.name for kind in fact_kinds()}:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        return self.facts[name]
-
-    def count(self, counts: FactCounts) -> None:
-        self.articles += 1
-        self.facts.update(dict(counts.kinds))
-
-    def add(self, other: BuildReport) -> None:
-        """Add the article and fact figures of ``other`` (a part of the same build)."""
-        self.articles += other.articles
-        self.facts.update(other.facts)
-
-    def summary(self) -> str:
-        notes = [f"{len(self.errors)} skipped"] if self.errors else []
-        notes += [f"{self.cached} from cache"] if self.cached else []
-        notes += [f"{self.unchanged} unchanged"] if self.unchanged else []
-        notes += [f"{self.removed} removed"] if self.removed else []
-        skipped = f" ({', '.join(notes)})" if notes else ""
-        return (
-            f"{self.articles} articles{skipped}: {self.entities} entities, {self._fact_figures()}; "
-            f"{self.triples} triples in {self.seconds:.1f} s{self._validation_note()}"
-        )
-
-    def _fact_figures(self) -> str:
-        return ", ".join(f"{self.facts[kind.name]} {kind.name}" for kind in fact_kinds())
-
-    def _validation_note(self) -> str:
-        checked = self.validation
-        if checked is None:
-            return ""
-        if checked.conforms:
-            return f", valid against {checked.shapes} in {checked.seconds:.1f} s"
-        count = len(checked.errors)
-        return f", {count} SHACL violation{'' if count == 1 else 's'} (run kg validate {self.output})"
-
-
-def shared_pipeline(spacy_model: str | None = None) -> Language:
-    """:func:`kg.nlp.pipeline.shared_pipeline`, imported when a build first needs it.
-
-    Importing spaCy takes about a second; ``kg query``, ``kg serve``,
-    ``kg view`` and ``kg validate`` never run the pipeline and should not wait for it.
-    """
-    from kg.nlp.pipeline import shared_pipeline as load  # noqa: PLC0415 - spaCy is slow to import
-
-    return load(spacy_model)
-
-
-def extract(
-    documents: Iterable[Document | DocumentError],
-    nlp: Language | None = None,
-    on_error: Callable[[str], None] = lambda message: None,
-) -> Iterator[ArticleFacts]:
-    """Facts of each readable document, in order, through ``nlp.pipe`` in batches.
-
-    ``nlp`` defaults to the embedded pipeline, loaded once (:func:`kg.nlp.pipeline.shared_pipeline`).
-
-    A batch that fails is run again one document at a time, so the document at
-    fault is named and skipped and its neighbours still get through.
-    """
-    nlp = nlp or shared_pipeline()
-    batch: list[Document] = []
-    for item in documents:
-        if isinstance(item, DocumentError):
-            on_error(str(item))
-            continue
-        batch.append(item)
-        if len(batch) >= BATCH_SIZE:
-            yield from _run_batch(batch, nlp, on_error)
-            batch = []
-    yield from _run_batch(batch, nlp, on_error)
-
-
-def _run_batch(
-    batch: list[Document], nlp: Language, on_error: Callable[[str], None]
-) -> Iterator[ArticleFacts]:
-    if not batch:
-        return
-    from kg.nlp.pipeline import doc_to_facts  # noqa: PLC0415 - see shared_pipeline
-
-    try:
-        docs = list(nlp.pipe((d.text for d in batch), batch_size=BATCH_SIZE))
-    except Exception:  # noqa: BLE001 - isolate the culprit below
-        docs = None
-    if docs is not None:
-        for doc, document in zip(docs, batch, strict=True):
-            yield doc_to_facts(doc, document)
-        return
-    for document in batch:
-        try:
-            yield doc_to_facts(nlp(document.text), document)
-        except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
-            on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
+        return extract
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_dataset_from(paths: Iterable[str | Path], *, base: str = DEFAULT_BASE, **options) -> Dataset:
@@ -222,7 +85,7 @@ def article_facts(
     A generator, so that a corpus streamed into a store is never held in memory.
     """
     check_base(base)
-    nlp = nlp or shared_pipeline(spacy_model)
+    nlp = nlp or run.shared_pipeline(spacy_model)
     report = report if report is not None else BuildReport()
 
     def errors(message: str) -> None:
@@ -239,27 +102,14 @@ def article_facts(
             on_article(facts)
             yield facts
 
+    from kg.nlp.extract import extract  # noqa: PLC0415 - spaCy is slow to import
+
     return counted(extract(read_documents(paths), nlp, errors))
 
 
 def build_graph(paths: Iterable[str | Path], **options) -> Graph:
     """The knowledge graph of the articles under ``paths``, as one rdflib Graph."""
     return union(build_dataset_from(paths, **options))
-
-
-class Stopwatch:
-    """Seconds per stage of a build, the stages taking turns: ``switch(name)`` starts ``name``."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self.stage: str | None = None
-        self.since = time.perf_counter()
-
-    def switch(self, stage: str | None) -> None:
-        now = time.perf_counter()
-        if self.stage is not None:
-            self.seconds[self.stage] = self.seconds.get(self.stage, 0.0) + now - self.since
-        self.stage, self.since = stage, now
 
 
 def build(
@@ -303,340 +153,46 @@ def build(
     text and pipeline are unchanged is not extracted again.
 
     ``engine="dask"`` runs the extraction on a Dask cluster instead
-    (:func:`kg.builder.distributed.build_on_dask`; ``scheduler`` is its address, or a
+    (:mod:`kg.builder.distributed`; ``scheduler`` is its address, or a
     local cluster of ``workers`` processes is started; ``shards`` is the folder
     the workers write their N-Quads to, which a remote cluster must share).
+    The file, the store and the report are the same whatever runs the extraction.
 
     ``on_error`` gets the one-line message of each article skipped,
     ``on_progress`` is called once per article built, and ``on_article`` gets
-    each article's facts. Without ``on_article``, a build into a store alone or
-    into an N-Triples, Turtle or JSON-LD file leaves the facts of the articles
-    extracted in worker processes there (the workers map them to RDF), which
-    saves the build about a tenth of its time.
+    each article's facts. Without ``on_article``, the facts of the articles
+    extracted in worker processes stay there (the workers map them to RDF),
+    which saves the build about a tenth of its time.
     """
-    if output is None and store is None:
-        raise ValueError("nothing to write: give an output file, a store directory or both")
-    if engine == "dask":
-        from kg.builder.distributed import build_on_dask
-
-        return build_on_dask(
-            find_sources(paths),
-            output,
-            store=store,
-            format=format,
-            base=base,
-            spacy_model=spacy_model,
-            scheduler=scheduler,
-            workers=workers,
-            shards=shards,
-            cache=cache,
-            prune=prune,
-            on_error=on_error,
-            on_article=on_article,
-            on_progress=on_progress,
-            validate=validate,
-            shapes=shapes,
-        )
-    if engine != "local":
-        raise ValueError(f"unknown engine {engine!r}; choose local or dask")
-    check_base(base)
-    started, clock = time.perf_counter(), Stopwatch()
-    report = BuildReport(output=str(output if output is not None else store))
-
-    def errors(message: str) -> None:
-        report.errors.append(message)
-        on_error(message)
-
-    # Opened first, so that a store in use or a wrong directory fails before the long part.
-    graph_store = open_store(store, read_only=False) if store is not None else None
-    clock.switch("read")
-    plan = _plan(paths, report, errors, store if output is None else None, spacy_model, base, cache)
-    entity_keys: set[str] = set()
-    union = FileUnion() if output is not None and format not in QUAD_FORMATS else None
-    graphs: list[tuple[str, list[NtTriple]]] = []  # for TriG and N-Quads: (graph name, triples)
-
-    def articles() -> Iterator[tuple[URIRef, list[NtTriple]]]:
-        facts_stream = plan.facts(spacy_model, jobs, report, errors)
-        while True:
-            clock.switch("pipeline")
-            facts = next(facts_stream, None)
-            if facts is None:
-                return
-            clock.switch("rdf")
-            seen(facts)
-            iri = article_iri(facts.document.id, base)
-            triples = article_triples(facts, base)
-            if union is not None:
-                union.add(triples)
-            elif output is not None:
-                graphs.append((terms.iri(iri), triples))
-            clock.switch("write")
-            yield iri, triples
-
-    def counted(counts: FactCounts) -> None:
-        report.count(counts)
-        entity_keys.update(counts.entity_keys)
-        on_progress()
-
-    def seen(facts: ArticleFacts) -> None:
-        counted(FactCounts.of(facts))
-        if on_article is not None:
-            on_article(facts)
-
-    def seen_batch(result: BatchResult) -> None:
-        for counts, _ in result.counts:
-            counted(counts)
-        for facts in result.facts:
-            on_article(facts)  # type: ignore[misc]  (only kept when there is an on_article)
-
-    keep_facts = on_article is not None
-
-    union_update = UnionUpdate(graph_store, plan.changing(graph_store)) if graph_store is not None else None
-    if graph_store is not None and output is None and plan.workers(jobs):
-        # Workers map to RDF too and send N-Quads: the parent only loads them.
-        report.stored = plan.load_in_workers(
-            graph_store, union_update, spacy_model, jobs, report, seen_batch, keep_facts, errors, clock
-        )
-        for facts in plan.cached:
-            seen(facts)
-        cached = (_mapped(f, base) for f in plan.cached)
-        report.stored += replace_articles(graph_store, cached, union=union_update)
-        clock.switch("write")
-        report.removed = plan.prune(graph_store, union_update) if prune else 0
-        plan.save_keys(store, pruned=prune)
-    elif union is not None and graph_store is None and plan.workers(jobs):
-        # Workers map to RDF too and send the union's share of each batch: the parent merges and writes.
-        plan.union_in_workers(union, spacy_model, jobs, report, seen_batch, keep_facts, errors, clock)
-        for facts in plan.cached:
-            seen(facts)
-            union.add(article_triples(facts, base))
-    elif graph_store is not None:
-        report.stored = replace_articles(graph_store, articles(), union=union_update)
-        clock.switch("write")
-        report.removed = plan.prune(graph_store, union_update) if prune else 0
-        plan.save_keys(store, pruned=prune)
-    else:
-        for _ in articles():
-            pass
-    if union_update is not None:
-        clock.switch("union")
-        union_update.finish()
-        clock.switch("compact")
-        compact(graph_store, report.stored)
-    report.entities = len(entity_keys)
-    if report.articles + report.unchanged == 0:
-        raise NoInputError("", "no article could be read; nothing written")
-    clock.switch("write")
-    if union is None and output is not None and validate:
-        union = FileUnion()  # what a quad file is validated as
-        for _, triples in graphs:
-            union.add(triples)
-    ntriples = union.ntriples() if union is not None else b""
-    if output is not None:
-        report.triples = _write_output(output, format, base, ntriples, graphs)
-    else:
-        report.triples = report.stored
-    clock.switch(None)
-    report.seconds = time.perf_counter() - started
-    if validate and output is not None:
-        clock.switch("validate")
-        report.validation = validate_graph(ntriples_to_graph(ntriples, base), shapes=shapes)
-        clock.switch(None)
-    report.stages = clock.seconds
-    return report
+    options = BuildOptions(
+        output=output,
+        store=store,
+        format=format,
+        base=base,
+        spacy_model=spacy_model,
+        jobs=jobs,
+        cache=cache,
+        prune=prune,
+        engine=engine,
+        scheduler=scheduler,
+        workers=workers,
+        shards=shards,
+        on_error=on_error,
+        on_article=on_article,
+        on_progress=on_progress,
+        validate=validate,
+        shapes=shapes,
+    )
+    return run.run_build(paths, options)
 
 
-def _mapped(facts: ArticleFacts, base: str) -> tuple[URIRef, list[NtTriple]]:
-    return article_iri(facts.document.id, base), article_triples(facts, base)
+def build_on_dask(
+    paths: Iterable[str | Path], output: str | Path | None = None, **options: Any
+) -> BuildReport:
+    """:func:`build` with ``engine="dask"``: the extraction on a Dask cluster (:mod:`kg.builder.distributed`).
 
-
-def _write_output(
-    output: str | Path, format: str, base: str, ntriples: bytes, graphs: list[tuple[str, list[NtTriple]]]
-) -> int:
-    """Write the file: the union's sorted ``ntriples`` or, for TriG and N-Quads, the article ``graphs``.
-
-    Return the triples (quads for TriG and N-Quads) it holds.
+    ``scheduler`` is the cluster's address, else a LocalCluster of ``workers``
+    processes is started for the build; ``shards`` is the folder, shared with a
+    remote cluster, the workers write their N-Quads to.
     """
-    if format in QUAD_FORMATS:
-        write_atomic(output, quads_bytes(graphs, format, base))
-        return sum(len(triples) for _, triples in graphs)
-    write_atomic(output, ntriples_bytes_as(ntriples, format, base))
-    return ntriples.count(b"\n")
-
-
-@dataclass
-class _Plan:
-    """What a build must do with each readable article: skip it, take it from the cache, or extract it."""
-
-    base: str
-    cache: FactCache | None
-    keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (id, path) -> cache key
-    stored_keys: dict[str, str] = field(default_factory=dict)  # article IRI -> key, from the store
-    built_keys: dict[str, str] = field(default_factory=dict)  # article IRI -> key, this build
-    cached: list[ArticleFacts] = field(default_factory=list)
-    todo: list[Document] = field(default_factory=list)
-    unreadable: int = 0  # sources that could not be read: their old graphs must stay
-    unchanged: set[str] = field(default_factory=set)  # IRIs of the articles the store holds as they are
-
-    def facts(
-        self, spacy_model: str | None, jobs: int | None, report: BuildReport, on_error: Callable[[str], None]
-    ) -> Iterator[ArticleFacts]:
-        """The facts of every article to build: the cached ones, then the extracted ones."""
-        yield from self.cached
-        if not self.todo:
-            return
-        workers = self.workers(jobs)
-        report.jobs = max(workers, 1)
-        if workers:
-            for result in self.in_workers(spacy_model, workers, on_error):
-                yield from result.facts
-        else:
-            yield from self._cached(extract(self.todo, shared_pipeline(spacy_model), on_error))
-
-    def workers(self, jobs: int | None) -> int:
-        return worth_it(jobs or default_jobs(), len(self.todo))
-
-    def load_in_workers(
-        self,
-        graph_store,
-        union: UnionUpdate,
-        spacy_model: str | None,
-        jobs: int | None,
-        report: BuildReport,
-        on_batch: Callable[[BatchResult], None],
-        keep_facts: bool,
-        on_error: Callable[[str], None],
-        clock: Stopwatch,
-    ) -> int:
-        """Extract the articles to build in workers and bulk-load the N-Quads they send; return the quads."""
-        report.jobs = workers = self.workers(jobs)
-        loaded, pending, pending_quads = 0, [], 0
-
-        def load() -> None:
-            # The bulk loader writes new files each call: worth it for big batches only.
-            if pending:
-                graph_store.bulk_load(input=b"".join(pending), format=ox.RdfFormat.N_QUADS)
-                pending.clear()
-
-        clock.switch("pipeline")
-        for result in self.in_workers(spacy_model, workers, on_error, base=self.base, keep_facts=keep_facts):
-            clock.switch("write")
-            on_batch(result)
-            for counts, _ in result.counts:
-                node = ox.NamedNode(str(article_iri(counts.document_id, self.base)))
-                union.note([node.value])
-                if graph_store.contains_named_graph(node):
-                    graph_store.remove_graph(node)
-            union.tally.merge(result.tally)
-            pending.append(result.nquads)
-            pending_quads += result.quads
-            loaded += result.quads
-            if pending_quads >= BATCH_QUADS:
-                load()
-                pending_quads = 0
-            clock.switch("pipeline")
-        clock.switch("write")
-        load()
-        graph_store.flush()
-        return loaded
-
-    def union_in_workers(
-        self,
-        union: FileUnion,
-        spacy_model: str | None,
-        jobs: int | None,
-        report: BuildReport,
-        on_batch: Callable[[BatchResult], None],
-        keep_facts: bool,
-        on_error: Callable[[str], None],
-        clock: Stopwatch,
-    ) -> None:
-        """Extract the articles to build in workers and merge into ``union`` the share they send."""
-        clock.switch("pipeline")
-        report.jobs = workers = self.workers(jobs)
-        batches = self.in_workers(
-            spacy_model, workers, on_error, base=self.base, union_only=True, keep_facts=keep_facts
-        )
-        for result in batches:
-            clock.switch("rdf")
-            on_batch(result)
-            union.merge(result.nquads, result.tally)
-            clock.switch("pipeline")
-        clock.switch("rdf")
-
-    def in_workers(
-        self, spacy_model: str | None, workers: int, on_error: Callable[[str], None], **options
-    ) -> Iterator[BatchResult]:
-        """Extract the articles to build in ``workers`` processes, which also put their facts in the cache."""
-        nlp = shared_pipeline(spacy_model)  # loaded here first, so that forked workers inherit it
-        todo = ((document, self.keys[(document.id, document.path)]) for document in self.todo)
-        folder = self.cache.folder if self.cache is not None else None
-        for result in extract_in_workers(todo, nlp, spacy_model, workers, cache=folder, **options):
-            for message in result.errors:
-                on_error(message)
-            for counts, key in result.counts:
-                self.built_keys[str(article_iri(counts.document_id, self.base))] = key
-            yield result
-
-    def _cached(self, facts_stream: Iterable[ArticleFacts]) -> Iterator[ArticleFacts]:
-        for facts in facts_stream:
-            key = self.keys[(facts.document.id, facts.document.path)]
-            if self.cache is not None:
-                self.cache.put(key, facts)
-            self.built_keys[str(article_iri(facts.document.id, self.base))] = key
-            yield facts
-
-    def prune(self, graph_store, union: UnionUpdate) -> int:
-        """Remove the graphs of articles no longer in the corpus, unless some article could not be read."""
-        if self.unreadable:
-            return 0
-        stale = sorted(set(graph_names(graph_store)) - set(self.built_keys))
-        union.note(stale)
-        return remove_graphs(graph_store, stale)
-
-    def changing(self, graph_store) -> set[str]:
-        """The article graphs this build may write or remove: all but the unchanged ones."""
-        building = {str(article_iri(f.document.id, self.base)) for f in self.cached}
-        building.update(str(article_iri(d.id, self.base)) for d in self.todo)
-        return (set(graph_names(graph_store)) | building) - self.unchanged
-
-    def save_keys(self, store: str | Path, pruned: bool) -> None:
-        kept = {} if pruned and not self.unreadable else self.stored_keys
-        save_article_keys(store, kept | self.built_keys)
-
-
-def _plan(
-    paths: Iterable[str | Path],
-    report: BuildReport,
-    on_error: Callable[[str], None],
-    store: str | Path | None,
-    spacy_model: str | None,
-    base: str,
-    cache: bool | str | Path,
-) -> _Plan:
-    """Read every article and decide what to do with it (``store``: a store-only build, which may skip)."""
-    folder = (default_folder() if cache is True else Path(cache)) if cache else None
-    plan = _Plan(base, FactCache(folder) if folder is not None else None)
-    plan.stored_keys = article_keys(store) if store is not None else {}
-    version = pipeline_version(spacy_model)
-    for item in read_documents(paths):
-        if isinstance(item, DocumentError):
-            plan.unreadable += 1
-            on_error(str(item))
-            continue
-        key = article_key(item, version)
-        iri = str(article_iri(item.id, base))
-        if plan.stored_keys.get(iri) == key:
-            plan.built_keys[iri] = key
-            plan.unchanged.add(iri)
-            report.unchanged += 1
-            continue
-        plan.keys[(item.id, item.path)] = key
-        facts = plan.cache.get(key, item) if plan.cache is not None else None
-        if facts is not None:
-            plan.cached.append(facts)
-            plan.built_keys[iri] = key
-            report.cached += 1
-        else:
-            plan.todo.append(item)
-    return plan
+    return build(paths, output, engine="dask", **options)

@@ -26,16 +26,16 @@ from functools import partial
 
 import click
 
-from kg import __version__
 from kg.api import BuildReport, GraphReadError, ValidationReport, build, validate_file
 from kg.builder.watch import watch
-from kg.rdf.export import FORMATS, RDF_FORMATS, format_for
+from kg.rdf.formats import FORMATS, RDF_FORMATS, format_for
 from kg.rdf.mapping import check_base
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.validate import load_shapes
 from kg.read.documents import DocumentError, NoInputError, find_sources
 from kg.sparql.query import QueryError, parse_params, saved_queries
 from kg.sparql.query import query as run_query
+from kg.version import __version__
 
 PROGRESS_FROM = 5  # files; fewer build too fast for a bar to help
 SHOWN_VIOLATIONS = 10  # printed by kg build; kg validate prints them all

@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph
 from spacy.language import Language
 
-import kg.api
+import kg.builder.run
 from kg.api import build_graph
 from kg.facts import ArticleFacts
 from kg.nlp.pipeline import doc_to_facts, load_pipeline
@@ -43,7 +43,7 @@ def nlp() -> Language:
 @pytest.fixture
 def session_pipeline(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
     """Builds and the CLI use the session's pipeline instead of loading one per command (1-2 s each)."""
-    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
+    monkeypatch.setattr(kg.builder.run, "shared_pipeline", lambda model=None: nlp)
 
 
 #: A post named in two articles, in a sentence of each: one dkg:Role in their merged graph.

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-import kg.api
+import kg.builder.run
 from kg.cli import main
 from kg.rdf.namespaces import DEFAULT_BASE, DKG
 
@@ -74,7 +74,7 @@ def corpus(tmp_path: Path) -> Path:
 def kg_build(nlp, monkeypatch):
     """``kg_build(*args)`` runs ``kg build ARGS`` in-process and returns the click Result."""
     # the session pipeline instead of a fresh load per command (1-2 s each)
-    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp, raising=False)
+    monkeypatch.setattr(kg.builder.run, "shared_pipeline", lambda model=None: nlp, raising=False)
     runner = CliRunner()
 
     def run(*args: str | Path):

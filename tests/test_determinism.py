@@ -39,11 +39,12 @@ CORE_TYPES = (DKG.Person, DKG.Organization, DKG.Country, DKG.Place, DKG.Program)
 BUILD_ALL_FORMATS = """
 import sys
 from kg import build_dataset_from
-from kg.rdf.export import FORMATS, write_graph
+from kg.builder.output import write_file
+from kg.rdf.formats import FORMATS
 folder, out = sys.argv[1], sys.argv[2]
 dataset = build_dataset_from([folder])
 for fmt, suffix in FORMATS.items():
-    write_graph(out + suffix, dataset, fmt)
+    write_file(out + suffix, dataset, fmt)
 """
 
 

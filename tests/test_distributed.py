@@ -2,7 +2,7 @@
 
 One real LocalCluster of two worker processes serves the module (its address
 is passed as ``scheduler``, the path of a remote cluster); one test lets
-:func:`kg.builder.distributed.build_on_dask` start and stop a cluster of its own.
+:func:`kg.api.build_on_dask` start and stop a cluster of its own.
 Nothing is mocked: the workers run spaCy, write N-Quads shards, and the
 client loads them into a real Oxigraph store and real files.
 """
@@ -23,10 +23,10 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 from spacy.language import Language
 
-import kg.api
-import kg.builder.distributed
-from kg.api import BuildReport, build
-from kg.builder.distributed import DASK_MISSING, build_on_dask, loaded_pipelines, partition
+import kg.builder.run
+import kg.builder.sinks
+from kg.api import BuildReport, build, build_on_dask
+from kg.builder.distributed import DASK_MISSING, loaded_pipelines, partition
 from kg.rdf.mapping import article_iri
 from kg.read.documents import NoInputError, find_sources
 from kg.sparql.store import dump_nquads, graph_names, open_store, to_dataset
@@ -122,7 +122,7 @@ def local(corpus: Path, nlp: Language, tmp_path_factory: pytest.TempPathFactory)
     """The local builds of the corpus (kg.api.build): a Turtle file, an N-Quads file, a store."""
     folder = tmp_path_factory.mktemp("local")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
+        patch.setattr(kg.builder.run, "shared_pipeline", lambda model=None: nlp)
         return {
             "turtle": build([corpus], folder / "local.ttl", store=folder / "store", cache=False),
             "nquads": build([corpus], folder / "local.nq", format="nquads", validate=False, cache=False),
@@ -228,7 +228,7 @@ def test_big_shards_are_bulk_loaded_from_their_files(
     tmp_path: Path, corpus: Path, scheduler: str, local: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Shards of BATCH_QUADS quads or more go to Store.bulk_load, smaller ones are batched: same store."""
-    monkeypatch.setattr(kg.builder.distributed, "BATCH_QUADS", 60)
+    monkeypatch.setattr(kg.builder.sinks, "BATCH_QUADS", 60)
     report = build_on_dask([corpus], store=tmp_path / "store", scheduler=scheduler, cache=False)
     assert figures(report) == figures(local["store-only"])
     assert quads(open_store(tmp_path / "store")) == quads(open_store(local["folder"] / "store-only"))
@@ -248,7 +248,7 @@ def clean_corpus(folder: Path) -> Path:
 def test_rebuilding_replaces_skips_and_prunes_like_the_local_build(
     tmp_path: Path, scheduler: str, nlp: Language, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
+    monkeypatch.setattr(kg.builder.run, "shared_pipeline", lambda model=None: nlp)
     corpus = clean_corpus(tmp_path / "corpus")
     path, articles = tmp_path / "store", 2 + len(ARTICLES) + len(JSONL)
     first = build_on_dask([corpus], store=path, scheduler=scheduler, cache=False)

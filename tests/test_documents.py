@@ -14,6 +14,7 @@ from kg.read.documents import (
     NoInputError,
     find_sources,
     read_documents,
+    read_sources,
     read_text,
 )
 
@@ -355,6 +356,26 @@ def test_ids_are_unique_within_a_read(tmp_path: Path) -> None:
     ids = [doc.id for doc in docs]
     assert ids == ["a", "a-" + digest(str(tmp_path / "sub" / "a.txt"))[:6], "x-1"]
     assert ids == [doc.id for doc in read_documents([tmp_path])]
+
+
+def test_files_found_first_are_read_as_read_documents_reads_them(tmp_path: Path) -> None:
+    """read_sources: for a build that finds the files before it writes anything, then reads them."""
+    write(tmp_path / "a.txt", LEAD)
+    write(tmp_path / "sub" / "a.txt", LEAD)
+    write(tmp_path / "bad.txt", "")
+    write(tmp_path / "x.jsonl", '{"text": "Body"}\n{"text": 3}\n')
+    sources = find_sources([tmp_path])
+    read = list(read_sources(sources))
+    expected = list(read_documents([tmp_path]))
+    assert [str(item) if isinstance(item, DocumentError) else item for item in read] == [
+        str(item) if isinstance(item, DocumentError) else item for item in expected
+    ]
+    assert [item.id for item in read if isinstance(item, Document)] == [
+        "a",
+        "a-" + digest(str(tmp_path / "sub" / "a.txt"))[:6],
+        "x-1",
+    ]
+    assert sum(isinstance(item, DocumentError) for item in read) == 2
 
 
 def test_a_file_reached_through_a_link_is_read_once(tmp_path: Path) -> None:

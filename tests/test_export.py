@@ -20,18 +20,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, SKOS
 
+from kg.builder.output import graph_bytes, write_file
 from kg.facts import ArticleFacts, Document, Entity, Evidence
 from kg.kinds import Event, Funding, Role, Statement
 from kg.rdf import export
-from kg.rdf.export import (
-    FORMATS,
-    NETWORK_FORMATS,
-    RDF_FORMATS,
-    format_for,
-    serialize,
-    write_atomic,
-    write_graph,
-)
+from kg.rdf.export import serialize, write_atomic, write_graph
+from kg.rdf.formats import FORMATS, NETWORK_FORMATS, RDF_FORMATS, format_for
 from kg.rdf.mapping import article_iri, build_dataset, merge
 from kg.rdf.namespaces import DEFAULT_BASE, DKG, PREFIXES
 
@@ -159,7 +153,7 @@ def test_empty_dataset_serializes(fmt: str) -> None:
 @pytest.mark.parametrize("fmt", list(NETWORK_FORMATS))
 def test_empty_dataset_is_an_empty_network(fmt: str, tmp_path: Path) -> None:
     path = tmp_path / ("kg" + FORMATS[fmt])
-    path.write_bytes(serialize(build_dataset([]), fmt))
+    path.write_bytes(graph_bytes(build_dataset([]), fmt))
     back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
     assert back.number_of_nodes() == 0
 
@@ -196,10 +190,10 @@ def test_unknown_format_is_rejected(dataset: Dataset) -> None:
 DUMP = """
 import sys
 sys.path[:0] = [{root!r}, {tests!r}]
-from kg.rdf.export import serialize
+from kg.builder.output import graph_bytes
 from kg.rdf.mapping import build_dataset
 from test_export import sample_facts
-sys.stdout.buffer.write(serialize(build_dataset(sample_facts()), {fmt!r}))
+sys.stdout.buffer.write(graph_bytes(build_dataset(sample_facts()), {fmt!r}))
 """
 
 
@@ -216,14 +210,14 @@ def test_bytes_are_identical_across_hash_seeds(dataset: Dataset, fmt: str) -> No
     two = dump_in_subprocess(fmt, "4242")
     assert one, "the subprocess wrote nothing"
     assert one == two
-    assert one == serialize(dataset, fmt)
+    assert one == graph_bytes(dataset, fmt)
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_article_order_does_not_change_the_bytes(fmt: str) -> None:
     facts = sample_facts()
-    forward = serialize(build_dataset(facts), fmt)
-    backward = serialize(build_dataset(reversed(facts)), fmt)
+    forward = graph_bytes(build_dataset(facts), fmt)
+    backward = graph_bytes(build_dataset(reversed(facts)), fmt)
     assert forward == backward
 
 
@@ -244,7 +238,7 @@ def test_write_graph_counts_what_it_writes(tmp_path: Path, dataset: Dataset, fmt
 @pytest.mark.parametrize("fmt", list(NETWORK_FORMATS))
 def test_write_graph_writes_networks(tmp_path: Path, dataset: Dataset, fmt: str) -> None:
     path = tmp_path / ("kg" + FORMATS[fmt])
-    assert write_graph(path, dataset, fmt) == len(merge(sample_facts()))
+    assert write_file(path, dataset, fmt) == len(merge(sample_facts()))
     back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
     assert URIRef(DEFAULT_BASE + MARSH) in set(map(URIRef, back.nodes))
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import sorted_quads, write_corpus
 
-import kg.api
-import kg.builder.workers
+import kg.builder.local
 from kg.api import build
 from kg.builder.cache import FactCache, article_key, pipeline_version
 from kg.read.documents import read_text
@@ -134,8 +133,8 @@ def test_an_unreadable_article_keeps_its_old_graph(corpus: Path, tmp_path: Path)
 
 @pytest.mark.parametrize("target", ["store", "file"])
 def test_jobs_build_what_one_process_builds(corpus: Path, tmp_path: Path, monkeypatch, target) -> None:
-    monkeypatch.setattr(kg.builder.workers, "MIN_ARTICLES_PER_WORKER", 1)  # start workers for 5 articles
-    monkeypatch.setattr(kg.builder.workers, "BATCH", 2)
+    monkeypatch.setattr(kg.builder.local, "MIN_ARTICLES_PER_WORKER", 1)  # start workers for 5 articles
+    monkeypatch.setattr(kg.builder.local, "BATCH", 2)
     if target == "store":
         report = build([corpus], store=tmp_path / "two", jobs=2, cache=False)
         assert report.jobs == 2
@@ -148,8 +147,8 @@ def test_jobs_build_what_one_process_builds(corpus: Path, tmp_path: Path, monkey
 
 
 def test_workers_fill_the_cache_a_later_build_reads(corpus: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(kg.builder.workers, "MIN_ARTICLES_PER_WORKER", 1)
-    monkeypatch.setattr(kg.builder.workers, "BATCH", 2)
+    monkeypatch.setattr(kg.builder.local, "MIN_ARTICLES_PER_WORKER", 1)
+    monkeypatch.setattr(kg.builder.local, "BATCH", 2)
     cache = tmp_path / "cache"
     first = build([corpus], tmp_path / "first.nt", jobs=2, cache=cache, validate=False)
     again = build([corpus], tmp_path / "again.nt", jobs=1, cache=cache, validate=False)
@@ -160,8 +159,8 @@ def test_workers_fill_the_cache_a_later_build_reads(corpus: Path, tmp_path: Path
 
 @pytest.mark.parametrize("target", ["store", "file"])
 def test_jobs_report_each_article_to_the_callbacks(corpus: Path, tmp_path: Path, monkeypatch, target) -> None:
-    monkeypatch.setattr(kg.builder.workers, "MIN_ARTICLES_PER_WORKER", 1)
-    monkeypatch.setattr(kg.builder.workers, "BATCH", 2)
+    monkeypatch.setattr(kg.builder.local, "MIN_ARTICLES_PER_WORKER", 1)
+    monkeypatch.setattr(kg.builder.local, "BATCH", 2)
     into = {"store": tmp_path / "store"} if target == "store" else {"output": tmp_path / "out.nt"}
     seen, progress = [], []
     report = build(
@@ -181,17 +180,17 @@ def test_jobs_report_each_article_to_the_callbacks(corpus: Path, tmp_path: Path,
 
 
 def test_small_corpora_are_extracted_in_process() -> None:
-    assert kg.builder.workers.worth_it(8, 20) == 0
-    assert kg.builder.workers.worth_it(2, 1000) == 2
-    assert kg.builder.workers.worth_it(1, 1000) == 0
+    assert kg.builder.local.worth_it(8, 20) == 0
+    assert kg.builder.local.worth_it(2, 1000) == 2
+    assert kg.builder.local.worth_it(1, 1000) == 0
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "json-ld"])
 def test_jobs_write_and_validate_other_formats_as_one_process(
     corpus: Path, tmp_path: Path, monkeypatch, fmt: str
 ) -> None:
-    monkeypatch.setattr(kg.builder.workers, "MIN_ARTICLES_PER_WORKER", 1)
-    monkeypatch.setattr(kg.builder.workers, "BATCH", 2)
+    monkeypatch.setattr(kg.builder.local, "MIN_ARTICLES_PER_WORKER", 1)
+    monkeypatch.setattr(kg.builder.local, "BATCH", 2)
     two = build([corpus], tmp_path / "two", format=fmt, jobs=2, cache=False)
     one = build([corpus], tmp_path / "one", format=fmt, jobs=1, cache=False)
     assert two.jobs == 2 and one.jobs == 1
@@ -201,8 +200,8 @@ def test_jobs_write_and_validate_other_formats_as_one_process(
 
 
 def test_jobs_merge_cached_and_extracted_articles(corpus: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(kg.builder.workers, "MIN_ARTICLES_PER_WORKER", 1)
-    monkeypatch.setattr(kg.builder.workers, "BATCH", 2)
+    monkeypatch.setattr(kg.builder.local, "MIN_ARTICLES_PER_WORKER", 1)
+    monkeypatch.setattr(kg.builder.local, "BATCH", 2)
     cache = tmp_path / "cache"
     build([corpus], tmp_path / "first.nt", jobs=1, cache=cache, validate=False)
     for name in ("a.txt", "b.txt"):  # two to extract again, the others from the cache

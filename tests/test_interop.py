@@ -35,7 +35,8 @@ from spacy.language import Language
 from kg.api import article_facts
 from kg.facts import ArticleFacts, Document, Entity, Evidence
 from kg.kinds import Event, Funding, Role, Statement
-from kg.rdf.export import FORMATS, named_graphs, union, write_graph
+from kg.rdf.export import named_graphs, union, write_graph
+from kg.rdf.formats import FORMATS
 from kg.rdf.mapping import article_iri, build_dataset, is_http_iri
 from kg.rdf.namespaces import DKG
 

@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 from spacy.language import Language
 
-import kg.api
+import kg.builder.run
 from kg.cli import main
 from kg.network.projection import gexf, graphml, one_graph, project
 from kg.rdf.mapping import build_dataset, merge
@@ -200,7 +200,7 @@ def test_hostile_texts_survive_both_files(tmp_path: Path) -> None:
 def test_cli_picks_the_network_format_from_the_extension(
     tmp_path: Path, nlp: Language, monkeypatch: pytest.MonkeyPatch, suffix: str
 ) -> None:
-    monkeypatch.setattr(kg.api, "shared_pipeline", lambda model=None: nlp)
+    monkeypatch.setattr(kg.builder.run, "shared_pipeline", lambda model=None: nlp)
     out = tmp_path / ("seeds" + suffix)
     result = CliRunner().invoke(
         main, ["build", str(SEEDS), "-o", str(out), "--no-validate"], catch_exceptions=False

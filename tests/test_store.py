@@ -19,7 +19,6 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 from spacy.language import Language
 
-import kg.api
 import kg.sparql.store
 from kg.api import article_facts, build
 from kg.cli import main

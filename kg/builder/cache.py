@@ -58,8 +58,8 @@ def _data_digest() -> str:
     rebuild of the embedded pipeline where no article changed never runs the
     pipeline and need not wait a second for spaCy to import.
     """
-    from kg import __version__
     from kg.rdf.vocab import FOLDER as ONTOLOGY_FOLDER
+    from kg.version import __version__
 
     package = Path(__file__).parents[1]  # kg/
     files = sorted(p for p in (package / "data").rglob("*") if p.is_file())

@@ -5,7 +5,7 @@ costs the second spaCy takes to import and the pipeline to load, more than
 extracting the one article that changed; a process that stays up pays that
 once. So :func:`watch` builds, then looks at the corpus every ``interval``
 seconds and builds again when a file was added, changed or removed. Each
-build is an ordinary :func:`kg.api.build`, so the fact cache and the store
+build is an ordinary build (:func:`kg.builder.run.run_build`), so the fact cache and the store
 skip every unchanged article and the result is what a cold build gives.
 
 Watching is polling (the size and modification time of every file): it needs
@@ -20,8 +20,9 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from kg import api
-from kg.api import BuildReport, build
+from kg.builder import run
+from kg.builder.options import BuildOptions
+from kg.builder.report import BuildReport
 from kg.read.documents import NoInputError, as_path_list, find_sources
 
 #: What a corpus looks like from outside: each file's path, modification time and size.
@@ -76,17 +77,19 @@ def watch(
     """:func:`kg.api.build` of ``paths``, then again after each change: one report per build.
 
     ``options`` are those of :func:`kg.api.build` (``output``, ``store``,
-    ``cache``...). The pipeline is loaded after the first build, even when
-    that build had nothing to extract. A corpus with no article left is not
+    ``cache``...: the fields of :class:`~kg.builder.options.BuildOptions`).
+    The pipeline is loaded after the first build, even when that build had
+    nothing to extract. A corpus with no article left is not
     built (there is nothing to write); it is built again once articles come
     back. Set ``stop`` (a :class:`threading.Event`) to end the watch between
     builds.
     """
     paths = as_path_list(paths)
-    loaded = options.get("engine", "local") != "local"
+    settings = BuildOptions(**options)
+    loaded = settings.engine != "local"
     for state in changes(paths, interval, stop):
         if state:
-            yield build(paths, **options)
+            yield run.run_build(paths, settings)
         if not loaded:  # while waiting, so that the first change need not wait for spaCy
-            api.shared_pipeline(options.get("spacy_model"))
+            run.shared_pipeline(settings.spacy_model)
             loaded = True

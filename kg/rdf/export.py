@@ -10,13 +10,13 @@ whatever PYTHONHASHSEED is), so each format is normalised here:
 * nt, nquads: lines sorted;
 * trig: Oxigraph's writer, the named graphs sorted by name, each as Turtle;
 * json-ld: rdflib's conversion with a context built from the project's
-  prefixes, then nodes sorted by ``@id`` and value arrays sorted;
-* graphml, gexf: the network projection of :mod:`kg.network.projection` (entities as
-  nodes, relations as labelled edges), for Gephi and other network tools.
+  prefixes, then nodes sorted by ``@id`` and value arrays sorted.
 
 Turtle, N-Triples and JSON-LD hold one graph, the union of the articles (see
-:func:`kg.rdf.mapping.merge_graphs`); TriG and N-Quads keep one named graph per article;
-GraphML and GEXF are networks of the union.
+:func:`kg.rdf.mapping.merge_graphs`); TriG and N-Quads keep one named graph per article.
+The formats and their extensions are listed once, in :mod:`kg.rdf.formats`; the
+network formats there (GraphML, GEXF) are not RDF and are written by
+:func:`kg.network.projection.write_network`, which this module does not import.
 Files are replaced atomically, so a failed run never leaves half a file.
 """
 
@@ -34,35 +34,10 @@ from rdflib import Dataset, Graph
 from rdflib.plugins.serializers.jsonld import from_rdf
 
 from kg.rdf import terms
+from kg.rdf.formats import QUAD_FORMATS, RDF_FORMATS
 from kg.rdf.mapping import bind_prefixes, merge_graphs
 from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES
 from kg.rdf.terms import NtTriple, Term
-
-#: The RDF formats, by name, with the file extension that picks them.
-RDF_FORMATS = {
-    "turtle": ".ttl",
-    "nt": ".nt",
-    "json-ld": ".jsonld",
-    "trig": ".trig",
-    "nquads": ".nq",
-}
-#: The network formats (:mod:`kg.network.projection`): not RDF, no way back to the graph.
-NETWORK_FORMATS = {
-    "graphml": ".graphml",
-    "gexf": ".gexf",
-}
-FORMATS = RDF_FORMATS | NETWORK_FORMATS
-QUAD_FORMATS = frozenset({"trig", "nquads"})
-#: Other extensions read as one of the formats.
-_ALIASES = {".turtle": "turtle", ".ntriples": "nt", ".json": "json-ld", ".nquads": "nquads"}
-
-
-def format_for(path: str | os.PathLike[str] | None, default: str = "turtle") -> str:
-    """The format a file's extension names (``.nt`` gives "nt"), else ``default``."""
-    suffix = Path(path).suffix.lower() if path else ""
-    by_suffix = {ext: fmt for fmt, ext in FORMATS.items()} | _ALIASES
-    return by_suffix.get(suffix, default)
-
 
 # --- Graph or dataset -------------------------------------------------------
 
@@ -98,7 +73,7 @@ def as_dataset(data: Graph) -> Dataset:
 def count(data: Graph, fmt: str) -> int:
     """How many triples (quads for TriG and N-Quads) ``fmt`` writes for ``data``.
 
-    For a network format, the triples of the graph it was projected from.
+    For a network format, the triples of the union it is projected from.
     """
     if fmt in QUAD_FORMATS:
         return sum(len(g) for g in named_graphs(as_dataset(data)))
@@ -168,7 +143,15 @@ def quads_bytes(
         for name, triples in graphs
         for triple in triples
     ]
-    nquads = "".join(lines).encode()
+    return nquads_bytes_as("".join(lines).encode(), fmt, base)
+
+
+def nquads_bytes_as(nquads: bytes, fmt: str, base: str = DEFAULT_BASE) -> bytes:
+    """N-Quads lines in any order (:func:`kg.rdf.terms.quad_line`) as sorted N-Quads or TriG.
+
+    What :func:`quads_bytes` writes, for quads that come as text: from worker
+    processes, which map their articles to RDF themselves.
+    """
     if fmt == "nquads":
         return _sorted_lines(nquads)
     if fmt == "trig":
@@ -240,21 +223,12 @@ def _jsonld(data: Graph) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _network_bytes(graph: Graph, fmt: str) -> bytes:
-    """GraphML or GEXF (:func:`kg.network.projection.write_network`), imported for these formats only."""
-    from kg.network.projection import write_network  # noqa: PLC0415 - the RDF formats need none of it
-
-    return write_network(graph, fmt)
-
-
 _WRITERS: dict[str, Callable[[Graph], bytes]] = {
     "turtle": _turtle,
     "nt": _nt,
     "json-ld": _jsonld,
     "trig": _trig,
     "nquads": _nquads,
-    "graphml": lambda data: _network_bytes(union(data), "graphml"),
-    "gexf": lambda data: _network_bytes(union(data), "gexf"),
 }
 
 
@@ -262,10 +236,14 @@ _WRITERS: dict[str, Callable[[Graph], bytes]] = {
 
 
 def serialize(dataset_or_graph: Graph, fmt: str) -> bytes:
-    """``dataset_or_graph`` in format ``fmt`` (a key of FORMATS), as stable bytes."""
-    if fmt not in _WRITERS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    """``dataset_or_graph`` in RDF format ``fmt`` (see :mod:`kg.rdf.formats`), as stable bytes."""
+    _check_format(fmt)
     return _WRITERS[fmt](dataset_or_graph)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in _WRITERS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(RDF_FORMATS)}")
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
@@ -310,8 +288,7 @@ def write_graph(path: str | os.PathLike[str], dataset: Graph, fmt: str = "turtle
     turtle, nt and json-ld write the union of the graphs; trig and nquads keep
     the named graphs.
     """
-    if fmt not in _WRITERS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    _check_format(fmt)
     target = as_dataset(dataset) if fmt in QUAD_FORMATS else union(dataset)
     write_atomic(path, serialize(target, fmt))
     return count(target, fmt)

@@ -33,6 +33,7 @@ from rdflib.util import guess_format
 
 from kg.facts import fact_kinds
 from kg.rdf.export import named_graphs
+from kg.rdf.formats import QUAD_FORMATS, rdf_from_path
 from kg.rdf.namespaces import DEFAULT_BASE, DKG, PREFIXES
 from kg.rdf.vocab import SHAPES_FILE, kind_ontologies
 
@@ -42,16 +43,6 @@ DKGSH = Namespace("https://w3id.org/defense-kg/shapes#")
 #: The shapes file as summaries name it.
 SHAPES_NAME = "ontology/shapes.ttl"
 
-#: rdflib parser for each extension ``kg`` writes (see kg.rdf.export.FORMATS).
-PARSERS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-}
-QUAD_PARSERS = frozenset({"nquads", "trig"})
 
 MAX_VALUE = 60  # characters of a literal value shown in a line
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -338,11 +329,16 @@ def _path(results: Graph, path: Node, names: Names) -> str:
 
 
 def parser_for(path: str | Path, format: str | None = None) -> str:
-    """The rdflib parser for ``path``: ``format`` when given, else from the extension."""
+    """The rdflib parser for ``path``: ``format`` when given, else from the extension.
+
+    kg's format names are rdflib's parser names (:mod:`kg.rdf.formats`); a file
+    of another RDF syntax (``.rdf``, ``.n3``) is read as rdflib guesses it.
+    """
     if format:
         return format
     suffix = Path(path).suffix.lower()
-    found = PARSERS.get(suffix) or guess_format(str(path))
+    known = rdf_from_path(path)
+    found = known.name if known is not None else guess_format(str(path))
     if not found:
         raise GraphReadError(
             str(path), f"cannot tell the format from {suffix or 'no'} extension; pass --format"
@@ -357,7 +353,7 @@ def read_graph(path: str | Path, format: str | None = None) -> Graph:
         reason = "is a directory, not a graph file" if source.is_dir() else "no such file"
         raise GraphReadError(str(path), reason)
     parser = parser_for(path, format)
-    data: Graph = Dataset() if parser in QUAD_PARSERS else Graph()
+    data: Graph = Dataset() if parser in QUAD_FORMATS else Graph()
     try:
         data.parse(source, format=parser)
     except Exception as exc:  # noqa: BLE001 - any parser's failure is one bad file, reported in one line

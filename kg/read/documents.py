@@ -38,6 +38,7 @@ __all__ = [
     "NoInputError",
     "find_sources",
     "read_documents",
+    "read_sources",
     "read_text",
 ]
 
@@ -168,10 +169,15 @@ def read_documents(
     generator and a large corpus is never held in memory. Ids are made unique
     within one call: a later duplicate gets ``-<digest of its path>`` appended.
     """
-    return _read_all(find_sources(paths))
+    return read_sources(find_sources(paths))
 
 
-def _read_all(sources: list[Path]) -> Iterator[Document | DocumentError]:
+def read_sources(sources: list[Path]) -> Iterator[Document | DocumentError]:
+    """Each article of ``sources`` (files :func:`find_sources` found), as :func:`read_documents` reads them.
+
+    For a caller that found the files first: to fail on a missing path before
+    it writes anything, or to know how many files there are.
+    """
     seen: set[str] = set()
     for source in sources:
         for item in _read_source(source):

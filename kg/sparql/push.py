@@ -29,18 +29,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.rdf.formats import rdf_extensions, rdf_from_path
 from kg.rdf.mapping import is_http_iri
 from kg.sparql.store import open_store
 
-#: Oxigraph's parser for each file extension ``kg`` writes.
-FILE_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS,
-}
-_QUAD_FORMATS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
 CONTENT_TYPE = "application/n-triples"
 #: Seconds one request may take: an article graph is small, a whole-corpus Turtle file is not.
 TIMEOUT = 300.0
@@ -83,17 +75,18 @@ def open_source(path: str | os.PathLike[str], graph: str | None = None) -> ox.St
             return open_store(path, read_only=True)
         except OSError as exc:
             raise PushError(f"{path}: not a graph store: {_one_line(exc)}") from None
-    fmt = FILE_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise PushError(f"{path}: unknown format; use one of {' '.join(FILE_FORMATS)} or a store directory")
+    known = rdf_from_path(path)
+    if known is None:
+        raise PushError(f"{path}: unknown format; use one of {rdf_extensions()} or a store directory")
+    fmt = known.oxigraph
     if not path.is_file():
         raise PushError(f"{path}: no such file")
-    if graph is not None and fmt in _QUAD_FORMATS:
+    if graph is not None and known.quads:
         raise PushError(f"{path}: {fmt.name} names its own graphs; --graph is for a Turtle or N-Triples file")
     store = ox.Store()
     target = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
     try:
-        if fmt in _QUAD_FORMATS:
+        if known.quads:
             store.load(path=str(path), format=fmt)
         else:
             store.load(path=str(path), format=fmt, to_graph=target)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.rdf.formats import by_name, rdf_extensions, rdf_from_path
 from kg.rdf.namespaces import PREFIXES
 from kg.rdf.vocab import QUERIES_FOLDER
 from kg.sparql.results import Result, from_oxigraph
@@ -37,15 +38,6 @@ from kg.sparql.store import has_union, open_store
 
 #: Prefixes every query may use without declaring them: the ontology's.
 QUERY_PREFIXES: dict[str, str] = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
-
-#: Graph files by extension; a directory is a persistent store.
-GRAPH_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
 
 #: The fixed exchange rates of the funding queries (the file's header gives their date and source).
 RATES_FILE = Path(str(resources.files("kg") / "data" / "eur_rates.tsv"))
@@ -254,9 +246,8 @@ def open_graph(source: object) -> ox.Store:
         return source
     if hasattr(source, "serialize") and hasattr(source, "triples"):  # an rdflib Graph or Dataset
         store = ox.Store()
-        fmt = "nquads" if hasattr(source, "graphs") else "nt"
-        data = source.serialize(format=fmt, encoding="utf-8")
-        store.load(data, format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.N_TRIPLES)
+        fmt = by_name("nquads" if hasattr(source, "graphs") else "nt")
+        store.load(source.serialize(format=fmt.name, encoding="utf-8"), format=fmt.oxigraph)
         return store
     paths = [Path(source)] if isinstance(source, (str, Path)) else [Path(p) for p in source]  # type: ignore[union-attr]
     if not paths:
@@ -268,19 +259,16 @@ def open_graph(source: object) -> ox.Store:
         return open_store_directory(directories[0])
     store = ox.Store()
     for path in paths:
-        fmt = GRAPH_FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            raise QueryError(f"{path}: unknown graph format; use one of {' '.join(GRAPH_FORMATS)} or a store")
+        known = rdf_from_path(path)  # a directory is a persistent store, above
+        if known is None:
+            raise QueryError(f"{path}: unknown graph format; use one of {rdf_extensions()} or a store")
+        fmt = known.oxigraph
         if not path.is_file():
             raise QueryError(f"{path}: no such file")
         # The triples of a file go to a graph of its own, named by the file's URL,
         # as a store keeps one graph per article: counts summed over the union
         # (dkg:mentionCount) stay right when two files hold the same triple.
-        graph = (
-            None
-            if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
-            else ox.NamedNode(path.resolve().as_uri())
-        )
+        graph = None if known.quads else ox.NamedNode(path.resolve().as_uri())
         try:
             store.load(path=str(path), format=fmt, to_graph=graph)
         except (SyntaxError, ValueError) as exc:

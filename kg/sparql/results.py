@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg.rdf.formats import by_name
 from kg.rdf.namespaces import PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -27,12 +28,13 @@ RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
-#: Graph formats (CONSTRUCT and DESCRIBE answers) by name.
+#: Graph formats (CONSTRUCT and DESCRIBE answers) by name: kg's formats of one graph
+#: (:mod:`kg.rdf.formats`), and RDF/XML, which SPARQL clients ask for but kg never writes to a file.
 GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
+    "turtle": by_name("turtle").oxigraph,
+    "nt": by_name("nt").oxigraph,
     "rdf-xml": ox.RdfFormat.RDF_XML,
-    "json-ld": ox.RdfFormat.JSON_LD,
+    "json-ld": by_name("json-ld").oxigraph,
 }
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

@@ -1,0 +1,65 @@
+"""Documents through the pipeline: the facts of each article, one bad article never stopping the rest.
+
+Beside the pipeline because it is the pipeline's loop: every build (in this
+process, in worker processes, on a Dask cluster) and :func:`kg.extract` run it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from spacy.language import Language
+
+from kg.facts import ArticleFacts, Document
+from kg.nlp.pipeline import doc_to_facts, shared_pipeline
+from kg.read.documents import DocumentError
+
+__all__ = ["BATCH_SIZE", "extract"]
+
+#: Documents given to ``nlp.pipe`` at once.
+BATCH_SIZE = 32
+
+
+def extract(
+    documents: Iterable[Document | DocumentError],
+    nlp: Language | None = None,
+    on_error: Callable[[str], None] = lambda message: None,
+) -> Iterator[ArticleFacts]:
+    """Facts of each readable document, in order, through ``nlp.pipe`` in batches.
+
+    ``nlp`` defaults to the embedded pipeline, loaded once (:func:`kg.nlp.pipeline.shared_pipeline`).
+
+    A batch that fails is run again one document at a time, so the document at
+    fault is named and skipped and its neighbours still get through.
+    """
+    nlp = nlp or shared_pipeline()
+    batch: list[Document] = []
+    for item in documents:
+        if isinstance(item, DocumentError):
+            on_error(str(item))
+            continue
+        batch.append(item)
+        if len(batch) >= BATCH_SIZE:
+            yield from _run_batch(batch, nlp, on_error)
+            batch = []
+    yield from _run_batch(batch, nlp, on_error)
+
+
+def _run_batch(
+    batch: list[Document], nlp: Language, on_error: Callable[[str], None]
+) -> Iterator[ArticleFacts]:
+    if not batch:
+        return
+    try:
+        docs = list(nlp.pipe((d.text for d in batch), batch_size=BATCH_SIZE))
+    except Exception:  # noqa: BLE001 - isolate the culprit below
+        docs = None
+    if docs is not None:
+        for doc, document in zip(docs, batch, strict=True):
+            yield doc_to_facts(doc, document)
+        return
+    for document in batch:
+        try:
+            yield doc_to_facts(nlp(document.text), document)
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
+            on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
