@@ -302,11 +302,6 @@ def test_a_large_view_has_a_fixed_layout_with_no_two_nodes_at_one_place() -> Non
     assert "Person 540" in re.sub(r"<[^>]+>|\s+", " ", first.html).replace("  ", " ")  # the legend counts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="networkx's subgraph of a set follows the set's hash order, so the precomputed layout"
-    " changes with PYTHONHASHSEED; kept as it was, since kg view must not change what it draws",
-)
 def test_a_precomputed_layout_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
     source = tmp_path / "big.nt"
     synthetic_graph(1000).serialize(source, format="nt", encoding="utf-8")

@@ -63,7 +63,7 @@ def view(
     from kg.network.layout import layout  # noqa: PLC0415
     from kg.network.load import load  # noqa: PLC0415
     from kg.network.page import render  # noqa: PLC0415
-    from kg.network.projection import project  # noqa: PLC0415
+    from kg.network.projection import project, subnetwork  # noqa: PLC0415
     from kg.network.select import choose  # noqa: PLC0415
     from kg.rdf.export import write_atomic  # noqa: PLC0415
 
@@ -74,7 +74,7 @@ def view(
     graph = load(data)
     net = project(graph)
     choice = choose(net, graph, focus=focus, hops=hops, types=types, max_nodes=max_nodes)
-    sub = net.subgraph(choice.keep).copy()
+    sub = subnetwork(net, choice.keep)
     positions = layout(sub)
     report = _report(net, sub, choice, output=output, max_nodes=max_nodes, precomputed=bool(positions))
     report.html = render(

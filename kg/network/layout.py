@@ -40,7 +40,20 @@ def layout(net: nx.MultiDiGraph) -> Positions:
         return {}
     simple = nx.Graph(net.to_undirected(as_view=True))
     parts = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0]))
-    return _pack([_part_layout(simple.subgraph(part)) for part in parts])
+    return _pack([_part_layout(_induced(simple, part)) for part in parts])
+
+
+def _induced(graph: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The subgraph on ``nodes``, its nodes and edges in sorted order.
+
+    networkx's ``subgraph`` lists a small part's nodes in the order of a Python
+    set, which changes with the hash seed, and its layouts follow that order:
+    the same graph would give another page in every process.
+    """
+    part = nx.Graph()
+    part.add_nodes_from(sorted(nodes))
+    part.add_edges_from(sorted(tuple(sorted(edge)) for edge in graph.subgraph(nodes).edges()))
+    return part
 
 
 def _part_layout(part: nx.Graph) -> Positions:
@@ -68,7 +81,7 @@ def _core_and_periphery(part: nx.Graph) -> Positions:
     jitter so that siblings do not coincide.
     """
     core = sorted(part, key=lambda n: (-part.degree(n), n))[: _DENSE_LAYOUT_LIMIT - 1]
-    positions = _spring(part.subgraph(core))
+    positions = _spring(_induced(part, core))
     jitter = random.Random(_SEED)
     queue = deque(sorted(core))
     while queue:

@@ -33,6 +33,7 @@ are byte-identical.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
@@ -127,6 +128,24 @@ def one_graph(data: Graph) -> Graph:
         return data
     graphs = sorted((g for g in data.graphs() if len(g)), key=lambda g: str(g.identifier))
     return merge_graphs(graphs, str(dict(data.namespaces()).get("r", DEFAULT_BASE)))
+
+
+def subnetwork(net: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """The part of ``net`` on ``nodes``, its nodes sorted and its edges in ``net``'s (sorted) order.
+
+    networkx's ``subgraph`` lists a small part's nodes in the order of a Python
+    set, which changes with the hash seed: pages drawn from it would differ
+    from one process to the next.
+    """
+    keep = set(nodes)
+    part = nx.MultiDiGraph()
+    part.add_nodes_from((node, net.nodes[node]) for node in sorted(keep))
+    part.add_edges_from(
+        (tail, head, key, attrs)
+        for tail, head, key, attrs in net.edges(keys=True, data=True)
+        if tail in keep and head in keep
+    )
+    return part
 
 
 def fact_node_classes() -> tuple[str, ...]:
