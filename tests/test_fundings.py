@@ -148,15 +148,11 @@ def test_currency_code_after_a_double_object_verb(extract):
     assert funding.value == Decimal("20000000") and funding.currency == "EUR"
 
 
-@pytest.mark.xfail(reason="'bought ... from <seller>' gives no funding: 'from' is not read", strict=True)
 def test_bought_from(extract):
     funding = only(extract("Estonia bought 12 howitzers from Kestrel Dynamics for €36 million."))
     assert (funding.funder, funding.recipient) == ("country/estonia", "organization/kestrel-dynamics")
 
 
-@pytest.mark.xfail(
-    reason="'received ... from <donor>' gives no funding: the roles are not reversed", strict=True
-)
 def test_received_from(extract):
     funding = only(extract("Ukraine received €40 million from Lithuania for air defence."))
     assert (funding.funder, funding.recipient) == ("country/lithuania", "country/ukraine")
