@@ -40,7 +40,7 @@ skipped), their qualifier ("more than"), and a currency several states share
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 
 from spacy.language import Language
@@ -212,15 +212,28 @@ class FundingFinder:
             if m is not None and m.type in ACTORS:
                 after = m.end
                 if after < end and self.lower[after] in POSSESSIVE:
-                    nxt = by_start.get(after + 1)
-                    if nxt is not None and nxt.type in ACTORS:
-                        return nxt  # "with Sweden's Saab"
+                    for k in range(after + 1, min(end, after + 2 + self.limits.recipient_gap)):
+                        nxt = by_start.get(k)
+                        if nxt is not None and nxt.type in ACTORS:
+                            return nxt  # "with Sweden's Saab", "to Germany's arms maker Rheinmetall"
+                        if nxt is not None or not self._is_modifier(k):
+                            break
                     if m.type == "Program":
                         return None  # "under the EDF's precursor programme"
                 return m
             if m is not None or not self._is_modifier(j):
                 return None
         return None
+
+    def _purpose(self, i: int, end: int) -> bool:
+        """After "to": a verb of purpose ("to buy", "to increase production"), not a name or
+        a noun phrase ("to the army", "to member states", "to upgrading")."""
+        if i >= end or i in self.state.mention_at:
+            return False
+        word, text = self.lower[i], self.text[i]
+        if not text.isalpha() or not text.islower() or word in DETERMINERS | OWN or word in self.modifiers:
+            return False
+        return word in self.kinds or not (word.endswith("s") or word.endswith("ing"))
 
     def _names_other(self, i: int, end: int) -> bool:
         """After "to"/"for"/"in": a recipient that is no entity ("in its army", "to the Czech
@@ -396,10 +409,13 @@ class FundingFinder:
         source: list[Mention] = []
         withs: list[tuple[int, list[Mention]]] = []
         recipients: list[tuple[int, list[Mention]]] = []
+        awarded_to: list[tuple[int, list[Mention]]] = []  # "a contract awarded to X", not "for the army"
         in_words = any("in" in t.flags for t in triggers)
         participles = [t.index for t in triggers if "pp" in t.flags]
         i = triggers[0].index + 1
         while i < s.end:
+            if self.lower[i] == "to" and self._purpose(i + 1, s.end):
+                break  # "to get more shells to Ukraine": what follows is the purpose's
             role, after = self._prep_at(i, s.end) if clauses.same(i, head.index) else (None, i)
             if role is None:
                 i += 1
@@ -426,6 +442,8 @@ class FundingFinder:
                     frame.channels.append(m)
             else:
                 recipients.append((m.start, group))
+                if self.lower[i] == "to":
+                    awarded_to.append((m.start, group))
             i = max(after, group[-1].end)
         objects = self._objects(s, triggers, clauses, head, mentions, by_start, frame)
         kind = head.kind
@@ -448,7 +466,7 @@ class FundingFinder:
             named = subject_group
             frame.funders = agent or source
         elif kind in {"buy", "contract"}:  # the buyer pays the supplier
-            suppliers = withs + (recipients if kind == "contract" else [])
+            suppliers = withs + (awarded_to if kind == "contract" else [])
             if source:
                 suppliers.append((source[0].start, source))
             named = sorted(suppliers, key=lambda r: r[0])[:1]
@@ -515,8 +533,17 @@ class FundingFinder:
             keys.append(frame.funder_key)
         return keys
 
+    def _as_actor(self, m: Mention) -> Mention:
+        """A capital stands for its state: "$15 billion in assistance to Kyiv"."""
+        if m.type != "Place" or m.known is None or not m.known.stands_for:
+            return m
+        state = self.gaz.entities.get(m.known.stands_for)
+        if state is None or state.type not in ACTORS:
+            return m
+        return replace(m, type=state.type, key=state.key)
+
     def sentence_fundings(self, s: Span) -> list[FoundFunding]:
-        mentions = self.sentence_mentions[s.start]
+        mentions = [self._as_actor(m) for m in self.sentence_mentions[s.start]]
         triggers = [i for i in within(self.trigger_at, s.start, s.end) if not self.state.in_quote[i]]
         found = self._read(s, triggers, mentions) if triggers else []
         found += self._owned_programs(s, mentions)
@@ -529,7 +556,7 @@ class FundingFinder:
         clauses = self._clauses(s)
         text = self.state.span_text(s.start, s.end)
         amounts = [(self._token_of(s, a), a) for a in find_amounts(text)]
-        amounts = [(i, a) for i, a in amounts if not self.state.in_quote[i]]
+        amounts = [(i, a) for i, a in amounts if not self.state.in_quote[i] and not self._level(i, a, s)]
         by_clause: dict[int, list[Trigger]] = {}
         for i in trigger_at:
             if self.lower[i] == "order" and i > s.start and self.lower[i - 1] == "in":
@@ -555,6 +582,10 @@ class FundingFinder:
                 previous = frame
         return found
 
+    def _level(self, i: int, a: Amount, s: Span) -> bool:
+        """ "doubling it to €1 billion", "up from €1.3 billion": a level, not a sum paid."""
+        return i > s.start and self.lower[i - 1] in {"to", "from"} and a.qualifier is None
+
     def _restated(self, s: Span, i: int, a: Amount) -> bool:
         return i > s.start and self.lower[i - 1] in DETERMINERS and (a.value, a.currency) in self.by_value
 
@@ -576,7 +607,7 @@ class FundingFinder:
         carried = False
         if amounts:
             if not groups and not frame.other_recipient and frame.kind not in {"buy", "contract", "sell"}:
-                recipient = self._carried_recipient()
+                recipient = self._carried_recipient(funders)
                 groups, carried = ([(-1, [recipient])], True) if recipient else ([], False)
         elif not (frame.strong and frame.named_recipient and (named_funder or frame.kind == "contract")):
             return []  # no amount: only a strong word whose clause names both ends
@@ -626,10 +657,12 @@ class FundingFinder:
                 return [key]
         return []
 
-    def _carried_recipient(self) -> str | None:
-        """The recipient of the article's last funding, else a programme the last sentences named."""
+    def _carried_recipient(self, funders: list[str]) -> str | None:
+        """The recipient of the article's last funding when this clause's funder (if it names
+        one) funded it before, else a programme the last sentences named."""
         if self.last_recipient:
-            return self.last_recipient
+            known = self.funders_of.get(self.last_recipient, [])
+            return self.last_recipient if not funders or any(f in known for f in funders) else None
         recent = [key for n, key in self.programs if n >= self.sentence_number - self.limits.program_window]
         return recent[-1] if recent else None
 
