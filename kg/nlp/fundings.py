@@ -474,12 +474,15 @@ class FundingFinder:
         else:  # give, noun
             named = sorted(objects + recipients, key=lambda r: r[0])
             owner = self._possessor(head, start, by_start) if kind == "noun" else None
+            lender = withs[0][1] if withs and kind == "noun" and "lender" in head.flags else []
             if agent:
                 frame.funders = agent
             elif owner is not None:
                 frame.funders = [owner]
-            elif source and kind == "noun":
-                frame.funders = source  # "a loan from the bank"
+            elif (source or lender) and kind == "noun":
+                frame.funders = source or lender  # "a loan from the bank", "a loan agreement with the bank"
+                if not named and not passive and subject_group:  # "X took a loan from the bank": X borrows
+                    named = subject_group
             elif not passive:
                 frame.funders = [m for _, g in subject_group for m in g]
         frame.recipients, frame.named_recipient = named, bool(named)
@@ -614,7 +617,8 @@ class FundingFinder:
         if not groups:
             return []
         found = []
-        for amount, keys in self._pairs(amounts, groups, carried):
+        listed = any(self._bracket_funder(a, amounts, s) for _, a in amounts)
+        for amount, keys in self._pairs(amounts, groups, carried, listed):
             own = self._bracket_funder(amount, amounts, s)
             for recipient in keys:
                 if own is not None:  # "The Netherlands (€250 million), Belgium (€200 million)"
@@ -667,12 +671,15 @@ class FundingFinder:
         return recent[-1] if recent else None
 
     @staticmethod
-    def _pairs(amounts: list[tuple[int, Amount]], groups: list[tuple[int, list[str]]], carried: bool):
+    def _pairs(
+        amounts: list[tuple[int, Amount]], groups: list[tuple[int, list[str]]], carried: bool, listed: bool
+    ):
         """Each amount with its recipients: "€4 million to X and €2 million to Y" pairs them in
-        order; one named recipient takes the amount nearest it ("€150 billion via SAFE")."""
+        order; one named recipient takes the amount nearest it ("€150 billion via SAFE"), or
+        every amount of a list of funders ("Belgium (€200 million), Norway (€140 million)")."""
         if not amounts:
             return [(None, groups[0][1])]
-        if carried:
+        if carried or listed:
             return [(amount, groups[0][1]) for _, amount in amounts]
         if len(groups) == 1:
             at = groups[0][0]
