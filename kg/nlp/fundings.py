@@ -39,6 +39,7 @@ skipped), their qualifier ("more than"), and a currency several states share
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
@@ -69,13 +70,16 @@ class FundingLimits:
 
     #: "with the Norwegian company Kongsberg": how many words may stand between a
     #: preposition and the name it governs.
-    recipient_gap: int = 4
+    recipient_gap: int = 5
     #: "sent Ukraine", "support the initiative": how many words may stand between a
     #: verb and its first object.
     object_gap: int = 1
     #: "German Defense Minister Boris Pistorius": how many title words may stand
     #: between a person and the country adjective or name of the post.
     title_window: int = 5
+    #: "allocate one billion kroner (about €130 million) to Ukraine": how many words after a
+    #: funding word or an amount a preposition may stand and still name one of its ends.
+    slot_window: int = 12
     #: "is also funded": how many words may stand between "is/was" and a participle.
     passive_gap: int = 2
     #: "EU launches European Defence Fund. The EU is earmarking €1.2 billion": how many
@@ -123,6 +127,8 @@ class Frame:
     funder_key: str | None = None  # the state of a generic body ("the ministry")
     other_recipient: bool = False  # the clause names a recipient that is no entity ("its army")
     strong: bool = False
+    relative: bool = False  # "..., who has donated $250,000 to X": its subject is what "who" stands for
+    unnamed_subject: bool = False  # "The kingdom gave ...": a subject that is no entity pays
 
 
 @dataclass
@@ -131,6 +137,7 @@ class Clauses:
 
     of: dict[int, int]
     start: dict[int, int]
+    relative: dict[int, int] = field(default_factory=dict)  # relative clause -> the token before it
 
     def same(self, i: int, j: int) -> bool:
         return self.of.get(i, -1) == self.of.get(j, -2)
@@ -160,6 +167,10 @@ class FundingFinder:
         self.titles = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
         self.program_nouns = lexicon.words("program_nouns.txt") | lexicon.words("program_heads.txt")
         self.times = lexicon.words("time_words.txt") | lexicon.words("months.txt")
+        self.not_before = lexicon.words("funding_not_before.txt")
+        self.verb_cues = lexicon.words("funding_verb_cues.txt")
+        self.auxiliaries = lexicon.words("funding_auxiliaries.txt")
+        self.negations = lexicon.words("funding_negations.txt")
         self.funders_seen: list[str] = []  # the article's funders, the latest first
         self.funders_of: dict[str, list[str]] = {}  # recipient -> its funders so far, the latest first
         self.last_recipient: str | None = None
@@ -172,7 +183,7 @@ class FundingFinder:
 
     def _clauses(self, s: Span) -> Clauses:
         """A break ("while", ";") starts a clause; a relative one (", which ...,") ends at its comma."""
-        of, start = {}, {0: s.start}
+        of, start, relative = {}, {0: s.start}, {}
         number = current = 0
         outer: int | None = None
         for i in range(s.start, s.end):
@@ -182,12 +193,14 @@ class FundingFinder:
                 outer = (current if outer is None else outer) if word in {"which", "who"} else None
                 current = number
                 start[current] = i
+                if word in {"which", "who"}:
+                    relative[current] = i - 2 if i - 1 > s.start and self.text[i - 1] == "," else i - 1
             elif outer is not None and word == ",":
                 of[i] = current
                 current, outer = outer, None
                 continue
             of[i] = current
-        return Clauses(of, start)
+        return Clauses(of, start, relative)
 
     def _prep_at(self, i: int, end: int) -> tuple[str | None, int]:
         """The role of the funding preposition starting at ``i`` and the index after it."""
@@ -224,6 +237,24 @@ class FundingFinder:
             if m is not None or not self._is_modifier(j):
                 return None
         return None
+
+    def _unnamed_subject(self, t: int, start: int, amounts: list[int]) -> bool:
+        """ "The kingdom gave ...", "it paid ...": the giver is named, but by no entity (so no
+        earlier funder stands in); not "€4 million will go to X" nor "..., contributing €30m"."""
+        j = t - 1
+        while j >= start and (
+            self.lower[j] in self.auxiliaries
+            or (j + 1 < t and self.lower[j + 1] == "to" and self.text[j].islower() and self.text[j].isalpha())
+        ):
+            j -= 1
+        if j < start or self.state.is_punct[j] or j in self.state.mention_at:
+            return False
+        return not any(a <= j <= a + 4 for a in amounts) and not self.text[j][:1].isdigit()
+
+    def _near(self, i: int, anchors: list[int]) -> bool:
+        """A preposition close enough after a funding word or an amount to name one of its ends."""
+        at = bisect_right(anchors, i) - 1
+        return at >= 0 and i - anchors[at] <= self.limits.slot_window
 
     def _purpose(self, i: int, end: int) -> bool:
         """After "to": a verb of purpose ("to buy", "to increase production"), not a name or
@@ -403,7 +434,11 @@ class FundingFinder:
         start = clauses.first(head.index)
         by_start = {m.start: m for m in mentions}
         passive = any(t.passive for t in triggers)
-        frame = Frame(head.kind, strong=any("strong" in t.flags for t in triggers))
+        strong = any(
+            "strong" in t.flags and not (t.kind == "noun" and self.lower[t.index - 1] == "to")
+            for t in triggers
+        )
+        frame = Frame(head.kind, strong=strong)  # "offered to loan it to X" lends no money
         # What the prepositions after the first funding word govern.
         agent: list[Mention] = []
         source: list[Mention] = []
@@ -412,13 +447,16 @@ class FundingFinder:
         awarded_to: list[tuple[int, list[Mention]]] = []  # "a contract awarded to X", not "for the army"
         in_words = any("in" in t.flags for t in triggers)
         participles = [t.index for t in triggers if "pp" in t.flags]
+        anchors = sorted([t.index for t in triggers] + amounts)
         i = triggers[0].index + 1
         while i < s.end:
             if self.lower[i] == "to" and self._purpose(i + 1, s.end):
                 break  # "to get more shells to Ukraine": what follows is the purpose's
             role, after = self._prep_at(i, s.end) if clauses.same(i, head.index) else (None, i)
-            if role is None:
-                i += 1
+            if role is not None and not self._near(i, anchors):
+                role, after = None, i  # "a loan from X ... a murmur from Y": too far to be its end
+            if role is None or role == "none":
+                i = after if role == "none" else i + 1
                 continue
             if role == "in" and not in_words:
                 role = None
@@ -449,6 +487,15 @@ class FundingFinder:
         kind = head.kind
         subject_types = RECIPIENTS if kind in {"receive", "sell"} or passive else FUNDERS
         subject = self._subject(head.index, clauses, mentions, subject_types)
+        cid = clauses.of[head.index]
+        if cid in clauses.relative:
+            frame.relative = True
+            if subject is None:  # "Evercore Partners, which paid ...": the name before "which"
+                before = self.state.mention_at.get(clauses.relative[cid])
+                antecedent = next(
+                    (m for m in mentions if before is not None and m.start == before.start), None
+                )
+                subject = antecedent if antecedent is not None and antecedent.type in subject_types else None
         subject_group = [(subject.start, self._group(subject, mentions))] if subject is not None else []
         named: list[tuple[int, list[Mention]]] = []
         if kind == "receive":
@@ -467,7 +514,7 @@ class FundingFinder:
             frame.funders = agent or source
         elif kind in {"buy", "contract"}:  # the buyer pays the supplier
             suppliers = withs + (awarded_to if kind == "contract" else [])
-            if source:
+            if source and kind == "buy":  # "bought howitzers from X"
                 suppliers.append((source[0].start, source))
             named = sorted(suppliers, key=lambda r: r[0])[:1]
             frame.funders = agent or ([] if passive else [m for _, g in subject_group for m in g])
@@ -489,6 +536,14 @@ class FundingFinder:
         frame.funders = [m for m in frame.funders if m.type in FUNDERS]
         if not frame.funders and kind in {"give", "noun", "contract", "buy"} and not passive:
             frame.funder_key = self._generic_funder(head.index, clauses)
+        if (
+            not frame.funders
+            and not frame.funder_key
+            and kind == "give"
+            and not passive
+            and self._verbal(head)
+        ):
+            frame.unnamed_subject = self._unnamed_subject(head.index, start, amounts)
         if not frame.recipients and not frame.other_recipient and kind not in {"buy", "sell", "contract"}:
             programs = [
                 m
@@ -562,10 +617,10 @@ class FundingFinder:
         amounts = [(i, a) for i, a in amounts if not self.state.in_quote[i] and not self._level(i, a, s)]
         by_clause: dict[int, list[Trigger]] = {}
         for i in trigger_at:
-            if self.lower[i] == "order" and i > s.start and self.lower[i - 1] == "in":
-                continue  # "in order to"
             kind, *rest = self.kinds[self.lower[i]]
             flags = frozenset(rest[0].split(",")) if rest and rest[0] else frozenset()
+            if not self._is_trigger(i, s, flags):
+                continue
             passive = "pp" in flags and self._passive(i, clauses.first(i))
             by_clause.setdefault(clauses.of[i], []).append(Trigger(i, kind, flags, passive))
         found: list[FoundFunding] = []
@@ -585,6 +640,25 @@ class FundingFinder:
                 previous = frame
         return found
 
+    def _is_trigger(self, i: int, s: Span, flags: frozenset[str]) -> bool:
+        """Not "in order to", "a fund-raiser", "state-funded", "finance minister", "hedge fund
+        executives"; a word that is also a noun ("fund", "support") only as a verb."""
+        before = self.lower[i - 1] if i > s.start else ""
+        after = self.lower[i + 1] if i + 1 < s.end else ""
+        if self.lower[i] == "order" and before == "in":
+            return False
+        if (after == "-" and not self.state.space_after[i]) or (
+            before == "-" and not self.state.space_after[i - 1]
+        ):
+            return False
+        if after in self.not_before:
+            return False
+        if any(self.lower[j] in self.negations for j in range(max(s.start, i - 3), i)):
+            return False  # "decided not to fund", "refused to pay", "curtailing federal funding"
+        if "verb" in flags:
+            return before in self.verb_cues or (i - 1) in self.state.mention_at
+        return True
+
     def _level(self, i: int, a: Amount, s: Span) -> bool:
         """ "doubling it to €1 billion", "up from €1.3 billion": a level, not a sum paid."""
         return i > s.start and self.lower[i - 1] in {"to", "from"} and a.qualifier is None
@@ -598,6 +672,10 @@ class FundingFinder:
         """The fundings of one clause, its missing ends taken from the sentence or the article."""
         funders = self._funder_keys(frame, s)
         named_funder = bool(funders)
+        if frame.relative:
+            previous = None  # a relative clause names its own ends
+        if not funders and (frame.relative or frame.unnamed_subject):
+            return []  # "..., who has donated": no earlier funder stands in for "who"
         if not funders and previous is not None:
             funders = self._funder_keys(previous, s)
         recipients = frame.recipients
@@ -607,9 +685,17 @@ class FundingFinder:
         groups = [(pos, [m.key for m in group if m.key]) for pos, group in recipients]
         if named_funder and (amounts or frame.strong):
             self._remember_funder(funders[0])
+        if not funders and frame.kind in {"buy", "sell"}:
+            return []  # a purchase names its buyer
         carried = False
         if amounts:
-            if not groups and not frame.other_recipient and frame.kind not in {"buy", "contract", "sell"}:
+            if (
+                not groups
+                and not frame.other_recipient
+                and frame.kind not in {"buy", "contract", "sell", "receive"}
+            ):
+                if not funders:
+                    return []  # the sentence names neither end
                 recipient = self._carried_recipient(funders)
                 groups, carried = ([(-1, [recipient])], True) if recipient else ([], False)
         elif not (frame.strong and frame.named_recipient and (named_funder or frame.kind == "contract")):

@@ -73,7 +73,9 @@ def _pattern() -> re.Pattern:
     before_words = {form for form, row in table.items() if "before" in row[1:]}
     names = {form for form in table if form not in symbols | is_code | before_words}
     codes = _alternation(f.upper() for f in is_code)
-    before = _alternation(symbols | before_words)
+    prefixes = symbols | before_words
+    lettered = _alternation(f for f in prefixes if f[:1].isalpha())  # "US$", "Rs": not inside a word
+    before = rf"(?<![^\W\d_])(?:{lettered})|{_alternation(f for f in prefixes if not f[:1].isalpha())}"
     after = _alternation(names | symbols)
     scale = _alternation(scales())
     word_scale = _alternation(w for w, row in lexicon.table("money_scales.tsv").items() if "word" in row[1:])
