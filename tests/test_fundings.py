@@ -488,3 +488,21 @@ def test_the_donor_of_a_recipient_carries_over(extract):
         "Yesterday's payment to Moldova is the second of three instalments totalling £150 million."
     )
     assert ("country/united-kingdom", "country/moldova", Decimal("1.5e8")) in pairs(facts)
+
+
+def test_a_programme_written_with_its_size_is_funded_with_it(extract):
+    facts = extract(
+        "Moldova is the largest beneficiary of the €20 billion Baltic Shield Facility (BSF). "
+        "The Baltic Shield Facility, the EU's new loan instrument, opened on Monday."
+    )
+    assert [(f.funder, f.recipient, f.value, f.currency) for f in facts.fundings] == [
+        ("organization/european-union", "program/baltic-shield-facility", Decimal("2e10"), "EUR")
+    ]
+
+
+def test_a_headline_in_another_currency_is_the_same_funding(extract):
+    facts = extract(
+        "Denmark will allocate €130 million to Moldova\n\n"
+        "Denmark will allocate one billion Danish kroner (this is approximately €130 million) to Moldova."
+    )
+    assert [(f.amount, f.currency) for f in facts.fundings] == [("one billion Danish kroner", "DKK")]

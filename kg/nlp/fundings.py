@@ -105,6 +105,7 @@ class FoundFunding:
     evidence: tuple[int, int]
     about: list[str] = field(default_factory=list)  # topic keys, set by kg_topics
     qualifier: str | None = None  # "more than", "about", "up to" ... before the amount
+    conversions: tuple[tuple[Decimal, str], ...] = ()  # what a bracket after the amount converts it to
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class FundingFinder:
         self.funders_of: dict[str, list[str]] = {}  # recipient -> its funders so far, the latest first
         self.last_recipient: str | None = None
         self.by_value: dict[tuple[Decimal, str | None], tuple[str, str]] = {}  # amount -> its ends
+        self.program_sizes: dict[str, Amount] = {}  # programme key -> "the €150 billion X"
         self.programs: list[tuple[int, str]] = []  # (sentence number, key) of programmes named so far
         self.sentence_number = 0
         self.countries: Counter[str] = Counter()  # country mentions so far, for "the ministry"
@@ -605,6 +607,8 @@ class FundingFinder:
         triggers = [i for i in within(self.trigger_at, s.start, s.end) if not self.state.in_quote[i]]
         found = self._read(s, triggers, mentions) if triggers else []
         found += self._owned_programs(s, mentions)
+        if any(m.type == "Program" for m in mentions):
+            self._program_sizes(s, mentions)
         self.countries.update(m.key for m in mentions if m.type == "Country" and m.key)
         self.programs += [(self.sentence_number, m.key) for m in mentions if m.type == "Program" and m.key]
         self.sentence_number += 1
@@ -821,7 +825,14 @@ class FundingFinder:
             self.by_value.setdefault((amount.value, currency), (funder, recipient))
         self.funders_of[recipient] = [funder] + [k for k in self.funders_of.get(recipient, []) if k != funder]
         return FoundFunding(
-            funder, recipient, amount.text, amount.value, currency, evidence, qualifier=amount.qualifier
+            funder,
+            recipient,
+            amount.text,
+            amount.value,
+            currency,
+            evidence,
+            qualifier=amount.qualifier,
+            conversions=amount.conversions,
         )
 
     def _shared_currency(self, amount: Amount, *keys: str) -> str | None:
@@ -842,15 +853,64 @@ class FundingFinder:
         return r.type == "Country" and f.type == "Organization" and f.label.endswith(f" of {r.label}")
 
     def _token_of(self, s: Span, a: Amount) -> int:
-        char = s.start_char + a.start
+        token = self._char_token(s.start_char + a.start)
+        return token if token is not None else s.start
+
+    def _char_token(self, char: int) -> int | None:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
-        return span.start if span is not None else s.start
+        return span.start if span is not None else None
+
+    def _program_sizes(self, s: Span, mentions: list[Mention]) -> None:
+        """ "the EUR 150 billion Strategic Technologies for Europe Platform": what the programme holds."""
+        starts = {m.start: m for m in mentions if m.type == "Program" and m.key}
+        for a in find_amounts(self.state.span_text(s.start, s.end)):
+            end = self._char_token(s.start_char + a.end - 1)
+            if end is None or self.state.in_quote[end] or a.value is None or not a.currency:
+                continue
+            m = starts.get(end + 1)
+            if m is not None:
+                self.program_sizes.setdefault(m.key, a)
+                alias = starts.get(m.end + 1) if m.end < s.end and self.text[m.end] == "(" else None
+                if alias is not None:  # "the €150 billion Security Action for Europe (SAFE)"
+                    self.program_sizes.setdefault(alias.key, a)
 
     def run(self) -> list[FoundFunding]:
         found = []
         for s in self.state.sentences:
             found += self.sentence_fundings(s)
+        return self._converted_twice(self._sized(found))
+
+    def _sized(self, found: list[FoundFunding]) -> list[FoundFunding]:
+        """A funding of a programme the article names with its size ("the €150 billion SAFE") and
+        no amount of its own: the size, unless another funding of the two gives an amount."""
+        with_amount = {(f.funder, f.recipient) for f in found if f.amount}
+        for f in found:
+            size = self.program_sizes.get(f.recipient)
+            if size is not None and f.amount is None and (f.funder, f.recipient) not in with_amount:
+                f.amount, f.value, f.currency, f.qualifier = (
+                    size.text,
+                    size.value,
+                    size.currency,
+                    size.qualifier,
+                )
         return found
+
+    @staticmethod
+    def _converted_twice(found: list[FoundFunding]) -> list[FoundFunding]:
+        """ "Denmark will allocate €130 million to Ukraine" (a headline) and "one billion kroner
+        (about €130 million) to Ukraine": one funding, in the article's own currency."""
+        conversions: dict[tuple[str, str], list[tuple[Decimal, str]]] = {}
+        for f in found:
+            conversions.setdefault((f.funder, f.recipient), []).extend(f.conversions)
+        return [
+            f
+            for f in found
+            if f.value is None
+            or not any(
+                currency == f.currency and abs(value - f.value) <= value / 100
+                for value, currency in conversions.get((f.funder, f.recipient), [])
+            )
+        ]
 
 
 def _unique(found: list[FoundFunding]) -> list[FoundFunding]:

@@ -20,7 +20,7 @@ it is skipped, so the article's own amount and currency come first.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -38,6 +38,7 @@ class Amount:
     currency: str | None
     qualifier: str | None = None  # "more than", "about", "up to" ... (amount_qualifiers.tsv)
     currencies: tuple[str, ...] = ()  # the candidates of a shared name ("kroner"); currency is None then
+    conversions: tuple[tuple[Decimal, str], ...] = ()  # (value, currency) of the bracket after it
 
 
 @cache
@@ -104,7 +105,14 @@ def find_amounts(text: str) -> list[Amount]:
     skip_to = -1
     for match in _pattern().finditer(text):
         if match.start() < skip_to:
-            continue  # "£752 million ($990m)": the bracket only converts
+            # "£752 million ($990m)": the bracket only converts; kept as the amount's conversion
+            converted = _amount(match)
+            if converted is not None and converted.value is not None and converted.currency and found:
+                last = found[-1]
+                found[-1] = replace(
+                    last, conversions=(*last.conversions, (converted.value, converted.currency))
+                )
+            continue
         amount = _amount(match)
         if amount is None:
             continue
@@ -153,15 +161,7 @@ def _with_qualifier(amount: Amount, text: str) -> Amount:
     for n in (3, 2, 1):
         phrase = " ".join(words[-n:]) if len(words) >= n else None
         if phrase and phrase in qualifiers() and before.rstrip().endswith(phrase):
-            return Amount(
-                amount.text,
-                amount.start,
-                amount.end,
-                amount.value,
-                amount.currency,
-                qualifiers()[phrase],
-                amount.currencies,
-            )
+            return replace(amount, qualifier=qualifiers()[phrase])
     return amount
 
 
