@@ -21,6 +21,7 @@ class Funding:
     value: Decimal | None = None
     currency: str | None = None
     about: tuple[str, ...] = ()  # keys of topics.ttl concepts ("ammunition")
+    qualifier: str | None = None  # "more than", "about", "up to" ... when the amount is not exact
 
 
 def read(doc, text: str) -> list[Funding]:
@@ -34,6 +35,7 @@ def read(doc, text: str) -> list[Funding]:
             found.value,
             found.currency,
             about=tuple(found.about),
+            qualifier=found.qualifier,
         )
         for found in state.fundings
     ]
@@ -52,6 +54,8 @@ def to_rdf(triples, f: Funding) -> None:
         triples.add(node, DKG.amountValue, value)
     if f.currency:
         triples.add(node, DKG.currency, triples.text(f.currency))
+    if f.amount and f.qualifier:
+        triples.add(node, DKG.amountQualifier, triples.text(f.qualifier))
     triples.about(node, f.about)
     triples.provenance(node, ev)
 
@@ -60,16 +64,18 @@ def draw(net) -> None:
     """An edge from funder to recipient, labelled with the amount."""
     for f in net.typed("Funding"):
         amount = net.text(f, "amount")
+        qualifier = net.text(f, "amountQualifier")
         value = net.value(f, "amountValue")
         extra = {
             "amount": amount,
             "value": float(value) if value is not None else None,
             "currency": net.text(f, "currency"),
+            "qualifier": qualifier,
             "topics": net.topics(f),
             "article": net.text(f, "source"),
             "iri": str(f),
         }
-        label = f"funds {amount}" if amount else "funds"
+        label = f"funds {qualifier + ' ' if qualifier else ''}{amount}" if amount else "funds"
         for funder in net.objects(f, "funder"):
             for recipient in net.objects(f, "recipient"):
                 net.edge(net.entity(funder), net.entity(recipient), str(f), "funds", label, **extra)
