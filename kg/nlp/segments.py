@@ -25,12 +25,16 @@ from spacy.tokens import Doc, Span
 
 from kg.nlp import lexicon
 
-OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "'": "'", "‹": "›"}
+# "''" is the straight double quote of typewritten and some archived news text
+# (''We are ready,'' he said.), "``" its opening form.
+OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "''": "''", "``": "''", "'": "'", "‹": "›"}
 SINGLE = {"‘", "'", "’", "‹", "›"}
+STRAIGHT_DOUBLE = {'"', "''"}  # marks that open as well as close a quotation
 SENTENCE_END = {".", "!", "?", "…"}
 END_CHARS = SENTENCE_END  # the last character of any word that ends a sentence
 QUOTE_MARKS = set(OPENERS) | set(OPENERS.values())
-CLOSERS_AFTER_END = {"”", '"', "’", "'", "»", ")", "]"}
+CLOSERS_AFTER_END = {"”", '"', "''", "’", "'", "»", ")", "]"}
+STRAIGHT = STRAIGHT_DOUBLE | {"'"}  # marks that open as well as close
 #: ``Token.is_sent_start`` False, as the uint64 arrays of ``Doc.to_array`` hold -1.
 NOT_SENT_START = 2**64 - 1
 
@@ -134,31 +138,63 @@ def _closes_single(state: DocState, i: int) -> bool:
 
 
 def find_quotes(
-    state: DocState, marks: list[int], end: int, limits: SegmentLimits = DEFAULT_LIMITS
+    state: DocState,
+    marks: list[int],
+    end: int,
+    limits: SegmentLimits = DEFAULT_LIMITS,
+    start: int | None = None,
+    continued: bool = False,
 ) -> list[Quote]:
     """Top-level quotations of one paragraph ending at token ``end``; nested ones stay inside.
 
     ``marks`` are the paragraph's quote-mark tokens: no other token opens or
-    closes anything.
+    closes anything. A quotation still open at the end of the paragraph runs
+    to that end when it opens the paragraph (``start``) or when the next
+    paragraph opens with a quote mark (``continued``): news marks a quotation
+    over several paragraphs so. Any other mark left open is a stray one: the
+    marks after it are read again without it (once), so that it does not
+    swallow the rest of the paragraph.
     """
+    quotes, opened = _pair_marks(state, marks)
+    if opened is None:
+        return quotes
+    first = marks[0] if start is None else start
+    runs_on = opened == first or continued or _opens_clause(state, opened)
+    if runs_on and end - opened > limits.unclosed_quote_min_tokens:
+        quotes.append(Quote(opened + 1, end, opened, None))
+        return [q for q in quotes if q.end > q.start]
+    # A stray opening mark: pair the marks after it again, once; what stays open then is dropped.
+    before = [q for q in quotes if q.open_mark < opened]
+    again, _ = _pair_marks(state, [i for i in marks if i > opened])
+    return [q for q in before + again if q.end > q.start]
+
+
+def _opens_clause(state: DocState, i: int) -> bool:
+    """A mark after a colon or a comma opens a quotation that may run on to the next paragraph."""
+    return i > 0 and state.text[i - 1] in {":", ","}
+
+
+def _pair_marks(state: DocState, marks: list[int]) -> tuple[list[Quote], int | None]:
+    """The closed top-level quotations among ``marks``, and the outermost mark left open."""
     text = state.text
     quotes: list[Quote] = []
     stack: list[tuple[str, int]] = []  # (expected closing mark, token index of opener)
+    open_straight: dict[str, int] = {}  # straight marks on the stack, by mark
     for i in marks:
         word = text[i]
         if stack and word == stack[-1][0] and (word not in SINGLE or _closes_single(state, i)):
             _, opened = stack.pop()
+            if word in open_straight:
+                open_straight[word] -= 1
             if not stack:
                 quotes.append(Quote(opened + 1, i, opened, i))
         elif word in OPENERS and (word not in SINGLE or _opens_single(state, i)):
-            if word == '"' and any(mark == '"' for mark, _ in stack):
+            if open_straight.get(word):
                 continue  # a straight quote that closes nothing open: ignore
             stack.append((OPENERS[word], i))
-    if stack:  # unclosed: runs to the end of the paragraph (multi-paragraph quotes)
-        opened = stack[0][1]
-        if end - opened > limits.unclosed_quote_min_tokens:
-            quotes.append(Quote(opened + 1, end, opened, None))
-    return [q for q in quotes if q.end > q.start]
+            if word in STRAIGHT_DOUBLE:
+                open_straight[word] = open_straight.get(word, 0) + 1
+    return quotes, (stack[0][1] if stack else None)
 
 
 def ends_sentence(word: str) -> bool:
@@ -192,7 +228,10 @@ def split_sentences(
         if i < first or (in_quote[i] and (i + 1) not in closing):
             continue
         j = i + 1
-        while j < end and text[j] in CLOSERS_AFTER_END:
+        # Over the marks that close what the full stop ends (a German “ too); a straight
+        # mark closes only when it is a quotation's closing mark (else it opens the next
+        # sentence's quotation).
+        while j < end and (j in closing or (text[j] in CLOSERS_AFTER_END and text[j] not in STRAIGHT)):
             j += 1
         if j >= end or _starts_sentence(text[j]):
             if j > first:
@@ -241,8 +280,11 @@ def segment(doc: Doc, limits: SegmentLimits = DEFAULT_LIMITS, table=None) -> Doc
     state = DocState(in_quote=[False] * len(doc), **token_arrays(doc, table))
     marks = [i for i, word in enumerate(state.text) if word in QUOTE_MARKS]
     ends = [i for i, word in enumerate(state.text) if word[-1:] in END_CHARS and ends_sentence(word)]
-    for start, end in paragraphs(state.text):
-        quotes = find_quotes(state, within(marks, start, end), end, limits)
+    ranges = paragraphs(state.text)
+    for n, (start, end) in enumerate(ranges):
+        following = ranges[n + 1][0] if n + 1 < len(ranges) else None
+        continued = following is not None and state.text[following] in OPENERS
+        quotes = find_quotes(state, within(marks, start, end), end, limits, start, continued)
         closing = {q.close_mark for q in quotes if q.close_mark is not None}
         for quote in quotes:
             marks_end = quote.close_mark + 1 if quote.close_mark is not None else quote.end
