@@ -76,14 +76,7 @@ def test_quote_before_inverted_attribution_with_time(extract):
         ("«", "»"),
         ("‘", "’"),
         ("'", "'"),
-        pytest.param(
-            "„",
-            "“",
-            marks=pytest.mark.xfail(
-                reason="German „...“ quotes: found by the segmenter, but _trim strips the marks",
-                strict=True,
-            ),
-        ),
+        ("„", "“"),
     ],
     ids=["curly-double", "straight-double", "guillemets", "curly-single", "straight-single", "german"],
 )
@@ -116,10 +109,6 @@ def test_two_quotes_around_a_full_stop_attribution(extract):
     assert all(s.direct for s in facts.statements)
 
 
-@pytest.mark.xfail(
-    reason="a quotation split by ', X said,' is read as one indirect statement with the quote marks kept",
-    strict=True,
-)
 def test_split_quote_with_speaker_before_verb(extract):
     facts = extract("“We will buy more drones,” Kalle Tamm said, “and we will build them at home.”")
     statements = said_by(facts, TAMM)
@@ -131,10 +120,6 @@ def test_split_quote_with_speaker_before_verb(extract):
     assert "We will buy more drones" in joined and "build them at home" in joined
 
 
-@pytest.mark.xfail(
-    reason="in a quotation split by ', said X,' the part before the attribution is lost",
-    strict=True,
-)
 def test_split_quote_with_verb_before_speaker(extract):
     facts = extract("“We will buy more drones,” said Mart Kuusk, “and we will build them at home.”")
     statements = said_by(facts, KUUSK)
@@ -247,9 +232,6 @@ def test_organisation_as_speaker(extract):
     assert statement.text == "it had signed contracts for 90,000 shells"
 
 
-@pytest.mark.xfail(
-    reason="an acronym in brackets between the subject and 'said' hides the speaker", strict=True
-)
 def test_organisation_with_its_acronym_as_speaker(extract):
     facts = extract(
         "The Baltic Ammunition Agency (BAA) said on Monday that it had signed contracts for 90,000 shells."
@@ -330,3 +312,52 @@ def test_statement_evidence_points_into_the_text(extract):
     evidence = statement.evidence
     assert facts.document.text[evidence.start : evidence.end].strip() == evidence.text
     assert evidence.text.startswith("“We must double")
+
+
+# --- quotation marks and paragraphs ----------------------------------------------------
+
+
+def test_straight_quote_after_another_sentence_of_the_paragraph(extract):
+    facts = extract(
+        'The depot in Tapa was inspected on Monday. "We will buy more drones," Kalle Tamm said. '
+        '"And we will build them at home."'
+    )
+    assert [(s.text, s.direct) for s in said_by(facts, TAMM)] == [
+        ("We will buy more drones", True),
+        ("And we will build them at home", True),
+    ]
+
+
+def test_typewriter_double_apostrophe_quotes(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm visited the depot. ''Our stocks are running low,'' he said."
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text, statement.direct) == (
+        TAMM,
+        "Our stocks are running low",
+        True,
+    )
+
+
+def test_stray_opening_mark_does_not_swallow_the_paragraph(extract):
+    facts = extract(
+        'Kalle Tamm said "the plant is ready. Finnish Defence Minister Aino Virtanen said that '
+        "the order for 40 howitzers was placed."
+    )
+    assert [s.text for s in said_by(facts, VIRTANEN)] == ["the order for 40 howitzers was placed"]
+    for s in facts.statements:
+        assert_clean(s.text)
+
+
+def test_quotation_over_two_paragraphs_goes_to_the_speaker_named_at_its_end(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm spoke in Tartu on Monday.\n\n"
+        "“We are short of shells. The factories cannot keep up with the front.\n\n"
+        "“We need a second plant by next year,” said Finnish Defence Minister Aino Virtanen."
+    )
+    assert [(s.text, s.direct) for s in said_by(facts, VIRTANEN)] == [
+        ("We are short of shells. The factories cannot keep up with the front", True),
+        ("We need a second plant by next year", True),
+    ]
+    assert said_by(facts, TAMM) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.facts import Evidence, FactKind
-from kg.kinds.evidence import evidence, words
+from kg.kinds.evidence import evidence
 from kg.rdf.terms import DKG, FALSE, TRUE, TYPE
 
 
@@ -21,12 +21,28 @@ class Statement:
     about: tuple[str, ...] = ()  # keys of topics.ttl concepts ("air-defence")
 
 
+def found_text(state, found) -> str:
+    """The words of a found statement on one line, without its ``cut`` and its quote marks (``drop``)."""
+    skip = set(found.drop)
+    if found.cut is not None:
+        skip.update(range(*found.cut))
+    if not skip:
+        return " ".join(state.span_text(found.start, found.end).split())
+    pieces, first = [], found.start
+    for i in range(found.start, found.end + 1):
+        if i == found.end or i in skip:
+            if i > first:
+                pieces.append(state.span_text(first, i))
+            first = i + 1
+    return " ".join(" ".join(pieces).split())
+
+
 def read(doc, text: str) -> list[Statement]:
     state = doc._.kg
     return [
         Statement(
             found.speaker,
-            words(state, found.start, found.end, found.cut),
+            found_text(state, found),
             found.direct,
             evidence(text, *found.evidence),
             about=tuple(found.about),

@@ -6,36 +6,54 @@ News attributes speech in a handful of shapes, and each rule below reads one:
   (the attribution after the content);
 - ``Merz said: '...'`` / ``Habeck argues that ...`` / ``Hegseth told delegates “...”``
   (the attribution before it), with ``, adding ...`` / ``, saying ...`` tails;
+- ``“...,” Tusk said, “...”`` (a quotation split by its attribution: one statement);
 - ``Ukraine, he added, has experienced ...`` (a parenthetical attribution);
-- ``According to the Ukrainian government, ...``;
-- ``Europe should ... . This was stated by Boris Pistorius`` (a later sentence
-  naming the speaker of an earlier one);
+- ``According to the Ukrainian government, ...`` and ``..., according to Tusk.``;
+- ``Europe should ... . This was stated by Boris Pistorius`` and ``Tusk said this
+  on Friday`` (a later sentence naming the speaker of an earlier one);
+- ``PAP quoted Tusk as saying ...`` (the one quoted speaks, else the one quoting);
+- ``Sikorski accused Moscow of ...`` (a speech act on an object: the statement
+  keeps its verb);
 - ``Trump's demand to spend 5% of GDP`` (a possessive speech noun);
-- headlines: ``... – Pistorius``, ``...: EU's Kallas``.
+- headlines: ``... – Pistorius``, ``...: EU's Kallas``, ``Kallas: ...``,
+  ``..., foreign minister says`` (the post read on the person the article names).
 
-A quotation no rule claims belongs to the last speaker ("The next great thing
-is drone swarms." after a paragraph of his). Pronouns go to the last speaker of
-the right kind, definite descriptions ("the German minister") to the last
-person who spoke.
+Speakers are names, or words that point back to one: pronouns go to the last
+speaker of the right kind; a description ("the minister", "the Defence
+Secretary", "the NATO chief") to the last person named with that post; a body's
+head noun ("the council", "the ministry") to the last body of that name or
+kind; "the statement" to the last speaker. A quotation no rule claims belongs to
+the last speaker ("The next great thing is drone swarms." after a paragraph of
+his), or, when it runs on into a paragraph whose quotation names its speaker,
+to that one.
+
+Every rule looks at a bounded stretch of tokens around a word found once for
+the whole doc, and the descriptions are looked up in indexes built in one pass
+over the mentions, so the finder stays linear in the article's length.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.kinds.statement import found_text  # noqa: F401  (the words of a Found)
 from kg.nlp import lexicon
 from kg.nlp.entities import Mention
-from kg.nlp.segments import DocState, doc_state, within
+from kg.nlp.segments import OPENERS, QUOTE_MARKS, SINGLE, DocState, doc_state, within
 from kg.nlp.spans import FactSpans, entity_name
 
 SPEAKER_TYPES = {"Person", "Organization", "Country"}
 PERSON_PRONOUNS = {"he", "she"}
+OBJECT_PRONOUNS = {"him", "her"}  # "according to him"
 THING_PRONOUNS = {"it"}
+PRONOUNS = PERSON_PRONOUNS | OBJECT_PRONOUNS | THING_PRONOUNS
 SKIP_BEFORE_VERB = lexicon.words("adverbs_before_speech.txt")
 TIME_WORDS = lexicon.words("time_words.txt")
+#: Words after a speech verb that start a setting, not the content ("said at a news conference").
 ADJUNCTS = {
     "at",
     "in",
@@ -47,14 +65,46 @@ ADJUNCTS = {
     "while",
     "when",
     "following",
+    "as",
+    "speaking",
 }
-AUDIENCE_END = {"that", ":", ",", "“", '"', "'", "‘", "«"}
+AUDIENCE_END = {"that", ":", ",", "“", '"', "''", "'", "‘", "«", "„", "to"}
 POSSESSIVE = {"'s", "’s"}
+OPEN_MARKS = frozenset(OPENERS)
+CLOSE_MARKS = frozenset(OPENERS.values())
+#: Marks that are never a word of a statement (a single ' or ’ may be an apostrophe).
+DOUBLE_MARKS = frozenset(QUOTE_MARKS - SINGLE)
+#: Words a statement neither starts nor ends with ("..., and", "the ..." left by a speaker).
+LOOSE_END = {"and", "but", "or", "while", "whereas", "the", "a", "an", "as", "that", "which"}
+LOOSE_START = {"and", "but", "that"}
+
+
+def _verbs(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A verb list, and those of its verbs marked with "+" (speech only before a quotation)."""
+    entries = lexicon.words(name)
+    return frozenset(v.lstrip("+") for v in entries), frozenset(
+        v.lstrip("+") for v in entries if v[:1] == "+"
+    )
+
+
 # Inflected speech verbs; a "+" in the list marks those that need a quotation after them.
-SPEECH_VERBS = frozenset(v.lstrip("+") for v in lexicon.words("speech_verbs.txt"))
-QUOTE_ONLY_VERBS = frozenset(v.lstrip("+") for v in lexicon.words("speech_verbs.txt") if v.startswith("+"))
+SPEECH_VERBS, QUOTE_ONLY_VERBS = _verbs("speech_verbs.txt")
+# Verbs of a speech act on an object ("accused Moscow of ..."): the statement keeps the verb.
+ACT_VERBS, _ = _verbs("speech_act_verbs.txt")
+# Verbs whose object is the audience ("told reporters that ...", "assured Kyiv that ...").
+AUDIENCE_VERBS = lexicon.words("audience_verbs.txt")
+# "PAP quoted Tusk as saying ...".
+QUOTING_VERBS = lexicon.words("quoting_verbs.txt")
 # Words of a speaker's title phrase ("Polish Prime Minister Donald Tusk").
 TITLE_WORDS = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
+# Nouns of a description that points back to a person ("the minister", "the NATO chief").
+ROLE_NOUNS = lexicon.words("role_nouns.txt")
+# Of those, the posts: they point to someone named with that post, never to anyone who spoke last.
+POSTS = frozenset(w for w in lexicon.words("titles.txt") if " " not in w)
+# "the council" -> a body named "... Council" or of a kind (org_descriptions.tsv).
+ORG_NOUNS = lexicon.table("org_descriptions.tsv")
+# "the statement said": whoever last made one.
+STATEMENT_NOUNS = lexicon.words("statement_nouns.txt")
 
 
 @dataclass(frozen=True)
@@ -66,11 +116,24 @@ class StatementLimits:
     #: "..., European Defense Commissioner, ...": the longest title fenced by commas after
     #: a speaker; a longer stretch is a clause, and the content.
     max_apposition: int = 7
-    #: "the German minister": how many words before the role noun may hold "the".
-    description_window: int = 3
+    #: "Bill Roe, a farmer who ..., said": how far back from the comma before a verb its subject may be.
+    max_apposition_before: int = 40
+    #: "the German minister", "the Polish president's top foreign policy aide": how many
+    #: words a description may hold before its noun.
+    description_window: int = 6
+    #: "Defence Minister Kalle Tamm", "Tamm, Estonia's defence minister,": how many words
+    #: around a name are read for the post a description may point back to.
+    title_window: int = 8
+    #: How many people or bodies named with a description's noun are tried, latest first.
+    description_candidates: int = 8
     #: "..., the state-run PAP news agency reported": how many lower-case words before
     #: a speaker may hold its determiner.
     determiner_window: int = 5
+    #: "The Baltic Ammunition Agency (BAA) said", "Rep. Ann Roe (D-Ore.) said": the longest
+    #: bracket after a name.
+    max_bracket: int = 6
+    #: "PAP on Friday quoted an official statement as saying": how far "quoted" may be before "as saying".
+    max_quoting: int = 10
     #: A quotation no rule claimed goes to the last speaker when it has at least these many words.
     orphan_quote_min_words: int = 4
     #: The shortest content a statement can have.
@@ -91,6 +154,109 @@ class Found:
     evidence: tuple[int, int]  # char offsets
     cut: tuple[int, int] | None = None  # tokens left out: a parenthetical ", he added,"
     about: list[str] = field(default_factory=list)  # topic keys, set by kg_topics
+    drop: tuple[int, ...] = ()  # quote marks inside the content, left out of its text
+
+
+@dataclass
+class Description:
+    """ "the German defence minister": its noun, and the words and entities that narrow it."""
+
+    noun: str
+    start: int
+    words: frozenset[str] = frozenset()
+    keys: frozenset[str] = frozenset()
+
+
+class SpeakerIndex:
+    """The people named with a post and the bodies named with a noun, by that word, in text order.
+
+    Built in one pass over the mentions, reading a bounded window around each:
+    a description ("the minister") is then looked up by its noun with a bisect.
+    """
+
+    def __init__(self, finder: StatementFinder):
+        self.finder = finder
+        state = finder.state
+        self.people: dict[str, list[tuple[int, str, frozenset[str]]]] = {}
+        self.bodies: dict[str, list[tuple[int, str]]] = {}
+        kind_nouns: dict[str, list[str]] = {}
+        for noun, row in ORG_NOUNS.items():
+            for kind in row[0].split() if row else []:
+                kind_nouns.setdefault(kind, []).append(noun)
+        for m in state.mentions:
+            if not m.key or state.in_quote[m.start]:
+                continue
+            if m.type == "Person":
+                words = self.post_words(m)
+                for word in words & POSTS | words & ROLE_NOUNS:
+                    self.people.setdefault(word, []).append((m.start, m.key, words))
+            elif m.type == "Organization":
+                for noun in self.body_nouns(m, kind_nouns):
+                    self.bodies.setdefault(noun, []).append((m.start, m.key))
+        self.people_at = {noun: [p for p, _, _ in rows] for noun, rows in self.people.items()}
+        self.bodies_at = {noun: [p for p, _ in rows] for noun, rows in self.bodies.items()}
+
+    def post_words(self, m: Mention) -> frozenset[str]:
+        """The post around a person's name: "Estonian Defence Minister X", "X, head of Y's army"."""
+        f, limits = self.finder, self.finder.limits
+        words: set[str] = set()
+        i, floor = m.start - 1, max(0, m.start - limits.title_window)
+        while i >= floor and f.title_like(i) and not f.state.in_quote[i]:
+            other = f.mention_at.get(i)
+            if other is not None and other.type == "Person":
+                break
+            words.update(f.word_keys(i))
+            i = other.start - 1 if other is not None else i - 1
+        j = m.end
+        if j < len(f.text) and f.text[j] == "(":  # "Tamm (NCP)"
+            j = f.bracket_end(j)
+        if j < len(f.text) and f.text[j] == ",":
+            ceiling = min(len(f.text), j + 1 + limits.title_window)
+            k = j + 1
+            while k < ceiling and f.text[k] not in {",", ".", ";", ":"} and not f.state.in_quote[k]:
+                if f.text[k].isspace():
+                    break
+                words.update(f.word_keys(k))
+                k += 1
+        return frozenset(words)
+
+    def body_nouns(self, m: Mention, kind_nouns: dict[str, list[str]]) -> set[str]:
+        """The nouns a description of body ``m`` may use: from its names and its kind."""
+        names = [m.text, m.label or ""]
+        if m.known is not None:
+            names += [m.known.label, *m.known.aliases]
+        nouns = {w for name in names for w in name.casefold().replace("-", " ").split() if w in ORG_NOUNS}
+        kind = m.kind or (m.known.kind if m.known is not None else None)
+        nouns.update(kind_nouns.get(kind or "", []))
+        for noun, row in ORG_NOUNS.items():  # "the bloc": a body named "... Union"
+            if len(row) > 1 and set(row[1].split()) & nouns:
+                nouns.add(noun)
+        return nouns
+
+    def person(self, d: Description, before: int | None = None, after: int | None = None) -> str | None:
+        """The last person named with post ``d.noun`` before ``before`` (or the first after ``after``)."""
+        rows, at = self.people.get(d.noun), self.people_at.get(d.noun)
+        if not rows:
+            return None
+        n = self.finder.limits.description_candidates
+        if before is not None:
+            end = bisect_left(at, before)
+            candidates = rows[max(0, end - n) : end][::-1]
+        else:
+            begin = bisect_left(at, after or 0)
+            candidates = rows[begin : begin + n]
+        if d.keys:  # "the Polish minister": the entity must match
+            candidates = [c for c in candidates if d.keys <= c[2]]
+        narrow = d.words & TITLE_WORDS
+        best = next((key for _, key, words in candidates if narrow <= words), None)
+        return best or (candidates[0][1] if candidates else None)
+
+    def body(self, d: Description, before: int) -> str | None:
+        rows, at = self.bodies.get(d.noun), self.bodies_at.get(d.noun)
+        if not rows:
+            return None
+        end = bisect_left(at, before)
+        return rows[end - 1][1] if end else None
 
 
 class StatementFinder:
@@ -100,18 +266,71 @@ class StatementFinder:
         self.limits = limits
         self.text, self.lower = self.state.text, self.state.lower
         self.mention_at = self.state.mention_at
-        self.verbs, self.quote_only = SPEECH_VERBS, QUOTE_ONLY_VERBS
+        self.verbs, self.quote_only = SPEECH_VERBS | ACT_VERBS, QUOTE_ONLY_VERBS
         self.title_words = TITLE_WORDS
+        self.adjectives = lexicon.gazetteer().by_adjective
+        self.honorifics = lexicon.words("honorifics.txt")
+        self.quote_open = {q.open_mark: q for q in self.state.quotes}
+        self.quote_close = {q.close_mark: q for q in self.state.quotes if q.close_mark is not None}
         # Where the words rules start from are, found once for the whole doc.
-        self.verb_at = [i for i, word in enumerate(self.lower) if word in SPEECH_VERBS]
+        self.verb_at = [i for i, word in enumerate(self.lower) if word in self.verbs]
         self.possessive_at = [i for i, word in enumerate(self.lower) if word in POSSESSIVE]
         intros = lexicon.first_words("report_intros.txt")
         self.intro_at = [i for i, word in enumerate(self.lower) if word in intros]
-        self.history: list[tuple[int, str, str]] = []  # (token, key, type) of speakers
+        self.index = SpeakerIndex(self)
+        # Speakers by type, in the order they spoke: (token, key).
+        self.history: dict[str, list[tuple[int, str]]] = {}
+        self.last_person: list[tuple[int, str]] = [
+            (m.start, m.key) for m in self.state.mentions if m.type == "Person" and m.key
+        ]
+        self.last_person_at = [p for p, _ in self.last_person]
         self.found: list[Found] = []
         # Sentences whose attribution names no one we know ("according to the agency"):
         # their quotations are not handed to the last speaker.
         self.unattributed: list[tuple[int, int]] = []
+
+    # -- words --------------------------------------------------------------------
+
+    def title_like(self, i: int) -> bool:
+        """A word that may stand in a post's phrase: "Estonia's defence minister", "head of the".."""
+        word = self.lower[i]
+        return (
+            word in self.title_words
+            or word in ROLE_NOUNS
+            or word in self.honorifics
+            or word in POSSESSIVE
+            or word in {"the", "of", "-", ",", "to"}
+            or self.text[i] in self.adjectives
+            or (i in self.mention_at and self.mention_at[i].type != "Person")
+        )
+
+    def word_keys(self, i: int) -> set[str]:
+        """What word ``i`` says of a post: the word, or the state or body it names."""
+        m = self.mention_at.get(i)
+        if m is not None and m.key:
+            return {m.key}
+        known = self.adjectives.get(self.text[i])
+        if known is not None:
+            return {known.key}
+        return {self.lower[i]}
+
+    def bracket_end(self, i: int) -> int:
+        """After "(BAA)" opening at ``i``: the token after ")", or ``i`` when it is no short bracket."""
+        for k in range(i + 1, min(len(self.text), i + 2 + self.limits.max_bracket)):
+            if self.text[k] == ")":
+                return k + 1
+            if self.text[k] in {"(", ",", "."} or self.text[k].isspace():
+                break
+        return i
+
+    def bracket_start(self, j: int, floor: int) -> int:
+        """Before "(BAA)" closing at ``j``: the token before "(", or ``j`` when it is no short bracket."""
+        for k in range(j - 1, max(floor, j - 2 - self.limits.max_bracket), -1):
+            if self.text[k] == "(":
+                return k - 1 if k - 1 >= floor else j
+            if self.text[k] in {")", ","} or self.text[k].isspace():
+                break
+        return j
 
     # -- speakers ---------------------------------------------------------------
 
@@ -119,43 +338,101 @@ class StatementFinder:
         m = self.mention_at.get(i)
         return m if m is not None and m.type in SPEAKER_TYPES and m.key else None
 
-    def _remember(self, i: int, m_key: str, m_type: str) -> None:
-        self.history.append((i, m_key, m_type))
+    def _remember(self, i: int, key: str) -> None:
+        kind = key.split("/")[0].capitalize()
+        self.history.setdefault(kind if kind in SPEAKER_TYPES else "Organization", []).append((i, key))
 
     def _last_speaker(self, types: set[str], before: int) -> str | None:
-        for i, key, type_ in reversed(self.history):
-            if type_ in types and i <= before:
-                return key
-        return None
+        best: tuple[int, str] | None = None
+        for type_ in types:
+            rows = self.history.get(type_, [])
+            for n in range(len(rows) - 1, max(-1, len(rows) - 1 - self.limits.description_candidates), -1):
+                if rows[n][0] <= before:
+                    if best is None or rows[n][0] > best[0]:
+                        best = rows[n]
+                    break
+        return best[1] if best else None
 
     def _last_person_mentioned(self, before: int) -> str | None:
-        for m in reversed(self.state.mentions):
-            if m.start < before and m.type == "Person" and not self.state.in_quote[m.start]:
-                return m.key
+        n = bisect_left(self.last_person_at, before)
+        while n > 0:
+            n -= 1
+            start, key = self.last_person[n]
+            if not self.state.in_quote[start]:
+                return key
+            if before - start > 10 * self.limits.title_window * self.limits.description_candidates:
+                break
         return None
 
     def resolve_pronoun(self, i: int) -> str | None:
         word = self.lower[i]
-        if word in PERSON_PRONOUNS:
+        if word in PERSON_PRONOUNS or word in OBJECT_PRONOUNS:
             return self._last_speaker({"Person"}, i) or self._last_person_mentioned(i)
         if word in THING_PRONOUNS:
             return self._last_speaker({"Organization", "Country"}, i)
         return None
 
-    def _definite_description(self, i: int, floor: int) -> str | None:
-        """ "the German minister", "The German politician": the last person who spoke."""
-        if self.lower[i] not in lexicon.words("role_nouns.txt"):
+    def description_ending_at(self, j: int, floor: int, bare: bool = False) -> Description | None:
+        """ "the German minister", "Poland's foreign minister", "the council".
+
+        ``bare``: without a determiner, as headlines write it ("foreign minister says").
+        """
+        noun = self.lower[j]
+        if (
+            noun not in ROLE_NOUNS
+            and noun not in POSTS
+            and noun not in ORG_NOUNS
+            and noun not in STATEMENT_NOUNS
+        ):
             return None
-        j = i - 1
-        while j >= floor and j >= i - self.limits.description_window and self.lower[j] != "the":
-            j -= 1
-        if j >= floor and self.lower[j] == "the":
-            return self._last_speaker({"Person"}, i) or self._last_person_mentioned(i)
+        if not self.text[j].isalpha() and "-" not in self.text[j]:
+            return None
+        words: set[str] = set()
+        keys: set[str] = set()
+        i = j - 1
+        while i >= floor and i >= j - self.limits.description_window:
+            word = self.lower[i]
+            if word in {"the", "its", "his", "her", "their"}:
+                return Description(noun, i, frozenset(words), frozenset(keys))
+            if word in POSSESSIVE and i - 1 >= floor and self._speaker_mention(i - 1):
+                owner = self.mention_at[i - 1]  # "Poland's foreign minister"
+                return Description(noun, owner.start, frozenset(words), frozenset(keys | {owner.key}))
+            if not self.title_like(i) or word in {",", "of", "to"}:
+                break
+            found = self.word_keys(i)
+            (keys if any("/" in k for k in found) else words).update(found)
+            i = self.mention_at[i].start - 1 if i in self.mention_at else i - 1
+        if bare and i + 1 <= j:
+            return Description(noun, i + 1, frozenset(words), frozenset(keys))
+        return None
+
+    def resolve_description(self, d: Description, at: int, forward: bool = False) -> str | None:
+        if d.noun in STATEMENT_NOUNS:
+            return self._last_speaker({"Organization", "Country"}, at) or self._last_speaker({"Person"}, at)
+        if d.noun in ROLE_NOUNS or d.noun in POSTS:
+            if forward:
+                return self.index.person(d, after=at)
+            key = self.index.person(d, before=at)
+            if key is None and d.noun not in POSTS and not d.keys:
+                key = self._last_speaker({"Person"}, at)  # "the German politician"
+            return key
+        if d.noun in ORG_NOUNS and not forward:
+            return self.index.body(d, at)
         return None
 
     def speakers_ending_at(self, j: int, floor: int) -> tuple[list[str], int]:
         """Speakers whose noun phrase ends at token j; and where that phrase starts."""
+        if j >= floor and self.text[j] == ")":  # "The Baltic Ammunition Agency (BAA)"
+            k = self.bracket_start(j, floor)
+            if k != j:
+                return self.speakers_ending_at(k, floor)
         m = self._speaker_mention(j)
+        if m is not None and m.type != "Person" and m.start - 2 >= floor and self.lower[m.start - 1] == "of":
+            d = self.description_ending_at(m.start - 2, floor)  # "the President of Ukraine"
+            if d is not None:
+                d.keys = d.keys | {m.key}
+                key = self.resolve_description(d, d.start)
+                return ([key] if key else []), d.start
         if m is not None:
             keys, start = [m.key], m.start
             while start - 2 >= floor and self.lower[start - 1] == "and":
@@ -165,93 +442,139 @@ class StatementFinder:
                 keys.insert(0, other.key)
                 start = other.start
             return keys, self._title_start(start, floor)
-        if self.lower[j] in PERSON_PRONOUNS | THING_PRONOUNS:
+        if self.lower[j] in PRONOUNS:
             key = self.resolve_pronoun(j)
             return ([key] if key else []), j
         if self.lower[j] == "who" and j - 2 >= floor and self.text[j - 1] == ",":
             return self.speakers_ending_at(j - 2, floor)
-        key = self._definite_description(j, floor)
-        if key:
-            return [key], j
+        d = self.description_ending_at(j, floor)
+        if d is not None:
+            key = self.resolve_description(d, d.start)
+            return ([key] if key else []), d.start
         return [], j
 
     def _title_start(self, start: int, floor: int) -> int:
         """Extend a speaker's phrase left over its title ("Polish Prime Minister Donald Tusk")."""
-        adjectives = lexicon.gazetteer().by_adjective
-        honorifics = lexicon.words("honorifics.txt")
         i = start
         while i - 1 >= floor:
             word = self.lower[i - 1]
             if (
                 word in self.title_words
-                or word in honorifics
+                or word in self.honorifics
                 or self.text[i - 1] == "-"
                 or self.mention_at.get(i - 1)
-                or self.text[i - 1] in adjectives
-                or word in {"'s", "’s"}
+                or self.text[i - 1] in self.adjectives
+                or word in POSSESSIVE
             ):
                 i -= 1
             else:
                 break
         return i
 
+    def _skip_time_back(self, j: int, floor: int) -> int:
+        """Before "on Friday" between a speaker and the verb ("Tamm on Friday told ...")."""
+        months, k, anchored = lexicon.table("months.txt"), j, False
+        while k >= floor and (self.lower[k] in TIME_WORDS or self.lower[k].rstrip(".") in months):
+            anchored |= self.lower[k] not in {"on", "in", "at", "a", "the", "also", "again", "news"}
+            k -= 1
+        return k if anchored and k >= floor else j
+
     def subject_before(self, v: int, floor: int) -> tuple[list[str], int]:
-        """The speaker(s) left of verb v, over adverbs and a comma-fenced apposition."""
+        """The speaker(s) left of verb v, over adverbs, a time and a comma-fenced apposition."""
         j = v - 1
         while j >= floor and self.lower[j] in SKIP_BEFORE_VERB:
             j -= 1
         if j < floor:
             return [], v
+        j = self._skip_time_back(j, floor)
+        while j >= floor and self.lower[j] in SKIP_BEFORE_VERB:
+            j -= 1
+        if j < floor:
+            return [], v
         if self.text[j] == "," and not self.state.in_quote[j]:
-            k = j - 1
-            while k > floor and not (self.text[k] == "," or self.state.in_quote[k]):
-                k -= 1
-            if k > floor and self.text[k] == ",":
+            return self._apposed_subject(j, floor, v)
+        return self.speakers_ending_at(j, floor)
+
+    def _apposed_subject(self, j: int, floor: int, v: int) -> tuple[list[str], int]:
+        """ "Roe, a farmer who ..., said", "The aide, Ann Roe, said", "Roe, writing on X, said"."""
+        m = self._speaker_mention(j - 1)
+        if m is not None and m.start - 1 >= floor and self.text[m.start - 1] == ",":
+            start = m.start - 1
+            while start - 1 >= floor and self.title_like(start - 1) and self.text[start - 1] != ",":
+                start -= 1
+            return [m.key], start  # "The Polish president's top aide, Ann Roe, said"
+        k = j - 1
+        bottom = max(floor, j - self.limits.max_apposition_before)
+        while k > bottom:
+            if self.state.in_quote[k]:
+                break
+            if self.text[k] == ",":
                 keys, start = self.speakers_ending_at(k - 1, floor)
                 if keys:
                     return keys, start
-            return [], v
-        return self.speakers_ending_at(j, floor)
+            k -= 1
+        return [], v
 
     def subject_after(self, v: int, ceiling: int, strict: bool = True) -> tuple[list[str], int]:
-        """ "said Kubilius,", "said German Defense Minister Boris Pistorius.".
+        """ "said Kubilius,", "said German Defense Minister Boris Pistorius.", "said the minister".
 
         Returns the speakers and the token after their phrase. ``strict`` asks
         that the phrase end the clause, as an attribution after its content does.
         """
-        adjectives = lexicon.gazetteer().by_adjective
         j = v + 1
         while j < ceiling and (
-            self.lower[j] in self.title_words or self.text[j] in adjectives or self.text[j] == "-"
+            self.lower[j] in self.title_words
+            or self.lower[j] in self.honorifics
+            or self.text[j] in self.adjectives
+            or self.text[j] == "-"
         ):
-            m = self._speaker_mention(j)
-            if m is not None:
+            if self._speaker_mention(j) is not None:
                 break
             j += 1
-        if j < ceiling:
-            m = self._speaker_mention(j)
-            ends_clause = m is not None and (
-                m.end >= ceiling or self.text[m.end] in {",", ".", ":", ";", ")"}
-            )
-            if m is not None and (ends_clause or not strict):
-                return [m.key], m.end
-            if self.lower[j] in PERSON_PRONOUNS | THING_PRONOUNS:
-                key = self.resolve_pronoun(j)
-                return ([key] if key else []), j + 1
+        if j >= ceiling:
+            return [], v + 1
+        m = self._speaker_mention(j)
+        if m is not None:
+            end = m.end
+            if end < ceiling and self.text[end] == "(":
+                end = self.bracket_end(end)
+            if not strict or self._ends_clause(end, ceiling):
+                return [m.key], end
+            return [], v + 1
+        if self.lower[j] in PERSON_PRONOUNS | THING_PRONOUNS:
+            key = self.resolve_pronoun(j)
+            return ([key] if key else []), j + 1
+        if self.lower[j] in {"the", "a", "an"} or self.lower[j] in ROLE_NOUNS or self.lower[j] in ORG_NOUNS:
+            for k in range(j, min(ceiling, j + self.limits.description_window + 1)):
+                if self._ends_clause(k + 1, ceiling) or not strict:
+                    d = self.description_ending_at(k, v + 1)
+                    if d is not None and d.start == j and self.lower[j] == "the":
+                        key = self.resolve_description(d, j)
+                        if key:
+                            return [key], k + 1
+                if self._ends_clause(k + 1, ceiling):
+                    break
         return [], v + 1
+
+    def _ends_clause(self, end: int, ceiling: int) -> bool:
+        return (
+            end >= ceiling or self.text[end] in {",", ".", ":", ";", ")", "—", "–"} or end in self.quote_open
+        )
 
     # -- content ---------------------------------------------------------------
 
     def _after_verb(self, v: int, end: int) -> int:
         """Where the content starts after a speech verb: over the audience, the time, "that"."""
         i = v + 1
-        if self.lower[v] in {"told", "tells", "tell", "telling"}:
+        if self.lower[v] in AUDIENCE_VERBS:
             k = i
-            while k < end and self.text[k] not in AUDIENCE_END and not self.state.in_quote[k]:
+            while k < end and self.lower[k] not in AUDIENCE_END and not self.state.in_quote[k]:
                 k += 1
             if k >= end or k - i > self.limits.max_audience:
-                return end  # "..., Tusk told journalists on Friday."
-            i = k
+                if self.lower[v] in {"told", "tells", "tell", "telling"}:
+                    return end  # "..., Tusk told journalists on Friday."
+            elif self.lower[k] != "to" or self.lower[v] in {"urged", "urges", "urging", "told", "tells"}:
+                i = k  # "urged allies to ...": the content starts at "to"
         i = self._skip_time(i, end)
         if i < end and self.lower[i] in {"that", ":"}:
             i += 1
@@ -267,40 +590,70 @@ class StatementFinder:
             if word in TIME_WORDS or word in months or doc[j].like_num:
                 anchored |= word not in {"on", "in", "at", "a", "the"}
                 j += 1
-            elif anchored and j in self.mention_at and self.lower[j - 1] in {"in", "at"}:
-                j = self.mention_at[j].end  # "... news conference in Brussels"
+            elif anchored and j in self.mention_at and self.lower[j - 1] in {"in", "at", "with", "to"}:
+                j = self.mention_at[j].end  # "... news conference in Brussels", "an interview with Reuters"
+            elif anchored and self.lower[j] in {"with", "to"} and j + 1 < end and j + 1 in self.mention_at:
+                j += 1
             else:
                 break
+        if anchored and j < end and self.text[j] == "," and j + 1 < end and self.lower[j + 1] == "that":
+            j += 1
         return j if anchored else i
 
-    def _trim(self, start: int, end: int) -> tuple[int, int]:
-        """Without the punctuation around it; quote marks and balanced brackets stay."""
-        while (
-            start < end
-            and (self.state.is_punct[start] or self.text[start].isspace())
-            and self.text[start] not in "“„\"'‘«("
+    def _trim(self, start: int, end: int, loose: bool = True) -> tuple[int, int]:
+        """Without the punctuation around it and (``loose``) the loose words.
+
+        Quote marks and balanced brackets stay.
+        """
+        punct, text = self.state.is_punct, self.text
+        while start < end and (
+            ((punct[start] or text[start].isspace()) and text[start] not in OPEN_MARKS and text[start] != "(")
+            or (loose and self.lower[start] in LOOSE_START and start + 1 < end)
         ):
             start += 1
-        while end > start and (self.state.is_punct[end - 1] or self.text[end - 1].isspace()):
-            last = self.text[end - 1]
-            if last in "”“\"'’»" or (last == ")" and any("(" in word for word in self.text[start:end])):
+        while end > start:
+            last = text[end - 1]
+            if punct[end - 1] or last.isspace():
+                if last in CLOSE_MARKS and (end - 1) in self.quote_close:
+                    break
+                if last == ")" and any("(" in word for word in text[start:end]):
+                    break
+                end -= 1
+            elif loose and self.lower[end - 1] in LOOSE_END and end - 1 > start:
+                end -= 1
+            else:
                 break
-            end -= 1
         return start, end
 
     def _quote_covering(self, start: int, end: int):
         """The quotation that is the whole of tokens start..end, if any."""
-        for q in self.state.quotes:
-            close = q.close_mark if q.close_mark is not None else q.end - 1
-            if q.open_mark >= start and close < end + 1:
-                punct = self.state.is_punct
-                before = range(start, q.open_mark)
-                after = range(close + 1, end)
-                if all(punct[k] or self.lower[k] in {"that", ":"} for k in before) and all(
-                    punct[k] for k in after
-                ):
-                    return q
+        q = self.quote_open.get(start)
+        if q is None:
+            k = start
+            while (
+                k < end
+                and (self.state.is_punct[k] or self.lower[k] in {"that", ":"})
+                and k not in self.quote_open
+            ):
+                k += 1
+            q = self.quote_open.get(k)
+        if q is None:
+            return None
+        close = q.close_mark if q.close_mark is not None else q.end - 1
+        if close >= end + 1:
+            return None
+        if all(self.state.is_punct[k] or self.text[k].isspace() for k in range(close + 1, end)):
+            return q
         return None
+
+    def _marks_inside(self, start: int, end: int) -> tuple[int, ...]:
+        """The quote marks among tokens start..end: a statement's text leaves them out."""
+        return tuple(
+            i
+            for i in range(start, end)
+            if self.text[i] in DOUBLE_MARKS
+            or (self.text[i] in SINGLE and (i in self.quote_open or i in self.quote_close))
+        )
 
     def add(
         self,
@@ -310,28 +663,26 @@ class StatementFinder:
         sentence: Span,
         at: int,
         cut: tuple[int, int] | None = None,
-    ) -> None:
-        quote = self._quote_covering(*self._trim(start, end))
+        act: bool = False,
+    ) -> Found | None:
         start, end = self._trim(start, end)
         if end - start < self.limits.min_content or not speakers:
-            return
+            return None
+        quote = None if act else self._quote_covering(start, end)
         direct = quote is not None
         if quote is not None:
-            start, end = quote.start, quote.end
-            start, end = self._trim(start, end)
+            start, end = self._trim(quote.start, quote.end, loose=False)
+            if cut is not None and not (start < cut[0] < end):
+                cut = None
+        drop = self._marks_inside(start, end)
+        if end - start - len(drop) < self.limits.min_content:
+            return None
+        found = None
         for key in speakers:
-            self.found.append(
-                Found(
-                    key,
-                    start,
-                    end,
-                    direct,
-                    (sentence.start_char, sentence.end_char),
-                    cut,
-                )
-            )
-            m_type = key.split("/")[0].capitalize()
-            self._remember(at, key, "Organization" if m_type == "Organization" else m_type)
+            found = Found(key, start, end, direct, (sentence.start_char, sentence.end_char), cut, drop=drop)
+            self.found.append(found)
+            self._remember(at, key)
+        return found
 
     # -- rules -----------------------------------------------------------------
 
@@ -346,39 +697,85 @@ class StatementFinder:
                 continue
             if lower[i] == "pointed" and not (i + 1 < len(lower) and lower[i + 1] in {"to", "out"}):
                 continue
+            if i > sentence.start and lower[i - 1] in {"a", "an", "the", "to"} and lower[i] in ACT_VERBS:
+                continue  # "the accused", "to praise"
             found.append(i)
         return found
 
     def _quote_follows(self, v: int, end: int) -> bool:
-        return any(self.state.in_quote[i] for i in range(v + 1, end)) or (
-            v + 1 < end and self.lower[v + 1] == "for"
-        )
+        return any(
+            self.state.in_quote[i] for i in range(v + 1, min(end, v + 2 + self.limits.max_audience))
+        ) or (v + 1 < end and self.lower[v + 1] == "for")
 
     def sentence_statements(self, s: Span) -> None:
         verbs = self.speech_verbs(s)
-        if self._according_to(s) or self._stated_by(s):
+        if self._stated_by(s):
             return
+        if self._according_to(s, verbs):
+            return
+        # Each verb's attribution: (speakers, subject start, subject end), found first so that a
+        # verb's content runs to the next attribution, not to a speech verb inside it ("proposed").
+        plans: list[tuple[int, list[str], int, int]] = []
         previous: list[str] = []
-        for n, v in enumerate(verbs):
-            limit = verbs[n + 1] if n + 1 < len(verbs) else s.end
-            limit = self._clause_end(v, limit, s.end)
+        for v in verbs:
             if previous and self.lower[v - 1] in {",", "and"} and self._continues(v):
-                # "..., adding that ...", "criticized X and demanded Y": the same speaker
-                self.add(previous, self._after_verb(v, limit), limit, s, v)
+                plans.append((v, previous, -1, -1))  # "..., adding that ...": the same speaker
                 continue
-            speakers, subj_start = self.subject_before(v, s.start)
-            subj_end = v + 1
-            if not speakers and self.lower[v].endswith("ing"):
-                speakers, subj_start = self._sentence_subject(s, v), v
-            if not speakers:
-                speakers, subj_end = self.subject_after(v, s.end)
-                subj_start = v
-            if not speakers:
+            speakers, subj_start, subj_end = self._subject(s, v)
+            if speakers:
+                previous = speakers
+                plans.append((v, speakers, subj_start, subj_end))
+            elif self.lower[v] not in ACT_VERBS and not self._inside_content(plans, v):
                 self.unattributed.append((s.start, s.end))  # "local media reported"
+        for n, (v, speakers, subj_start, subj_end) in enumerate(plans):
+            limit = s.end
+            for w, _, other_start, _ in plans[n + 1 :]:
+                first = w if other_start < 0 else min(w, other_start)
+                if other_start >= 0 and self._after_verb(v, s.end) >= other_start:
+                    continue  # "X said Y warned that ...": Y's attribution is inside X's content
+                limit = first
+                break
+            limit = self._clause_end(v, limit, s.end)
+            if subj_start < 0:
+                self.add(speakers, self._after_verb(v, limit), limit, s, v)
                 continue
-            previous = speakers
             self._attribute(speakers, subj_start, subj_end, v, limit, s)
         self._speech_nouns(s)
+
+    def _inside_content(self, plans: list, v: int) -> bool:
+        """A speech verb inside another's content ("... was a Polish initiative proposed ...")."""
+        return bool(plans)
+
+    def _subject(self, s: Span, v: int) -> tuple[list[str], int, int]:
+        """Who speaks through verb v: the subject before it or after it, or the one quoted."""
+        if self.lower[v] == "saying" and v - 1 >= s.start and self.lower[v - 1] == "as":
+            quoted = self._quoted_as_saying(s, v)
+            if quoted is not None:
+                return quoted
+        speakers, subj_start = self.subject_before(v, s.start)
+        subj_end = v + 1
+        if not speakers and self.lower[v].endswith("ing"):
+            speakers, subj_start = self._sentence_subject(s, v), v
+        if not speakers:
+            speakers, subj_end = self.subject_after(v, s.end)
+            subj_start = v
+        return speakers, subj_start, subj_end
+
+    def _quoted_as_saying(self, s: Span, v: int) -> tuple[list[str], int, int] | None:
+        """ "PAP quoted Tusk as saying ...": Tusk; "Xinhua quoted a statement as saying ...": Xinhua."""
+        for q in range(v - 2, max(s.start, v - 2 - self.limits.max_quoting) - 1, -1):
+            if self.lower[q] not in QUOTING_VERBS:
+                continue
+            quoted, _ = self.subject_after(q, v - 1, strict=False)
+            if quoted:
+                return (
+                    quoted,
+                    self.subject_before(q, s.start)[1] if self.subject_before(q, s.start)[0] else q,
+                    v + 1,
+                )
+            speakers, start = self.subject_before(q, s.start)
+            return (speakers, start, v + 1) if speakers else None
+        return None
 
     def _continues(self, v: int) -> bool:
         """A second speech verb that shares the subject of the first ("and demanded")."""
@@ -388,8 +785,10 @@ class StatementFinder:
 
     def _sentence_subject(self, s: Span, v: int) -> list[str]:
         """ "Trump shocked Europeans by implying ...": the actor the sentence opens with."""
-        for m in self.state.mentions:
-            if s.start <= m.start < v and m.type in SPEAKER_TYPES and not self.state.in_quote[m.start]:
+        for m in self.state.mentions[self._first_mention(s.start) :]:
+            if m.start >= v:
+                break
+            if m.type in SPEAKER_TYPES and m.key and not self.state.in_quote[m.start]:
                 prev = self.lower[m.start - 1] if m.start > s.start else ""
                 if prev not in {
                     "to",
@@ -406,6 +805,11 @@ class StatementFinder:
                     return [m.key]
         return []
 
+    def _first_mention(self, start: int) -> int:
+        if not hasattr(self, "_mention_starts"):
+            self._mention_starts = [m.start for m in self.state.mentions]
+        return bisect_left(self._mention_starts, start)
+
     def _attribute(
         self,
         speakers: list[str],
@@ -416,21 +820,65 @@ class StatementFinder:
         s: Span,
     ) -> None:
         """Place the content: after the verb, before the attribution, or around it."""
-        after = self._after_verb(v, limit) if subj_end <= v + 1 else self._skip_apposition(subj_end, limit)
+        act = self.lower[v] in ACT_VERBS
+        inverted = subj_end > v + 1  # "..., said Kubilius"
+        after = self._skip_apposition(subj_end, limit) if inverted else self._after_verb(v, limit)
+        this = self._this_before(after, limit, s)
+        if this is not None:
+            self.add(speakers, this.start, this.end, this, v)  # "Tusk said this on Friday"
+            return
         k = self._determiner_start(subj_start, s.start) - 1
-        while k >= s.start and self.text[k] in {"”", '"', "’", "'", "»"}:
+        quote_before = self.quote_close.get(k)
+        while k >= s.start and self.text[k] in CLOSE_MARKS and k in self.quote_close:
             k -= 1
-        comma_before = k > s.start and self.text[k] == ","
+        comma_before = k > s.start and (self.text[k] in {",", "—", "–"} or quote_before is not None)
         rest = self._trim(after, limit)
         nothing_after = rest[1] <= rest[0] or self.lower[rest[0]] in ADJUNCTS
-        if comma_before and self._parenthetical(v, limit):
+        quote_after = self.quote_open.get(rest[0]) if not nothing_after else None
+        if quote_after is not None and not self._ends_at(quote_after, limit):
+            quote_after = None
+        if act and not comma_before:
+            self.add(speakers, v, limit, s, v, act=True)  # "Sikorski accused Moscow of ..."
+        elif quote_before is not None and quote_after is not None and comma_before:
+            # "“...,” Tamm said, “...”": one quotation, the attribution cut out
+            self.add(
+                speakers, quote_before.start, quote_after.end, s, v, cut=(quote_before.end, quote_after.start)
+            )
+            found = self.found[-len(speakers) :] if self.found else []
+            for f in found:
+                f.direct = True
+        elif comma_before and self._parenthetical(v, limit) and not inverted and quote_before is None:
             self.add(speakers, s.start, limit, s, v, cut=(k, v + 2))  # "Ukraine, he added, has ..."
-        elif comma_before and (nothing_after or self.text[after - 1] == ":"):
+        elif comma_before and (
+            inverted or quote_before is not None or nothing_after or self.text[after - 1] == ":"
+        ):
             self.add(speakers, s.start, subj_start, s, v)  # "“...,” said Kubilius."
-            if not nothing_after:
+            if not nothing_after and (self.text[after - 1] in {":", "that"} or quote_after is not None):
                 self.add(speakers, after, limit, s, v)  # "..., he said, adding: “...”"
+            elif not nothing_after and not inverted and self.lower[after - 1] == "that":
+                self.add(speakers, after, limit, s, v)
         else:
             self.add(speakers, after, limit, s, v)  # "Merz said: '...'"
+
+    def _ends_at(self, q, limit: int) -> bool:
+        """Quotation q closes the clause: only punctuation after it up to ``limit``."""
+        close = q.close_mark if q.close_mark is not None else q.end - 1
+        return all(self.state.is_punct[k] or self.text[k].isspace() for k in range(close + 1, limit))
+
+    def _this_before(self, after: int, limit: int, s: Span) -> Span | None:
+        """ "Tusk said this during a briefing": the sentence before is what he said."""
+        if after >= limit or self.lower[after] != "this":
+            return None
+        nxt = after + 1
+        if nxt < limit and not (self.lower[nxt] in ADJUNCTS or self.state.is_punct[nxt]):
+            return None
+        n = self._sentence_number(s)
+        return self.state.sentences[n - 1] if n > 0 else None
+
+    def _sentence_number(self, s: Span) -> int:
+        if not hasattr(self, "_sentence_starts"):
+            self._sentence_starts = [x.start for x in self.state.sentences]
+        return bisect_left(self._sentence_starts, s.start)
 
     def _clause_end(self, v: int, limit: int, end: int) -> int:
         """Content stops before ", adding ..." or ", he said" that starts a new attribution."""
@@ -466,13 +914,19 @@ class StatementFinder:
             j = i + 1
             while j < limit and self.text[j] != "," and not self.state.in_quote[j]:
                 j += 1
-            if j - i > self.limits.max_apposition or (j < limit and self.state.in_quote[j]):
+            if j - i > self.limits.max_apposition or (
+                j < limit and self.state.in_quote[j] and j not in self.quote_open
+            ):
                 return i + 1  # a clause, not a title: the content
             i = j
         return min(i, limit)
 
-    def _according_to(self, s: Span) -> bool:
-        """ "According to X, ...": X said the rest of the sentence."""
+    def _according_to(self, s: Span, verbs: list[int]) -> bool:
+        """ "According to X, ...", "..., according to X.", "The EU, according to X, will ...".
+
+        The source named so is no speaker when the sentence has one of its own
+        ("Tamm said ..., according to Reuters"): it only says where the news came from.
+        """
         lower, text, in_quote = self.state.lower, self.state.text, self.state.in_quote
         starts = within(self.intro_at, s.start, s.end)
         if not starts:
@@ -485,16 +939,54 @@ class StatementFinder:
                 if lower[i] != phrase[0] or tuple(lower[i : i + n]) != phrase or in_quote[i]:
                     continue
                 j = i + n
-                comma = next((k for k in range(j, s.end) if text[k] == ","), None)
-                if comma is None:
+                source_end = self._source_end(j, s.end)
+                own = [v for v in verbs if not i <= v < source_end]
+                if any(self._subject(s, v)[0] for v in own):
+                    return False  # a speaker of its own: "according to" names the news source
+                speakers = self._cited_in(j, source_end) or self.speakers_ending_at(source_end - 1, j)[0]
+                before = self._trim(s.start, i)
+                after = (
+                    self._trim(source_end + 1, s.end)
+                    if source_end < s.end and text[source_end] == ","
+                    else (0, 0)
+                )
+                has_before = before[1] - before[0] >= self.limits.min_content
+                has_after = after[1] - after[0] >= self.limits.min_content
+                if not (has_before or has_after):
                     continue
-                speakers, _ = self.speakers_ending_at(comma - 1, j)
-                if speakers:
-                    self.add(speakers, comma + 1, s.end, s, i)
-                else:
+                if not speakers:
                     self.unattributed.append((s.start, s.end))
+                elif has_before and has_after:  # "The EU, according to X, will ..."
+                    cut_start = i - 1 if i - 1 >= s.start and text[i - 1] == "," else i
+                    self.add(speakers, s.start, s.end, s, i, cut=(cut_start, source_end + 1))
+                elif has_before:  # "..., according to X."
+                    self.add(speakers, s.start, i, s, i)
+                else:  # "According to X, ..."
+                    self.add(speakers, source_end + 1, s.end, s, i)
                 return True
         return False
+
+    def _source_end(self, j: int, end: int) -> int:
+        """Where the source after "according to" ends: at a comma, over ", which quotes Y,"."""
+        text = self.text
+        k = j
+        while k < end and text[k] not in {",", ".", ";"} and not self.state.in_quote[k]:
+            k += 1
+        if k < end and text[k] == "," and k + 1 < end and self.lower[k + 1] in {"which", "who"}:
+            close = k + 1
+            while close < end and text[close] not in {",", ".", ";"}:
+                close += 1
+            if close < end and text[close] == "," and close - k <= self.limits.max_apposition + 2:
+                return close
+        return k
+
+    def _cited_in(self, start: int, end: int) -> list[str]:
+        """ "according to Politico, which quotes Defence Minister X,": X is the speaker."""
+        for k in range(start, end):
+            if self.lower[k] in QUOTING_VERBS:
+                speakers, _ = self.subject_after(k, end, strict=False)
+                return speakers
+        return []
 
     def _stated_by(self, s: Span) -> bool:
         """ "This was stated by X ...": X said the sentence(s) before."""
@@ -504,10 +996,11 @@ class StatementFinder:
         if words[2] not in self.verbs or words[3] != "by":
             return False
         speakers, _ = self.subject_after(s.start + 3, s.end, strict=False)
-        previous = [p for p in self.state.sentences if p.end <= s.start]
-        if not speakers or not previous:
+        n = self._sentence_number(s)
+        if not speakers or n == 0:
             return False
-        self.add(speakers, previous[-1].start, previous[-1].end, previous[-1], s.start)
+        previous = self.state.sentences[n - 1]
+        self.add(speakers, previous.start, previous.end, previous, s.start)
         return True
 
     def _speech_nouns(self, s: Span) -> None:
@@ -523,36 +1016,116 @@ class StatementFinder:
                 self.add([speaker.key], first, end, s, i)
 
     def headline(self, s: Span) -> bool:
-        """ "... – Pistorius", "...: EU's Kallas" in the first paragraph."""
+        """ "... – Pistorius", "...: EU's Kallas", "Kallas: ...", "..., foreign minister says"."""
         for i in range(s.end - 2, s.start, -1):
             if self.text[i] in {"–", "—", "-", ":"} and self.state.space_after[i] or self.text[i] == ":":
                 tail = [k for k in range(i + 1, s.end) if not self.text[k].isspace()]
                 if not tail:
                     return False
                 last = self._speaker_mention(tail[-1])
-                if last is None or last.type != "Person":
+                if last is None:
+                    d = self.description_ending_at(tail[-1], tail[0], bare=True)
+                    if d is None or d.start != tail[0] or d.noun not in POSTS:
+                        break
+                    key = self.resolve_description(d, s.end, forward=True)
+                    if key is None:
+                        return False
+                    self.add([key], s.start, i, s, s.start)  # "... – minister"
+                    return True
+                if last.type != "Person":
                     return False
-                if any(not (self.mention_at.get(k) or self.lower[k] in {"'s", "’s"}) for k in tail):
+                if any(not (self.mention_at.get(k) or self.lower[k] in POSSESSIVE) for k in tail):
                     return False
                 self.add([last.key], s.start, i, s, s.start)
                 return True
+        return self._headline_speaker_first(s) or self._headline_says(s)
+
+    def _headline_speaker_first(self, s: Span) -> bool:
+        """ "Kallas: Europe must ..." (a name and a colon open the headline)."""
+        m = self._speaker_mention(s.start)
+        if m is None or m.type != "Person" or m.end >= s.end - 1 or self.text[m.end] != ":":
+            return False
+        self.add([m.key], m.end + 1, s.end, s, s.start)
+        return True
+
+    def _headline_says(self, s: Span) -> bool:
+        """ "Nato chief says US needs allies", "..., German defence minister says"."""
+        for v in self.speech_verbs(s):
+            speakers, _ = self.subject_before(v, s.start)
+            if speakers:
+                return False
+            j = v - 1
+            d = self.description_ending_at(j, s.start, bare=True) if j >= s.start else None
+            if d is None or d.noun not in POSTS:
+                continue
+            key = self.resolve_description(d, s.end, forward=True)
+            if key is None:
+                return False
+            if d.start > s.start and self.text[d.start - 1] == ",":  # "..., foreign minister says"
+                self.add([key], s.start, d.start - 1, s, s.start)
+            elif d.start == s.start:  # "Nato chief says ..."
+                self.add([key], v + 1, s.end, s, s.start, act=self.lower[v] in ACT_VERBS)
+            return True
         return False
 
     def orphan_quotes(self) -> None:
-        """Quotations no rule claimed: they belong to the last speaker before them."""
-        claimed = [(f.start, f.end) for f in self.found] + self.unattributed
+        """Quotations no rule claimed: the last speaker's, or that of the quotation they run on into."""
+        covered = self._covered()
         sentences = self.state.sentences
+        sentence_starts = [x.start for x in sentences]
+        by_quote_start = {}
+        for f in self.found:
+            by_quote_start.setdefault(f.start, f)
+        orphans = []
         for q in self.state.quotes:
-            if any(s < q.end and q.start < e for s, e in claimed):
+            if covered[q.end] - covered[q.start] > 0:
                 continue
             words = [word for word in self.text[q.start : q.end] if word.isalpha()]
             if len(words) < self.limits.orphan_quote_min_words:
                 continue
-            speaker = self._last_speaker(SPEAKER_TYPES, q.start)
-            sent = next((s for s in sentences if s.start <= q.start < s.end), None)
-            if speaker and sent is not None:
-                start, end = self._trim(q.start, q.end)
-                self.found.append(Found(speaker, start, end, True, (sent.start_char, sent.end_char)))
+            orphans.append(q)
+        # A quotation left open at the end of its paragraph runs on into the next one:
+        # it has the speaker of the quotation that continues it, read from the last one back.
+        runs_on: dict[int, str] = {}
+        for q in reversed(self.state.quotes):
+            if q.close_mark is not None:
+                continue
+            nxt = self.quote_open.get(q.end + 1)
+            if nxt is None:
+                continue
+            f = by_quote_start.get(self._trim(nxt.start, nxt.end)[0])
+            speaker = runs_on.get(nxt.open_mark) or (f.speaker if f is not None else None)
+            if speaker:
+                runs_on[q.open_mark] = speaker
+        for q in orphans:
+            speaker = runs_on.get(q.open_mark) or self._last_speaker(SPEAKER_TYPES, q.start)
+            n = bisect_left(sentence_starts, q.start + 1) - 1
+            if speaker and n >= 0:
+                sent = sentences[n]
+                start, end = self._trim(q.start, q.end, loose=False)
+                if end - start >= self.limits.min_content:
+                    drop = self._marks_inside(start, end)
+                    self.found.append(
+                        Found(speaker, start, end, True, (sent.start_char, sent.end_char), drop=drop)
+                    )
+
+    def _covered(self) -> list[int]:
+        """Per token, how many tokens up to it lie in a claimed statement or unattributed sentence."""
+        n = len(self.text)
+        delta = [0] * (n + 2)
+        for f in self.found:
+            delta[f.start] += 1
+            delta[f.end] -= 1
+        for start, end in self.unattributed:
+            delta[start] += 1
+            delta[end] -= 1
+        covered, depth, total = [0] * (n + 1), 0, 0
+        for i in range(n):
+            depth += delta[i]
+            covered[i] = total
+            total += depth > 0
+        covered[n] = total
+        return covered
 
     def run(self) -> list[Found]:
         sentences = self.state.sentences
