@@ -361,3 +361,36 @@ def test_quotation_over_two_paragraphs_goes_to_the_speaker_named_at_its_end(extr
         ("We need a second plant by next year", True),
     ]
     assert said_by(facts, TAMM) == []
+
+
+def test_quote_inside_reported_speech_keeps_its_marks_and_nothing_stray(extract):
+    facts = extract(
+        "Kalle Tamm said the brigade was “ready for anything” after the winter exercise. "
+        "Aino Virtanen said the plan was ''a mistake'' from the start."
+    )
+    assert [(s.speaker, s.text, s.direct) for s in facts.statements] == [
+        (TAMM, "the brigade was “ready for anything” after the winter exercise", False),
+        (VIRTANEN, 'the plan was "a mistake" from the start', False),
+    ]
+
+
+# --- descriptions -------------------------------------------------------------------
+
+
+def test_the_minister_is_the_last_speaker_when_no_post_was_named(extract):
+    facts = extract(
+        "“We signed two contracts this week,” Kalle Tamm told a press conference on Friday.\n\n"
+        "The minister said the first launchers would arrive by 2027."
+    )
+    assert [s.text for s in said_by(facts, TAMM)] == [
+        "We signed two contracts this week",
+        "the first launchers would arrive by 2027",
+    ]
+
+
+def test_the_president_is_not_the_last_speaker_if_that_one_holds_another_post(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm said the brigade was ready.\n\n"
+        "The president said the budget would grow next year."
+    )
+    assert [s.text for s in facts.statements] == ["the brigade was ready"]

@@ -197,6 +197,21 @@ def _pair_marks(state: DocState, marks: list[int]) -> tuple[list[Quote], int | N
     return quotes, (stack[0][1] if stack else None)
 
 
+def paired_marks(state: DocState, marks: list[int]) -> set[int]:
+    """The marks among ``marks`` that open or close a quotation closed among them, nested or not."""
+    text, paired = state.text, set()
+    stack: list[tuple[str, int]] = []
+    for i in marks:
+        word = text[i]
+        if stack and word == stack[-1][0] and (word not in SINGLE or _closes_single(state, i)):
+            paired.update((stack.pop()[1], i))
+        elif word in OPENERS and (word not in SINGLE or _opens_single(state, i)):
+            if word in STRAIGHT_DOUBLE and any(mark == word for mark, _ in stack[-3:]):
+                continue
+            stack.append((OPENERS[word], i))
+    return paired
+
+
 def ends_sentence(word: str) -> bool:
     """A full stop, "!", "?", "…", or a word with its full stop attached ("2024.") that is no abbreviation."""
     if word in SENTENCE_END:

@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Span
 from kg.kinds.statement import found_text  # noqa: F401  (the words of a Found)
 from kg.nlp import lexicon
 from kg.nlp.entities import Mention
-from kg.nlp.segments import OPENERS, QUOTE_MARKS, SINGLE, DocState, doc_state, within
+from kg.nlp.segments import OPENERS, QUOTE_MARKS, SINGLE, DocState, doc_state, paired_marks, within
 from kg.nlp.spans import FactSpans, entity_name
 
 SPEAKER_TYPES = {"Person", "Organization", "Country"}
@@ -179,6 +179,7 @@ class SpeakerIndex:
         state = finder.state
         self.people: dict[str, list[tuple[int, str, frozenset[str]]]] = {}
         self.bodies: dict[str, list[tuple[int, str]]] = {}
+        self.posts_of: dict[str, set[str]] = {}  # person key -> the words of all their posts
         kind_nouns: dict[str, list[str]] = {}
         for noun, row in ORG_NOUNS.items():
             for kind in row[0].split() if row else []:
@@ -188,6 +189,7 @@ class SpeakerIndex:
                 continue
             if m.type == "Person":
                 words = self.post_words(m)
+                self.posts_of.setdefault(m.key, set()).update(words)
                 for word in words & POSTS | words & ROLE_NOUNS:
                     self.people.setdefault(word, []).append((m.start, m.key, words))
             elif m.type == "Organization":
@@ -250,6 +252,15 @@ class SpeakerIndex:
         narrow = d.words & TITLE_WORDS
         best = next((key for _, key, words in candidates if narrow <= words), None)
         return best or (candidates[0][1] if candidates else None)
+
+    def fits(self, key: str, d: Description) -> bool:
+        """Nothing said of person ``key`` contradicts ``d``: no other post, no other state or body."""
+        words = self.posts_of.get(key, set())
+        posts = words & POSTS
+        if d.noun in POSTS and posts and d.noun not in posts:
+            return False
+        entities = {w for w in words if "/" in w}
+        return not (d.keys and entities and not d.keys <= entities)
 
     def body(self, d: Description, before: int) -> str | None:
         rows, at = self.bodies.get(d.noun), self.bodies_at.get(d.noun)
@@ -407,18 +418,27 @@ class StatementFinder:
         return None
 
     def resolve_description(self, d: Description, at: int, forward: bool = False) -> str | None:
+        """Who ``d`` points back to (or, in a headline, ``forward`` to): someone named with its
+        post, else the last speaker (the first person named) when nothing said of them contradicts it."""
         if d.noun in STATEMENT_NOUNS:
             return self._last_speaker({"Organization", "Country"}, at) or self._last_speaker({"Person"}, at)
         if d.noun in ROLE_NOUNS or d.noun in POSTS:
             if forward:
-                return self.index.person(d, after=at)
-            key = self.index.person(d, before=at)
-            if key is None and d.noun not in POSTS and not d.keys:
-                key = self._last_speaker({"Person"}, at)  # "the German politician"
+                key = self.index.person(d, after=at)
+                candidate = self._first_person_after(at)
+            else:
+                key = self.index.person(d, before=at)
+                candidate = self._last_speaker({"Person"}, at) or self._last_person_mentioned(at)
+            if key is None and candidate is not None and self.index.fits(candidate, d):
+                key = candidate
             return key
         if d.noun in ORG_NOUNS and not forward:
             return self.index.body(d, at)
         return None
+
+    def _first_person_after(self, at: int) -> str | None:
+        n = bisect_left(self.last_person_at, at)
+        return self.last_person[n][1] if n < len(self.last_person) else None
 
     def speakers_ending_at(self, j: int, floor: int) -> tuple[list[str], int]:
         """Speakers whose noun phrase ends at token j; and where that phrase starts."""
@@ -584,10 +604,10 @@ class StatementFinder:
 
     def _skip_time(self, i: int, end: int) -> int:
         """Over "on Feb 14", "Friday", "in a statement", "at a news conference in Brussels"."""
-        doc, months, j, anchored = self.doc, lexicon.table("months.txt"), i, False
+        months, j, anchored = lexicon.table("months.txt"), i, False
         while j < end:
             word = self.lower[j].rstrip(".")
-            if word in TIME_WORDS or word in months or doc[j].like_num:
+            if word in TIME_WORDS or word in months or word[:1].isdigit():
                 anchored |= word not in {"on", "in", "at", "a", "the"}
                 j += 1
             elif anchored and j in self.mention_at and self.lower[j - 1] in {"in", "at", "with", "to"}:
@@ -647,13 +667,22 @@ class StatementFinder:
         return None
 
     def _marks_inside(self, start: int, end: int) -> tuple[int, ...]:
-        """The quote marks among tokens start..end: a statement's text leaves them out."""
+        """The stray quote marks among tokens start..end: a statement's text leaves them out.
+
+        A quotation closed inside the content keeps its marks ("... after 'tough love' from
+        Washington"); a mark whose partner lies outside, or that has none, goes.
+        """
+        marks = [i for i in range(start, end) if self.text[i] in QUOTE_MARKS]
+        if not marks:
+            return ()
+        paired = paired_marks(self.state, marks)
         return tuple(
-            i
-            for i in range(start, end)
-            if self.text[i] in DOUBLE_MARKS
-            or (self.text[i] in SINGLE and (i in self.quote_open or i in self.quote_close))
+            i for i in marks if i not in paired and (self.text[i] in DOUBLE_MARKS or self._is_mark(i))
         )
+
+    def _is_mark(self, i: int) -> bool:
+        """A single ' or ’ that is a quotation's mark, not an apostrophe."""
+        return i in self.quote_open or i in self.quote_close
 
     def add(
         self,
