@@ -394,3 +394,201 @@ def test_the_president_is_not_the_last_speaker_if_that_one_holds_another_post(ex
         "The president said the budget would grow next year."
     )
     assert [s.text for s in facts.statements] == ["the brigade was ready"]
+
+
+def test_the_post_after_the_verb_points_back_to_the_person_named_with_it(extract):
+    facts = extract(
+        "Finnish Defence Minister Aino Virtanen and MP Mart Kuusk visited the base in Tapa.\n\n"
+        "“You keep watch over the whole alliance here,” said the defence minister."
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.direct) == (VIRTANEN, True)
+    assert statement.text == "You keep watch over the whole alliance here"
+
+
+def test_a_nationality_in_the_description_picks_the_person(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm met Finnish Defence Minister Aino Virtanen in Tallinn.\n\n"
+        "The Finnish minister said the joint air defence plan would be ready in May."
+    )
+    statement = only(facts)
+    assert statement.speaker == VIRTANEN
+    assert statement.text == "the joint air defence plan would be ready in May"
+
+
+def test_the_council_it_and_the_statement_point_back_to_the_body(extract):
+    facts = extract(
+        "The Nordic Defence Council on Tuesday adopted a joint procurement plan.\n\n"
+        "The plan will pool orders for air defence missiles, the council said in a statement.\n\n"
+        "“The aim is to buy faster and cheaper,” it added.\n\n"
+        "“Partners outside the region may join later,” the statement said."
+    )
+    council = "organization/nordic-defence-council"
+    assert [(s.speaker, s.text) for s in facts.statements] == [
+        (council, "The plan will pool orders for air defence missiles"),
+        (council, "The aim is to buy faster and cheaper"),
+        (council, "Partners outside the region may join later"),
+    ]
+
+
+# --- speakers with appositions, brackets and times ---------------------------------------
+
+
+def test_description_then_name_in_commas_before_the_verb(extract):
+    facts = extract(
+        "The Estonian president's top security adviser, Mart Kuusk, said on Tuesday that "
+        "the two leaders also discussed the air defence of the Baltic states."
+    )
+    statement = only(facts)
+    assert statement.speaker == KUUSK
+    assert statement.text == "the two leaders also discussed the air defence of the Baltic states"
+
+
+def test_long_apposition_with_a_relative_clause_before_the_verb(extract):
+    facts = extract(
+        "Mart Kuusk, a retired colonel who served two tours in Afghanistan before entering parliament, "
+        "said the army needed more engineers."
+    )
+    statement = only(facts)
+    assert statement.speaker == KUUSK
+    assert statement.text == "the army needed more engineers"
+
+
+def test_politician_with_a_party_bracket(extract):
+    facts = extract("“The reserves are too small,” Mart Kuusk (Isamaa) said.")
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (KUUSK, "The reserves are too small")
+
+
+def test_time_between_the_speaker_and_told(extract):
+    facts = extract(
+        "Aino Virtanen on Friday told the broadcaster that Finland had won the support it sought."
+    )
+    statement = only(facts)
+    assert statement.speaker == VIRTANEN
+    assert statement.text == "Finland had won the support it sought"
+
+
+# --- according to, this, quoted as saying -------------------------------------------------
+
+
+def test_according_to_at_the_end_of_the_sentence(extract):
+    facts = extract(
+        "The meeting in Helsinki was a success for Finland, according to Finnish Defence Minister "
+        "Aino Virtanen."
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (
+        VIRTANEN,
+        "The meeting in Helsinki was a success for Finland",
+    )
+
+
+def test_according_to_inside_the_sentence(extract):
+    facts = extract("The new brigade, according to Kalle Tamm, will be ready by 2027.")
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (TAMM, "The new brigade will be ready by 2027")
+
+
+def test_according_to_him_across_sentences(extract):
+    facts = extract(
+        "Kalle Tamm said the order was placed. According to him, the first howitzers will arrive in May."
+    )
+    assert [s.text for s in said_by(facts, TAMM)] == [
+        "the order was placed",
+        "the first howitzers will arrive in May",
+    ]
+
+
+def test_according_to_a_news_agency_is_no_speaker_when_the_sentence_has_one(extract):
+    facts = extract("Kalle Tamm said the order for 40 howitzers was placed on Monday, according to Reuters.")
+    statement = only(facts)
+    assert statement.speaker == TAMM
+    assert statement.text.startswith("the order for 40 howitzers was placed")
+
+
+def test_speaker_said_this_about_the_sentence_before(extract):
+    facts = extract(
+        "Estonia will spend 5% of its GDP on defence next year. "
+        "Kalle Tamm said this during a briefing in Tallinn on Monday."
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (
+        TAMM,
+        "Estonia will spend 5% of its GDP on defence next year",
+    )
+
+
+def test_outlet_quoted_a_person_as_saying(extract):
+    facts = extract(
+        "The Baltic News Agency quoted Estonian Defence Minister Kalle Tamm as saying that the brigade "
+        "would be ready by 2027."
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (TAMM, "the brigade would be ready by 2027")
+
+
+def test_outlet_quoted_an_unnamed_statement_as_saying(extract):
+    facts = extract(
+        "The ministry will spend 1.2 billion euros on drones, the Baltic News Agency quoted an official "
+        "statement as saying on Wednesday."
+    )
+    statement = only(facts)
+    assert statement.speaker == "organization/baltic-news-agency"
+    assert statement.text == "The ministry will spend 1.2 billion euros on drones"
+
+
+# --- speech acts on an object ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "verb_phrase",
+    [
+        "accused the Kremlin of lying about the drones",
+        "thanked the soldiers for their service on the border",
+        "dismissed claims that the air defences had failed",
+        "denied that the budget would be cut",
+    ],
+)
+def test_speech_act_keeps_its_verb(extract, verb_phrase):
+    facts = extract(f"Estonian Defence Minister Kalle Tamm {verb_phrase}.")
+    statement = only(facts)
+    assert (statement.speaker, statement.text, statement.direct) == (TAMM, verb_phrase, False)
+
+
+# --- headlines ---------------------------------------------------------------------------------
+
+
+def test_headline_with_a_post_and_says(extract):
+    facts = extract(
+        "Russia is testing the alliance, foreign minister says\n\n"
+        "Estonian Foreign Minister Kalle Tamm spoke to reporters in Tallinn on Monday."
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (TAMM, "Russia is testing the alliance")
+
+
+def test_headline_opening_with_a_post_and_says(extract):
+    facts = extract(
+        "Defence chief says Europe needs more air defence\n\n"
+        "Finnish defence chief Aino Virtanen spoke at a conference in Helsinki on Monday."
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (VIRTANEN, "Europe needs more air defence")
+
+
+def test_headline_with_the_speaker_first(extract):
+    facts = extract(
+        "Virtanen: the summit was a success for Finland\n\n"
+        "Finnish Defence Minister Aino Virtanen spoke to reporters in Helsinki."
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (VIRTANEN, "the summit was a success for Finland")
+
+
+def test_headline_without_a_speaker_is_no_statement(extract):
+    facts = extract(
+        "Estonia will double its artillery stocks\n\n"
+        "Estonian Defence Minister Kalle Tamm visited the depot in Tapa on Monday."
+    )
+    assert facts.statements == []

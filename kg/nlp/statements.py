@@ -53,6 +53,25 @@ THING_PRONOUNS = {"it"}
 PRONOUNS = PERSON_PRONOUNS | OBJECT_PRONOUNS | THING_PRONOUNS
 SKIP_BEFORE_VERB = lexicon.words("adverbs_before_speech.txt")
 TIME_WORDS = lexicon.words("time_words.txt")
+#: Of those, the ones that name a time ("on Friday", "last week"), not only a setting.
+TIME_ANCHORS = TIME_WORDS - {
+    "on",
+    "in",
+    "at",
+    "a",
+    "the",
+    "also",
+    "again",
+    "news",
+    "statement",
+    "interview",
+    "briefing",
+    "conference",
+    "separately",
+    "this",
+    "next",
+    "last",
+}
 #: Words after a speech verb that start a setting, not the content ("said at a news conference").
 ADJUNCTS = {
     "at",
@@ -495,7 +514,7 @@ class StatementFinder:
         """Before "on Friday" between a speaker and the verb ("Tamm on Friday told ...")."""
         months, k, anchored = lexicon.table("months.txt"), j, False
         while k >= floor and (self.lower[k] in TIME_WORDS or self.lower[k].rstrip(".") in months):
-            anchored |= self.lower[k] not in {"on", "in", "at", "a", "the", "also", "again", "news"}
+            anchored |= self.lower[k] in TIME_ANCHORS or self.lower[k].rstrip(".") in months
             k -= 1
         return k if anchored and k >= floor else j
 
@@ -852,7 +871,7 @@ class StatementFinder:
         act = self.lower[v] in ACT_VERBS
         inverted = subj_end > v + 1  # "..., said Kubilius"
         after = self._skip_apposition(subj_end, limit) if inverted else self._after_verb(v, limit)
-        this = self._this_before(after, limit, s)
+        this = None if inverted else self._this_before(v + 1, limit, s)
         if this is not None:
             self.add(speakers, this.start, this.end, this, v)  # "Tusk said this on Friday"
             return
@@ -1062,9 +1081,9 @@ class StatementFinder:
                     self.add([key], s.start, i, s, s.start)  # "... – minister"
                     return True
                 if last.type != "Person":
-                    return False
+                    break
                 if any(not (self.mention_at.get(k) or self.lower[k] in POSSESSIVE) for k in tail):
-                    return False
+                    break
                 self.add([last.key], s.start, i, s, s.start)
                 return True
         return self._headline_speaker_first(s) or self._headline_says(s)
