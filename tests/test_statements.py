@@ -592,3 +592,20 @@ def test_headline_without_a_speaker_is_no_statement(extract):
         "Estonian Defence Minister Kalle Tamm visited the depot in Tapa on Monday."
     )
     assert facts.statements == []
+
+
+def test_described_this_as_keeps_its_own_content(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm listed the topics of the meeting. "
+        "He described this as a “central task.”"
+    )
+    assert [s.text for s in said_by(facts, TAMM)] == ["this as a “central task”"]
+
+
+def test_numbers_after_saying_are_content_not_a_date(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm rejected the claim, saying 19 drone incursions in one night "
+        "were no accident."
+    )
+    texts = [s.text for s in said_by(facts, TAMM)]
+    assert "19 drone incursions in one night were no accident" in texts

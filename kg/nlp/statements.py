@@ -626,7 +626,13 @@ class StatementFinder:
         months, j, anchored = lexicon.table("months.txt"), i, False
         while j < end:
             word = self.lower[j].rstrip(".")
-            if word in TIME_WORDS or word in months or word[:1].isdigit():
+            if word in {"this", "next", "last"} and not (j + 1 < end and self._names_time(j + 1, months)):
+                break  # "described this as ...": no time
+            if (
+                word in TIME_WORDS
+                or word in months
+                or (word[:1].isdigit() and self._dated(j, i, end, months))
+            ):
                 anchored |= word not in {"on", "in", "at", "a", "the"}
                 j += 1
             elif anchored and j in self.mention_at and self.lower[j - 1] in {"in", "at", "with", "to"}:
@@ -638,6 +644,16 @@ class StatementFinder:
         if anchored and j < end and self.text[j] == "," and j + 1 < end and self.lower[j + 1] == "that":
             j += 1
         return j if anchored else i
+
+    def _names_time(self, j: int, months) -> bool:
+        word = self.lower[j].rstrip(".")
+        return word in TIME_ANCHORS or word in months
+
+    def _dated(self, j: int, first: int, end: int, months) -> bool:
+        """Number ``j`` is part of a date ("on 14 May", "Feb 14", "in 2024"), not of the content."""
+        before = self.lower[j - 1].rstrip(".") if j > first else ""
+        after = self.lower[j + 1].rstrip(".") if j + 1 < end else ""
+        return before in months or before in {"on", "in", "since"} or after in months
 
     def _trim(self, start: int, end: int, loose: bool = True) -> tuple[int, int]:
         """Without the punctuation around it and (``loose``) the loose words.
@@ -723,6 +739,8 @@ class StatementFinder:
             if cut is not None and not (start < cut[0] < end):
                 cut = None
         drop = self._marks_inside(start, end)
+        if end - start >= 3 and self.text[end - 1] in CLOSE_MARKS and self.text[end - 2] in {".", ","}:
+            drop += (end - 2,)  # '... as a “central task.”': the full stop is the sentence's
         if end - start - len(drop) < self.limits.min_content:
             return None
         found = None
@@ -918,8 +936,8 @@ class StatementFinder:
         if after >= limit or self.lower[after] != "this":
             return None
         nxt = after + 1
-        if nxt < limit and not (self.lower[nxt] in ADJUNCTS or self.state.is_punct[nxt]):
-            return None
+        if nxt < limit and not (self.lower[nxt] in ADJUNCTS - {"as"} or self.state.is_punct[nxt]):
+            return None  # "described this as ...": the content follows
         n = self._sentence_number(s)
         return self.state.sentences[n - 1] if n > 0 else None
 
