@@ -609,3 +609,49 @@ def test_numbers_after_saying_are_content_not_a_date(extract):
     )
     texts = [s.text for s in said_by(facts, TAMM)]
     assert "19 drone incursions in one night were no accident" in texts
+
+
+def test_said_to_an_outlet_is_no_content(extract):
+    facts = extract("“Sometimes old diplomats need a rest!” Aino Virtanen said to Helsingin Sanomat.")
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (VIRTANEN, "Sometimes old diplomats need a rest")
+
+
+def test_remarked_upon_a_topic_is_no_statement(extract):
+    facts = extract("Estonian Defence Minister Kalle Tamm remarked upon a recent report in a local paper.")
+    assert facts.statements == []
+
+
+def test_the_nato_chief_points_to_the_secretary_general(extract):
+    facts = extract(
+        "NATO Secretary General Kalle Tamm met the Finnish president on Tuesday.\n\n"
+        "The NATO chief wrote afterwards: “Good talks on the air defence of the north.”"
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text, statement.direct) == (
+        TAMM,
+        "Good talks on the air defence of the north",
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Estonian Defence Minister Kalle Tamm revealed the details.",
+        "The ministry's claims were rejected by the court.",
+        "Finland and Estonia concluded a number of agreements on ammunition.",
+    ],
+)
+def test_no_claim_in_a_bare_object_or_a_noun(extract, text):
+    assert extract(text).statements == []
+
+
+def test_question_in_a_quote_keeps_its_attribution(extract):
+    facts = extract(
+        "Finnish Defence Minister Aino Virtanen visited the border.\n\n"
+        "“Why should we wait for the next incursion?” Virtanen asked."
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.direct) == (VIRTANEN, True)
+    assert statement.text == "Why should we wait for the next incursion"

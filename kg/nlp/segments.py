@@ -47,6 +47,9 @@ class SegmentLimits:
     #: quotation over several paragraphs) only when more than this many tokens
     #: follow its mark; a shorter one is a stray mark.
     unclosed_quote_min_tokens: int = 3
+    #: “Why now?” Tamm asked: a quotation ending in "?" or "!" does not end the sentence
+    #: when a speech verb follows within this many words (its attribution).
+    attribution_window: int = 6
 
 
 DEFAULT_LIMITS = SegmentLimits()
@@ -229,7 +232,13 @@ def _starts_sentence(word: str) -> bool:
 
 
 def split_sentences(
-    doc: Doc, state: DocState, ends: list[int], start: int, end: int, closing: set[int]
+    doc: Doc,
+    state: DocState,
+    ends: list[int],
+    start: int,
+    end: int,
+    closing: set[int],
+    limits: SegmentLimits = DEFAULT_LIMITS,
 ) -> list[Span]:
     """Sentences of the paragraph ``start..end``, never cut inside a quotation.
 
@@ -249,12 +258,31 @@ def split_sentences(
         while j < end and (j in closing or (text[j] in CLOSERS_AFTER_END and text[j] not in STRAIGHT)):
             j += 1
         if j >= end or _starts_sentence(text[j]):
+            if (
+                j > i + 1
+                and in_quote[i]
+                and text[i] in {"?", "!", "…"}
+                and _attribution_follows(state, j, end, limits)
+            ):
+                continue  # “Why now?” Tamm asked. / “We are ready!” said Tamm.
             if j > first:
                 spans.append(doc[first:j])
             first = j
     if first < end:
         spans.append(doc[first:end])
     return spans
+
+
+def _attribution_follows(state: DocState, j: int, end: int, limits: SegmentLimits) -> bool:
+    """A speech verb within a few words after a quotation, before any full stop: its attribution."""
+    verbs = lexicon.words("speech_verbs.txt")
+    for k in range(j, min(end, j + limits.attribution_window)):
+        word = state.lower[k]
+        if word in END_CHARS or state.text[k] in OPENERS:
+            return False
+        if word.lstrip("+") in verbs or ("+" + word) in verbs:
+            return state.text[k].islower()
+    return False
 
 
 def within(positions: list[int], start: int, end: int) -> list[int]:
@@ -306,7 +334,9 @@ def segment(doc: Doc, limits: SegmentLimits = DEFAULT_LIMITS, table=None) -> Doc
             for i in range(quote.open_mark, marks_end):
                 state.in_quote[i] = True
         state.quotes.extend(quotes)
-        state.sentences.extend(split_sentences(doc, state, within(ends, start, end), start, end, closing))
+        state.sentences.extend(
+            split_sentences(doc, state, within(ends, start, end), start, end, closing, limits)
+        )
     return state
 
 

@@ -87,15 +87,43 @@ ADJUNCTS = {
     "as",
     "speaking",
 }
+#: "said to reporters": the audience after "to".
+AUDIENCES = {
+    "reporters",
+    "journalists",
+    "me",
+    "us",
+    "him",
+    "her",
+    "them",
+    "lawmakers",
+    "supporters",
+    "voters",
+}
 AUDIENCE_END = {"that", ":", ",", "“", '"', "''", "'", "‘", "«", "„", "to"}
 POSSESSIVE = {"'s", "’s"}
+#: Words before a noun, never before a verb: "his claims", "the accused", "Russia's demands".
+DETERMINERS = {
+    "a",
+    "an",
+    "the",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "these",
+    "those",
+    "such",
+    "to",
+} | POSSESSIVE
 OPEN_MARKS = frozenset(OPENERS)
 CLOSE_MARKS = frozenset(OPENERS.values())
 #: Marks that are never a word of a statement (a single ' or ’ may be an apostrophe).
 DOUBLE_MARKS = frozenset(QUOTE_MARKS - SINGLE)
 #: Words a statement neither starts nor ends with ("..., and", "the ..." left by a speaker).
 LOOSE_END = {"and", "but", "or", "while", "whereas", "the", "a", "an", "as", "that", "which"}
-LOOSE_START = {"and", "but", "that"}
+LOOSE_START = {"that"}
 
 
 def _verbs(name: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -120,6 +148,8 @@ TITLE_WORDS = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
 ROLE_NOUNS = lexicon.words("role_nouns.txt")
 # Of those, the posts: they point to someone named with that post, never to anyone who spoke last.
 POSTS = frozenset(w for w in lexicon.words("titles.txt") if " " not in w)
+# Posts that name no particular office ("the NATO chief"): they fit any post of the body they name.
+GENERIC_POSTS = lexicon.words("generic_posts.txt")
 # "the council" -> a body named "... Council" or of a kind (org_descriptions.tsv).
 ORG_NOUNS = lexicon.table("org_descriptions.tsv")
 # "the statement said": whoever last made one.
@@ -157,6 +187,8 @@ class StatementLimits:
     orphan_quote_min_words: int = 4
     #: The shortest content a statement can have.
     min_content: int = 2
+    #: The shortest reported content: fewer words are no claim ("revealed the details").
+    min_reported_content: int = 3
 
 
 DEFAULT_LIMITS = StatementLimits()
@@ -276,7 +308,7 @@ class SpeakerIndex:
         """Nothing said of person ``key`` contradicts ``d``: no other post, no other state or body."""
         words = self.posts_of.get(key, set())
         posts = words & POSTS
-        if d.noun in POSTS and posts and d.noun not in posts:
+        if d.noun in POSTS and d.noun not in GENERIC_POSTS and posts and d.noun not in posts:
             return False
         entities = {w for w in words if "/" in w}
         return not (d.keys and entities and not d.keys <= entities)
@@ -581,6 +613,8 @@ class StatementFinder:
                 return [m.key], end
             return [], v + 1
         if self.lower[j] in PERSON_PRONOUNS | THING_PRONOUNS:
+            if strict and not self._ends_clause(j + 1, ceiling):
+                return [], v + 1  # "said he would ...": he is the content's subject
             key = self.resolve_pronoun(j)
             return ([key] if key else []), j + 1
         if self.lower[j] in {"the", "a", "an"} or self.lower[j] in ROLE_NOUNS or self.lower[j] in ORG_NOUNS:
@@ -614,6 +648,16 @@ class StatementFinder:
                     return end  # "..., Tusk told journalists on Friday."
             elif self.lower[k] != "to" or self.lower[v] in {"urged", "urges", "urging", "told", "tells"}:
                 i = k  # "urged allies to ...": the content starts at "to"
+        if i + 1 < end and self.lower[i] == "to" and not self.state.in_quote[i + 1]:
+            if i + 1 in self.mention_at:
+                i = self.mention_at[i + 1].end  # "said to Reuters"
+            elif self.lower[i + 1] in AUDIENCES:
+                i += 2  # "said to reporters"
+            elif self.text[i + 1][:1].isupper():
+                k = i + 1  # "said to Helsingin Sanomat"
+                while k < end and (self.text[k][:1].isupper() or self.text[k] in {"-", "&"}):
+                    k += 1
+                i = k
         i = self._skip_time(i, end)
         if i < end and self.lower[i] in {"that", ":"}:
             i += 1
@@ -715,6 +759,9 @@ class StatementFinder:
             i for i in marks if i not in paired and (self.text[i] in DOUBLE_MARKS or self._is_mark(i))
         )
 
+    def _words(self, start: int, end: int) -> int:
+        return sum(1 for i in range(start, end) if not self.state.is_punct[i])
+
     def _is_mark(self, i: int) -> bool:
         """A single ' or ’ that is a quotation's mark, not an apostrophe."""
         return i in self.quote_open or i in self.quote_close
@@ -732,12 +779,16 @@ class StatementFinder:
         start, end = self._trim(start, end)
         if end - start < self.limits.min_content or not speakers:
             return None
+        if not act and self.lower[start] in {"on", "upon", "about"}:
+            return None  # "remarked upon a story": a topic, not what was said
         quote = None if act else self._quote_covering(start, end)
         direct = quote is not None
         if quote is not None:
             start, end = self._trim(quote.start, quote.end, loose=False)
             if cut is not None and not (start < cut[0] < end):
                 cut = None
+        if not direct and not act and self._words(start, end) < self.limits.min_reported_content:
+            return None
         drop = self._marks_inside(start, end)
         if end - start >= 3 and self.text[end - 1] in CLOSE_MARKS and self.text[end - 2] in {".", ","}:
             drop += (end - 2,)  # '... as a “central task.”': the full stop is the sentence's
@@ -763,8 +814,10 @@ class StatementFinder:
                 continue
             if lower[i] == "pointed" and not (i + 1 < len(lower) and lower[i + 1] in {"to", "out"}):
                 continue
-            if i > sentence.start and lower[i - 1] in {"a", "an", "the", "to"} and lower[i] in ACT_VERBS:
-                continue  # "the accused", "to praise"
+            if i > sentence.start and (
+                lower[i - 1] in DETERMINERS or (lower[i - 1] == "in" and lower[i].endswith("ing"))
+            ):
+                continue  # "the accused", "his claims", "Russia's claims", "in writing": a noun
             found.append(i)
         return found
 
