@@ -655,3 +655,30 @@ def test_question_in_a_quote_keeps_its_attribution(extract):
     statement = only(facts)
     assert (statement.speaker, statement.direct) == (VIRTANEN, True)
     assert statement.text == "Why should we wait for the next incursion"
+
+
+def test_title_case_headline_with_says(extract):
+    facts = extract(
+        "Tamm Says Estonia Will Double Its Artillery Stocks\n\n"
+        "Estonian Defence Minister Kalle Tamm spoke in Tallinn on Monday."
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (TAMM, "Estonia Will Double Its Artillery Stocks")
+
+
+def test_second_speech_verb_of_the_sentence_subject(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm visited the troops in Tapa and thanked them for "
+        "guarding the eastern flank."
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (TAMM, "thanked them for guarding the eastern flank")
+
+
+def test_called_on_allies_to(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm called on the allies to “send more air defence before winter.”"
+    )
+    statement = only(facts)
+    assert statement.speaker == TAMM
+    assert statement.text == "the allies to “send more air defence before winter”"

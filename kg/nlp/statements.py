@@ -100,6 +100,7 @@ AUDIENCES = {
     "supporters",
     "voters",
 }
+CALLING = {"called", "calls", "calling", "call", "pointed"}
 AUDIENCE_END = {"that", ":", ",", "“", '"', "''", "'", "‘", "«", "„", "to"}
 POSSESSIVE = {"'s", "’s"}
 #: Words before a noun, never before a verb: "his claims", "the accused", "Russia's demands".
@@ -340,6 +341,11 @@ class StatementFinder:
         intros = lexicon.first_words("report_intros.txt")
         self.intro_at = [i for i, word in enumerate(self.lower) if word in intros]
         self.index = SpeakerIndex(self)
+        # Per token, the first token at or after it inside a quotation (len(doc) when none).
+        self.next_quote = [len(self.text)] * (len(self.text) + 1)
+        for i in range(len(self.text) - 1, -1, -1):
+            self.next_quote[i] = i if self.state.in_quote[i] else self.next_quote[i + 1]
+        self.title_case = False  # set while the finder reads a headline in title case
         # Speakers by type, in the order they spoke: (token, key).
         self.history: dict[str, list[tuple[int, str]]] = {}
         self.last_person: list[tuple[int, str]] = [
@@ -661,8 +667,8 @@ class StatementFinder:
         i = self._skip_time(i, end)
         if i < end and self.lower[i] in {"that", ":"}:
             i += 1
-        if i < end and self.text[i] in {"for", "to"} and self.lower[v] in {"called", "calls", "pointed"}:
-            i += 1
+        if i < end and self.lower[i] in {"for", "to", "on", "upon"} and self.lower[v] in CALLING:
+            i += 1  # "called for ...", "called on allies to ..."
         return i
 
     def _skip_time(self, i: int, end: int) -> int:
@@ -808,7 +814,7 @@ class StatementFinder:
         for i in within(self.verb_at, sentence.start, sentence.end):
             if self.state.in_quote[i] or i in self.mention_at:
                 continue
-            if not self.text[i].islower() and i != sentence.start:
+            if not self.text[i].islower() and i != sentence.start and not self.title_case:
                 continue  # "the United States" is no speech verb
             if lower[i] in self.quote_only and not self._quote_follows(i, sentence.end):
                 continue
@@ -822,9 +828,8 @@ class StatementFinder:
         return found
 
     def _quote_follows(self, v: int, end: int) -> bool:
-        return any(
-            self.state.in_quote[i] for i in range(v + 1, min(end, v + 2 + self.limits.max_audience))
-        ) or (v + 1 < end and self.lower[v + 1] == "for")
+        """A quotation after verb v in its sentence, or "for" ("called for ...")."""
+        return self.next_quote[v + 1] < end or (v + 1 < end and self.lower[v + 1] == "for")
 
     def sentence_statements(self, s: Span) -> None:
         verbs = self.speech_verbs(s)
@@ -878,7 +883,21 @@ class StatementFinder:
         if not speakers:
             speakers, subj_end = self.subject_after(v, s.end)
             subj_start = v
+        if not speakers and v - 1 > s.start and self.lower[v - 1] in {"and", ",", "but"}:
+            speakers, subj_start, subj_end = self._opening_subject(s, v), v, v + 1  # "X met Y and thanked Z"
         return speakers, subj_start, subj_end
+
+    def _opening_subject(self, s: Span, v: int) -> list[str]:
+        """The speaker a sentence opens with ("Tamm visited the troops and thanked them ...")."""
+        n = self._first_mention(s.start)
+        if n >= len(self.state.mentions):
+            return []
+        m = self.state.mentions[n]
+        if m.start >= v or m.type not in SPEAKER_TYPES or not m.key or self.state.in_quote[m.start]:
+            return []
+        if self._title_start(m.start, s.start) != s.start:
+            return []
+        return [m.key]
 
     def _quoted_as_saying(self, s: Span, v: int) -> tuple[list[str], int, int] | None:
         """ "PAP quoted Tusk as saying ...": Tusk; "Xinhua quoted a statement as saying ...": Xinhua."""
@@ -1187,6 +1206,11 @@ class StatementFinder:
             return True
         return False
 
+    def _title_cased(self, s: Span) -> bool:
+        """A headline In Title Case, whose verbs are capitalised too ("Trump Says He Will ...")."""
+        words = [w for w in self.text[s.start : s.end] if w[:1].isalpha() and len(w) > 3]
+        return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.8 * len(words)
+
     def orphan_quotes(self) -> None:
         """Quotations no rule claimed: the last speaker's, or that of the quotation they run on into."""
         covered = self._covered()
@@ -1252,9 +1276,13 @@ class StatementFinder:
             (i for i, word in enumerate(self.text) if word.isspace() and "\n" in word), len(self.text)
         )
         for n, s in enumerate(sentences):
-            if n == 0 and s.end <= first_para_end and self.headline(s):
-                continue
+            if n == 0 and s.end <= first_para_end:
+                self.title_case = self._title_cased(s)
+                if self.headline(s):
+                    self.title_case = False
+                    continue
             self.sentence_statements(s)
+            self.title_case = False
         self.found.sort(key=lambda f: f.start)
         self.orphan_quotes()
         return _dedupe(self.found)
