@@ -122,9 +122,8 @@ OPEN_MARKS = frozenset(OPENERS)
 CLOSE_MARKS = frozenset(OPENERS.values())
 #: Marks that are never a word of a statement (a single ' or ’ may be an apostrophe).
 DOUBLE_MARKS = frozenset(QUOTE_MARKS - SINGLE)
-#: Words a statement neither starts nor ends with ("..., and", "the ..." left by a speaker).
+#: Words a statement does not end with ("..., and", "..., the" left by a speaker).
 LOOSE_END = {"and", "but", "or", "while", "whereas", "the", "a", "an", "as", "that", "which"}
-LOOSE_START = {"that"}
 
 
 def _verbs(name: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -667,7 +666,7 @@ class StatementFinder:
         i = self._skip_time(i, end)
         if i < end and self.lower[i] in {"that", ":"}:
             i += 1
-        if i < end and self.lower[i] in {"for", "to", "on", "upon"} and self.lower[v] in CALLING:
+        if i < end and self.lower[i] in {"for", "on", "upon"} and self.lower[v] in CALLING:
             i += 1  # "called for ...", "called on allies to ..."
         return i
 
@@ -712,8 +711,7 @@ class StatementFinder:
         """
         punct, text = self.state.is_punct, self.text
         while start < end and (
-            ((punct[start] or text[start].isspace()) and text[start] not in OPEN_MARKS and text[start] != "(")
-            or (loose and self.lower[start] in LOOSE_START and start + 1 < end)
+            (punct[start] or text[start].isspace()) and text[start] not in OPEN_MARKS and text[start] != "("
         ):
             start += 1
         while end > start:
@@ -845,6 +843,12 @@ class StatementFinder:
             if previous and self.lower[v - 1] in {",", "and"} and self._continues(v):
                 plans.append((v, previous, -1, -1))  # "..., adding that ...": the same speaker
                 continue
+            if (
+                plans
+                and self.lower[v].endswith("ing")
+                and self.lower[v - 1] in {"of", "for", "by", "without"}
+            ):
+                continue  # "accused X of suggesting ...": inside the content
             speakers, subj_start, subj_end = self._subject(s, v)
             if speakers:
                 previous = speakers
