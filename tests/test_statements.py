@@ -682,3 +682,29 @@ def test_called_on_allies_to(extract):
     statement = only(facts)
     assert statement.speaker == TAMM
     assert statement.text == "the allies to “send more air defence before winter”"
+
+
+# --- interviews ------------------------------------------------------------------------------
+
+
+def test_interview_answers_go_to_the_one_answering(extract):
+    facts = extract(
+        "Estonia's defence chief on shells and drones\n\n"
+        "The broadcaster interviewed Estonian Defence Minister Kalle Tamm on Sunday.\n\n"
+        "Q: Are the stocks of shells enough for a long war?\n\n"
+        "TAMM: No. We need to double the output of the plant in Tartu by next spring.\n\n"
+        "Q: And the drones?\n\n"
+        "A: We will buy more of them, and we will build them at home."
+    )
+    assert [(s.speaker, s.text, s.direct) for s in facts.statements] == [
+        (TAMM, "No. We need to double the output of the plant in Tartu by next spring", True),
+        (TAMM, "We will buy more of them, and we will build them at home", True),
+    ]
+
+
+def test_a_capitalised_label_that_names_no_one_is_no_speaker(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm visited the depot.\n\n"
+        "UPDATE: The depot will reopen on Monday after the inspection."
+    )
+    assert facts.statements == []

@@ -43,7 +43,16 @@ from spacy.tokens import Doc, Span
 from kg.kinds.statement import found_text  # noqa: F401  (the words of a Found)
 from kg.nlp import lexicon
 from kg.nlp.entities import Mention
-from kg.nlp.segments import OPENERS, QUOTE_MARKS, SINGLE, DocState, doc_state, paired_marks, within
+from kg.nlp.segments import (
+    OPENERS,
+    QUOTE_MARKS,
+    SINGLE,
+    DocState,
+    doc_state,
+    paired_marks,
+    paragraphs,
+    within,
+)
 from kg.nlp.spans import FactSpans, entity_name
 
 SPEAKER_TYPES = {"Person", "Organization", "Country"}
@@ -185,6 +194,8 @@ class StatementLimits:
     max_quoting: int = 10
     #: A quotation no rule claimed goes to the last speaker when it has at least these many words.
     orphan_quote_min_words: int = 4
+    #: "SECRETARY OF THE ARMY DAN ROE: ...": the longest speaker label of a transcript line.
+    max_label: int = 8
     #: The shortest content a statement can have.
     min_content: int = 2
     #: The shortest reported content: fewer words are no claim ("revealed the details").
@@ -1210,6 +1221,78 @@ class StatementFinder:
             return True
         return False
 
+    def interview_answers(self) -> list[bool]:
+        """ "TAMM: We will ...", "A: We will ..." in a transcript: the paragraph is the speaker's answer.
+
+        A label is a person the article names (by any of the words of their name,
+        in any case) or "A"/"Answer" (the person the article names most); "Q:"
+        and lines of questions only are no statements. Returns, per token,
+        whether it lies in such a paragraph (the other rules leave it alone).
+        """
+        n = len(self.text)
+        answered = [False] * (n + 1)
+        names = self._name_words()
+        if not names:
+            return answered
+        answerer = max(
+            (info for info in self.state.entities.values() if info.type == "Person"),
+            key=lambda info: info.mentions,
+            default=None,
+        )
+        for start, end in paragraphs(self.text):
+            colon = next(
+                (k for k in range(start, min(end, start + self.limits.max_label + 1)) if self.text[k] == ":"),
+                None,
+            )
+            if colon is None or colon == start or colon + 1 >= end:
+                continue
+            label = [
+                self.lower[k].rstrip(".")
+                for k in range(start, colon)
+                if self.text[k].isalpha() or "." in self.text[k]
+            ]
+            if not label or not all(
+                self.text[k][:1].isupper() for k in range(start, colon) if self.text[k].isalpha()
+            ):
+                continue
+            if label in (["q"], ["question"]):
+                key = None
+            elif label in (["a"], ["answer"]):
+                key = answerer.key if answerer is not None else None
+            else:
+                key = names.get(label[-1])
+                if key is None:
+                    continue
+            for k in range(start, end):
+                answered[k] = True
+            first, last = self._trim(colon + 1, end, loose=False)
+            if key is None or last - first < self.limits.min_content or self.text[last - 1] == "?":
+                continue
+            self.found.append(
+                Found(
+                    key,
+                    first,
+                    last,
+                    True,
+                    (self.doc[start].idx, self.doc[end - 1].idx + len(self.text[end - 1])),
+                    drop=self._marks_inside(first, last),
+                )
+            )
+            self._remember(first, key)
+        return answered
+
+    def _name_words(self) -> dict[str, str]:
+        """The words of the people's names, lowercase, to the person; a word two people share is left out."""
+        owners: dict[str, set[str]] = {}
+        for info in self.state.entities.values():
+            if info.type != "Person":
+                continue
+            for name in (info.label, *info.aliases):
+                for word in name.casefold().split():
+                    if len(word) > 2:
+                        owners.setdefault(word, set()).add(info.key)
+        return {word: next(iter(keys)) for word, keys in owners.items() if len(keys) == 1}
+
     def _title_cased(self, s: Span) -> bool:
         """A headline In Title Case, whose verbs are capitalised too ("Trump Says He Will ...")."""
         words = [w for w in self.text[s.start : s.end] if w[:1].isalpha() and len(w) > 3]
@@ -1279,12 +1362,15 @@ class StatementFinder:
         first_para_end = next(
             (i for i, word in enumerate(self.text) if word.isspace() and "\n" in word), len(self.text)
         )
+        answered = self.interview_answers()
         for n, s in enumerate(sentences):
             if n == 0 and s.end <= first_para_end:
                 self.title_case = self._title_cased(s)
                 if self.headline(s):
                     self.title_case = False
                     continue
+            if answered[s.start]:
+                continue
             self.sentence_statements(s)
             self.title_case = False
         self.found.sort(key=lambda f: f.start)
