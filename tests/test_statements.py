@@ -708,3 +708,22 @@ def test_a_capitalised_label_that_names_no_one_is_no_speaker(extract):
         "UPDATE: The depot will reopen on Monday after the inspection."
     )
     assert facts.statements == []
+
+
+# --- long descriptors before a name ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We are watching the border closely,” Baltic Security Council strategic communications "
+        "coordinator Mart Kuusk said.",
+        "“We are watching the border closely,” said Baltic Security Council strategic communications "
+        "coordinator Mart Kuusk.",
+        "We are watching the border closely, Baltic Security Council press secretary Mart Kuusk "
+        "told reporters.",
+    ],
+)
+def test_long_descriptor_before_the_speaker(extract, text):
+    statement = only(extract(text))
+    assert (statement.speaker, statement.text) == (KUUSK, "We are watching the border closely")

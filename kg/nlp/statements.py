@@ -131,6 +131,37 @@ OPEN_MARKS = frozenset(OPENERS)
 CLOSE_MARKS = frozenset(OPENERS.values())
 #: Marks that are never a word of a statement (a single ' or ’ may be an apostrophe).
 DOUBLE_MARKS = frozenset(QUOTE_MARKS - SINGLE)
+#: Words that never stand in a descriptor before a speaker's name ("coordinator Ann Roe").
+NOT_DESCRIPTOR = {
+    "and",
+    "or",
+    "but",
+    "that",
+    "which",
+    "who",
+    "is",
+    "was",
+    "are",
+    "were",
+    "will",
+    "would",
+    "has",
+    "have",
+    "had",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "as",
+    "if",
+    "when",
+    "while",
+    "not",
+}
 #: Words a statement does not end with ("..., and", "..., the" left by a speaker).
 LOOSE_END = {"and", "but", "or", "while", "whereas", "the", "a", "an", "as", "that", "which"}
 
@@ -187,6 +218,9 @@ class StatementLimits:
     #: "..., the state-run PAP news agency reported": how many lower-case words before
     #: a speaker may hold its determiner.
     determiner_window: int = 5
+    #: "National Security Council strategic communications coordinator Ann Roe said": the
+    #: longest descriptor before (or after "said") a speaker's name.
+    descriptor_window: int = 8
     #: "The Baltic Ammunition Agency (BAA) said", "Rep. Ann Roe (D-Ore.) said": the longest
     #: bracket after a name.
     max_bracket: int = 6
@@ -621,6 +655,8 @@ class StatementFinder:
         if j >= ceiling:
             return [], v + 1
         m = self._speaker_mention(j)
+        if m is None or m.type != "Person":
+            m = self._person_after_descriptor(j, ceiling) or m
         if m is not None:
             end = m.end
             if end < ceiling and self.text[end] == "(":
@@ -644,6 +680,23 @@ class StatementFinder:
                 if self._ends_clause(k + 1, ceiling):
                     break
         return [], v + 1
+
+    def _person_after_descriptor(self, j: int, ceiling: int) -> Mention | None:
+        """ "said National Security Council strategic communications coordinator Ann Roe."."""
+        k = j
+        while k < ceiling and k < j + self.limits.descriptor_window:
+            m = self.mention_at.get(k)
+            if m is not None and m.type == "Person" and m.key:
+                return m if self._ends_clause(m.end, ceiling) else None
+            word = self.lower[k]
+            if (
+                (self.state.is_punct[k] and self.text[k] != "-")
+                or word in NOT_DESCRIPTOR
+                or word in self.verbs
+            ):
+                return None
+            k = m.end if m is not None else k + 1
+        return None
 
     def _ends_clause(self, end: int, ceiling: int) -> bool:
         return (
@@ -980,7 +1033,8 @@ class StatementFinder:
         if this is not None:
             self.add(speakers, this.start, this.end, this, v)  # "Tusk said this on Friday"
             return
-        k = self._determiner_start(subj_start, s.start) - 1
+        phrase_start = self._descriptor_start(self._determiner_start(subj_start, s.start), s.start)
+        k = phrase_start - 1
         quote_before = self.quote_close.get(k)
         while k >= s.start and self.text[k] in CLOSE_MARKS and k in self.quote_close:
             k -= 1
@@ -1005,7 +1059,7 @@ class StatementFinder:
         elif comma_before and (
             inverted or quote_before is not None or nothing_after or self.text[after - 1] == ":"
         ):
-            self.add(speakers, s.start, subj_start, s, v)  # "“...,” said Kubilius."
+            self.add(speakers, s.start, min(subj_start, phrase_start), s, v)  # "“...,” said Kubilius."
             if not nothing_after and (self.text[after - 1] in {":", "that"} or quote_after is not None):
                 self.add(speakers, after, limit, s, v)  # "..., he said, adding: “...”"
             elif not nothing_after and not inverted and self.lower[after - 1] == "that":
@@ -1059,6 +1113,25 @@ class StatementFinder:
             j -= 1
             if self.lower[j] in {"the", "a", "an"}:
                 return j
+        return i
+
+    def _descriptor_start(self, i: int, floor: int) -> int:
+        """ "..., National Security Council strategic communications coordinator Ann Roe said":
+        where a long descriptor before a speaker begins, when a comma or a quotation closes
+        what comes before it; else ``i``."""
+        j = i
+        while j - 1 >= floor and j > i - self.limits.descriptor_window:
+            word = self.lower[j - 1]
+            if self.text[j - 1] in {",", "—", "–"} or (j - 1) in self.quote_close:
+                return j
+            if (
+                self.state.is_punct[j - 1]
+                and self.text[j - 1] != "-"
+                or word in NOT_DESCRIPTOR
+                or word in self.verbs
+            ):
+                break
+            j = self.mention_at[j - 1].start if (j - 1) in self.mention_at else j - 1
         return i
 
     def _skip_apposition(self, i: int, limit: int) -> int:
