@@ -727,3 +727,16 @@ def test_a_capitalised_label_that_names_no_one_is_no_speaker(extract):
 def test_long_descriptor_before_the_speaker(extract, text):
     statement = only(extract(text))
     assert (statement.speaker, statement.text) == (KUUSK, "We are watching the border closely")
+
+
+def test_headline_post_then_another_speaker(extract):
+    facts = extract(
+        "Nato chief says allies must spend more after Trump suggests leaving laggards alone\n\n"
+        "US President Donald Trump spoke at a rally on Saturday.\n\n"
+        "“Europe is doing more,” Nato Secretary General Kalle Tamm said on Monday."
+    )
+    assert [(s.speaker, s.text) for s in facts.statements] == [
+        (TAMM, "allies must spend more"),
+        ("person/donald-trump", "leaving laggards alone"),
+        (TAMM, "Europe is doing more"),
+    ]

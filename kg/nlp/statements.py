@@ -163,7 +163,29 @@ NOT_DESCRIPTOR = {
     "not",
 }
 #: Words a statement does not end with ("..., and", "..., the" left by a speaker).
-LOOSE_END = {"and", "but", "or", "while", "whereas", "the", "a", "an", "as", "that", "which"}
+LOOSE_END = {
+    "and",
+    "but",
+    "or",
+    "while",
+    "whereas",
+    "the",
+    "a",
+    "an",
+    "as",
+    "that",
+    "which",
+    "after",
+    "before",
+    "when",
+    "because",
+    "since",
+    "if",
+    "until",
+    "although",
+    "though",
+    "amid",
+}
 
 
 def _verbs(name: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -232,7 +254,7 @@ class StatementLimits:
     max_label: int = 8
     #: The shortest content a statement can have.
     min_content: int = 2
-    #: The shortest reported content: fewer words are no claim ("revealed the details").
+    #: The shortest reported content that may open with a determiner ("revealed the details" is none).
     min_reported_content: int = 3
 
 
@@ -358,6 +380,10 @@ class SpeakerIndex:
         entities = {w for w in words if "/" in w}
         return not (d.keys and entities and not d.keys <= entities)
 
+    def names(self, key: str, d: Description) -> bool:
+        """Person ``key`` was named with the states and bodies of ``d`` ("the NATO chief": with NATO)."""
+        return bool(d.keys) and d.keys <= self.posts_of.get(key, set())
+
     def body(self, d: Description, before: int) -> str | None:
         rows, at = self.bodies.get(d.noun), self.bodies_at.get(d.noun)
         if not rows:
@@ -390,6 +416,7 @@ class StatementFinder:
         for i in range(len(self.text) - 1, -1, -1):
             self.next_quote[i] = i if self.state.in_quote[i] else self.next_quote[i + 1]
         self.title_case = False  # set while the finder reads a headline in title case
+        self.forced: dict[int, tuple[list[str], int, int]] = {}  # verb -> its subject, read elsewhere
         # Speakers by type, in the order they spoke: (token, key).
         self.history: dict[str, list[tuple[int, str]]] = {}
         self.last_person: list[tuple[int, str]] = [
@@ -526,7 +553,7 @@ class StatementFinder:
         if d.noun in ROLE_NOUNS or d.noun in POSTS:
             if forward:
                 key = self.index.person(d, after=at)
-                candidate = self._first_person_after(at)
+                candidate = self._first_person_after(at, d)
             else:
                 key = self.index.person(d, before=at)
                 candidate = self._last_speaker({"Person"}, at) or self._last_person_mentioned(at)
@@ -537,9 +564,12 @@ class StatementFinder:
             return self.index.body(d, at)
         return None
 
-    def _first_person_after(self, at: int) -> str | None:
+    def _first_person_after(self, at: int, d: Description) -> str | None:
+        """The first person named after ``at`` whom ``d`` fits (a headline's "minister")."""
         n = bisect_left(self.last_person_at, at)
-        return self.last_person[n][1] if n < len(self.last_person) else None
+        candidates = [key for _, key in self.last_person[n : n + self.limits.description_candidates]]
+        named = [key for key in candidates if self.index.names(key, d) and self.index.fits(key, d)]
+        return next(iter(named), None) or next((key for key in candidates if self.index.fits(key, d)), None)
 
     def speakers_ending_at(self, j: int, floor: int) -> tuple[list[str], int]:
         """Speakers whose noun phrase ends at token j; and where that phrase starts."""
@@ -827,8 +857,10 @@ class StatementFinder:
             i for i in marks if i not in paired and (self.text[i] in DOUBLE_MARKS or self._is_mark(i))
         )
 
-    def _words(self, start: int, end: int) -> int:
-        return sum(1 for i in range(start, end) if not self.state.is_punct[i])
+    def _bare(self, start: int, end: int) -> bool:
+        """ "revealed the details", "said the opposite": a determiner and a word are no claim."""
+        words = [i for i in range(start, end) if not self.state.is_punct[i]]
+        return len(words) < self.limits.min_reported_content and self.lower[words[0]] in DETERMINERS
 
     def _is_mark(self, i: int) -> bool:
         """A single ' or ’ that is a quotation's mark, not an apostrophe."""
@@ -855,7 +887,7 @@ class StatementFinder:
             start, end = self._trim(quote.start, quote.end, loose=False)
             if cut is not None and not (start < cut[0] < end):
                 cut = None
-        if not direct and not act and self._words(start, end) < self.limits.min_reported_content:
+        if not direct and not act and self._bare(start, end):
             return None
         drop = self._marks_inside(start, end)
         if end - start >= 3 and self.text[end - 1] in CLOSE_MARKS and self.text[end - 2] in {".", ","}:
@@ -944,6 +976,8 @@ class StatementFinder:
             quoted = self._quoted_as_saying(s, v)
             if quoted is not None:
                 return quoted
+        if v in self.forced:
+            return self.forced[v]
         speakers, subj_start = self.subject_before(v, s.start)
         subj_end = v + 1
         if not speakers and self.lower[v].endswith("ing"):
@@ -1275,7 +1309,11 @@ class StatementFinder:
         return True
 
     def _headline_says(self, s: Span) -> bool:
-        """ "Nato chief says US needs allies", "..., German defence minister says"."""
+        """ "Nato chief says US needs allies", "..., German defence minister says".
+
+        The post names someone the article names below it; the headline is then
+        read like any sentence, with that person as the verb's subject.
+        """
         for v in self.speech_verbs(s):
             speakers, _ = self.subject_before(v, s.start)
             if speakers:
@@ -1287,10 +1325,9 @@ class StatementFinder:
             key = self.resolve_description(d, s.end, forward=True)
             if key is None:
                 return False
-            if d.start > s.start and self.text[d.start - 1] == ",":  # "..., foreign minister says"
-                self.add([key], s.start, d.start - 1, s, s.start)
-            elif d.start == s.start:  # "Nato chief says ..."
-                self.add([key], v + 1, s.end, s, s.start, act=self.lower[v] in ACT_VERBS)
+            self.forced[v] = ([key], d.start, v + 1)
+            self.sentence_statements(s)
+            self.forced.clear()
             return True
         return False
 
