@@ -740,3 +740,25 @@ def test_headline_post_then_another_speaker(extract):
         ("person/donald-trump", "leaving laggards alone"),
         (TAMM, "Europe is doing more"),
     ]
+
+
+def test_a_setting_before_the_attribution_is_no_content(extract):
+    facts = extract(
+        "Speaking in Tartu on Wednesday evening, Estonian Defence Minister Kalle Tamm said: "
+        "“The factories are running day and night.”"
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text, statement.direct) == (
+        TAMM,
+        "The factories are running day and night",
+        True,
+    )
+
+
+def test_speech_act_keeps_its_auxiliary(extract):
+    facts = extract("Estonia has denied sending air defence systems to the front.")
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (
+        "country/estonia",
+        "has denied sending air defence systems to the front",
+    )

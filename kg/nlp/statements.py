@@ -131,6 +131,22 @@ OPEN_MARKS = frozenset(OPENERS)
 CLOSE_MARKS = frozenset(OPENERS.values())
 #: Marks that are never a word of a statement (a single ' or ’ may be an apostrophe).
 DOUBLE_MARKS = frozenset(QUOTE_MARKS - SINGLE)
+#: Words that open a setting before an attribution ("In Brussels, ...", "Asked about ...").
+SETTING_STARTS = {
+    "in",
+    "at",
+    "on",
+    "during",
+    "after",
+    "before",
+    "asked",
+    "addressing",
+    "earlier",
+    "later",
+    "then",
+}
+#: Auxiliaries kept with a speech act's verb ("has denied").
+AUXILIARIES = {"has", "have", "had", "also", "again", "repeatedly", "previously"}
 #: Words that never stand in a descriptor before a speaker's name ("coordinator Ann Roe").
 NOT_DESCRIPTOR = {
     "and",
@@ -1078,8 +1094,11 @@ class StatementFinder:
         quote_after = self.quote_open.get(rest[0]) if not nothing_after else None
         if quote_after is not None and not self._ends_at(quote_after, limit):
             quote_after = None
+        before_is_setting = quote_before is None and self._setting(s.start, k)
         if act and not comma_before:
-            self.add(speakers, v, limit, s, v, act=True)  # "Sikorski accused Moscow of ..."
+            self.add(
+                speakers, self._verb_group_start(v, subj_start), limit, s, v, act=True
+            )  # "Russia has denied ..."
         elif quote_before is not None and quote_after is not None and comma_before:
             # "“...,” Tamm said, “...”": one quotation, the attribution cut out
             self.add(
@@ -1093,13 +1112,31 @@ class StatementFinder:
         elif comma_before and (
             inverted or quote_before is not None or nothing_after or self.text[after - 1] == ":"
         ):
-            self.add(speakers, s.start, min(subj_start, phrase_start), s, v)  # "“...,” said Kubilius."
-            if not nothing_after and (self.text[after - 1] in {":", "that"} or quote_after is not None):
+            if not before_is_setting:
+                self.add(speakers, s.start, min(subj_start, phrase_start), s, v)  # "“...,” said Kubilius."
+            if not nothing_after and before_is_setting:
+                self.add(speakers, after, limit, s, v)  # "Speaking in Warsaw, Healey said: “...”"
+            elif not nothing_after and (self.text[after - 1] in {":", "that"} or quote_after is not None):
                 self.add(speakers, after, limit, s, v)  # "..., he said, adding: “...”"
             elif not nothing_after and not inverted and self.lower[after - 1] == "that":
                 self.add(speakers, after, limit, s, v)
         else:
             self.add(speakers, after, limit, s, v)  # "Merz said: '...'"
+
+    def _setting(self, start: int, end: int) -> bool:
+        """ "Speaking in Warsaw,", "At a news conference on Monday,": a setting, not what was said."""
+        first = self._trim(start, end)[0]
+        if first >= end:
+            return True
+        word = self.lower[first]
+        return word in ADJUNCTS or word in SETTING_STARTS or (word.endswith("ing") and word[:1].isalpha())
+
+    def _verb_group_start(self, v: int, subj_start: int) -> int:
+        """ "Russia has denied ...": the statement of a speech act keeps its auxiliary."""
+        i = v
+        while i - 1 > subj_start and self.lower[i - 1] in AUXILIARIES:
+            i -= 1
+        return i
 
     def _ends_at(self, q, limit: int) -> bool:
         """Quotation q closes the clause: only punctuation after it up to ``limit``."""
