@@ -762,3 +762,27 @@ def test_speech_act_keeps_its_auxiliary(extract):
         "country/estonia",
         "has denied sending air defence systems to the front",
     )
+
+
+def test_made_an_appeal_is_a_statement_of_its_subject(extract):
+    facts = extract(
+        "General Kalle Tamm, the head of Estonia's army, made a similar appeal to his countrymen to "
+        "prepare themselves for war."
+    )
+    statement = only(facts)
+    assert statement.speaker == TAMM
+    assert statement.text == "a similar appeal to his countrymen to prepare themselves for war"
+
+
+def test_a_suggestion_by_someone_that(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm rejected a suggestion by Finnish Defence Minister "
+        "Aino Virtanen that the border could be closed."
+    )
+    assert [(s.speaker, s.text) for s in facts.statements] == [
+        (
+            TAMM,
+            "rejected a suggestion by Finnish Defence Minister Aino Virtanen that the border could be closed",
+        ),
+        (VIRTANEN, "the border could be closed"),
+    ]

@@ -230,6 +230,10 @@ POSTS = frozenset(w for w in lexicon.words("titles.txt") if " " not in w)
 GENERIC_POSTS = lexicon.words("generic_posts.txt")
 # "the council" -> a body named "... Council" or of a kind (org_descriptions.tsv).
 ORG_NOUNS = lexicon.table("org_descriptions.tsv")
+# "Trump's demand to ...", "made an appeal to ...", "a suggestion by Trump that ...".
+SPEECH_NOUNS = lexicon.words("speech_nouns.txt")
+# "made an appeal", "renewed her call".
+NOUN_VERBS = lexicon.words("speech_noun_verbs.txt")
 # "the statement said": whoever last made one.
 STATEMENT_NOUNS = lexicon.words("statement_nouns.txt")
 
@@ -424,6 +428,7 @@ class StatementFinder:
         # Where the words rules start from are, found once for the whole doc.
         self.verb_at = [i for i, word in enumerate(self.lower) if word in self.verbs]
         self.possessive_at = [i for i, word in enumerate(self.lower) if word in POSSESSIVE]
+        self.noun_at = [i for i, word in enumerate(self.lower) if word in SPEECH_NOUNS]
         intros = lexicon.first_words("report_intros.txt")
         self.intro_at = [i for i, word in enumerate(self.lower) if word in intros]
         self.index = SpeakerIndex(self)
@@ -1301,8 +1306,26 @@ class StatementFinder:
         return True
 
     def _speech_nouns(self, s: Span) -> None:
-        """ "Trump's demand to spend 5% of GDP", "Macron's call for ..."."""
-        nouns = lexicon.words("speech_nouns.txt")
+        """ "Trump's demand to spend 5% of GDP", "Macron's call for ...", "made an appeal to ...",
+        "a suggestion by Trump that ..."."""
+        nouns = SPEECH_NOUNS
+        for i in within(self.noun_at, s.start + 1, s.end - 2):
+            if self.state.in_quote[i] or self.lower[i + 1] not in {"to", "that", "for", "by"}:
+                continue
+            if self.lower[i + 1] == "by":  # "a suggestion by Trump that ..."
+                speakers, after = self.subject_after(i + 1, s.end, strict=False)
+                if speakers and after < s.end and self.lower[after] == "that":
+                    self.add(speakers, after + 1, self._clause_limit(after + 1, s.end), s, i)
+                continue
+            verb = self._noun_verb(i, s.start)  # "made a similar appeal to ..."
+            if verb is None:
+                continue
+            speakers, _ = self.subject_before(verb, s.start)
+            if not speakers and self.lower[verb - 1] in {"and", ","}:
+                speakers = self._opening_subject(s, verb)
+            if speakers:
+                start = verb + 1
+                self.add(speakers, start, self._clause_limit(i + 2, s.end), s, verb)
         for i in within(self.possessive_at, s.start + 1, s.end - 2):
             if self.lower[i + 1] in nouns and not self.state.in_quote[i]:
                 speaker = self._speaker_mention(i - 1)
@@ -1311,6 +1334,24 @@ class StatementFinder:
                 end = next((k for k in range(i + 3, s.end) if self.text[k] in {",", ";"}), s.end)
                 first = i + 2 if self.lower[i + 2] == "to" else i + 3
                 self.add([speaker.key], first, end, s, i)
+
+    def _noun_verb(self, i: int, floor: int) -> int | None:
+        """The verb that makes speech noun i a statement: "made [a similar] appeal", "renewed her call"."""
+        k = i - 1
+        while k >= floor and k > i - 4 and (self.lower[k] in DETERMINERS or self.text[k].islower()):
+            if self.lower[k] in NOUN_VERBS:
+                return k
+            k -= 1
+        return None
+
+    def _clause_limit(self, start: int, end: int) -> int:
+        """The end of the clause from ``start``: the next semicolon, or a comma before a new clause."""
+        for k in range(start, end):
+            if self.text[k] == ";" or (
+                self.text[k] == "," and k + 1 < end and self.lower[k + 1] in {"but", "while", "which"}
+            ):
+                return k
+        return end
 
     def headline(self, s: Span) -> bool:
         """ "... – Pistorius", "...: EU's Kallas", "Kallas: ...", "..., foreign minister says"."""
