@@ -786,3 +786,23 @@ def test_a_suggestion_by_someone_that(extract):
         ),
         (VIRTANEN, "the border could be closed"),
     ]
+
+
+def test_a_connective_before_a_reported_clause_is_kept(extract):
+    facts = extract(
+        "At the same time, European industries can learn from Ukraine's combat experience, "
+        "Estonian Defence Minister Kalle Tamm stressed."
+    )
+    statement = only(facts)
+    assert (
+        statement.text == "At the same time, European industries can learn from Ukraine's combat experience"
+    )
+
+
+def test_he_after_a_nested_source_is_still_the_main_speaker(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm rejected a suggestion by Finnish Defence Minister "
+        "Aino Virtanen that the border could be closed.\n\n"
+        "He said, “Closing the border would only help the smugglers.”"
+    )
+    assert said_by(facts, TAMM)[-1].text == "Closing the border would only help the smugglers"

@@ -270,6 +270,9 @@ class StatementLimits:
     max_quoting: int = 10
     #: A quotation no rule claimed goes to the last speaker when it has at least these many words.
     orphan_quote_min_words: int = 4
+    #: "Speaking at the forum in Singapore on Saturday, Roe said: ...": the longest setting
+    #: before an attribution (a longer stretch holds what was said).
+    max_setting: int = 12
     #: "SECRETARY OF THE ARMY DAN ROE: ...": the longest speaker label of a transcript line.
     max_label: int = 8
     #: The shortest content a statement can have.
@@ -707,7 +710,7 @@ class StatementFinder:
             return [], v + 1
         m = self._speaker_mention(j)
         if m is None or m.type != "Person":
-            m = self._person_after_descriptor(j, ceiling) or m
+            m = self._person_after_descriptor(j, ceiling, strict) or m
         if m is not None:
             end = m.end
             if end < ceiling and self.text[end] == "(":
@@ -732,13 +735,14 @@ class StatementFinder:
                     break
         return [], v + 1
 
-    def _person_after_descriptor(self, j: int, ceiling: int) -> Mention | None:
-        """ "said National Security Council strategic communications coordinator Ann Roe."."""
+    def _person_after_descriptor(self, j: int, ceiling: int, strict: bool = True) -> Mention | None:
+        """ "said National Security Council strategic communications coordinator Ann Roe."
+        (``strict``: the name ends the clause)."""
         k = j
         while k < ceiling and k < j + self.limits.descriptor_window:
             m = self.mention_at.get(k)
             if m is not None and m.type == "Person" and m.key:
-                return m if self._ends_clause(m.end, ceiling) else None
+                return m if not strict or self._ends_clause(m.end, ceiling) else None
             word = self.lower[k]
             if (
                 (self.state.is_punct[k] and self.text[k] != "-")
@@ -896,6 +900,7 @@ class StatementFinder:
         at: int,
         cut: tuple[int, int] | None = None,
         act: bool = False,
+        remember: bool = True,
     ) -> Found | None:
         start, end = self._trim(start, end)
         if end - start < self.limits.min_content or not speakers:
@@ -919,7 +924,8 @@ class StatementFinder:
         for key in speakers:
             found = Found(key, start, end, direct, (sentence.start_char, sentence.end_char), cut, drop=drop)
             self.found.append(found)
-            self._remember(at, key)
+            if remember:
+                self._remember(at, key)
         return found
 
     # -- rules -----------------------------------------------------------------
@@ -1130,9 +1136,11 @@ class StatementFinder:
 
     def _setting(self, start: int, end: int) -> bool:
         """ "Speaking in Warsaw,", "At a news conference on Monday,": a setting, not what was said."""
-        first = self._trim(start, end)[0]
-        if first >= end:
+        first, last = self._trim(start, end)
+        if first >= last:
             return True
+        if last - first > self.limits.max_setting or any(self.text[k] == "," for k in range(first, last)):
+            return False  # "At the same time, industries can learn ...": a clause after the setting
         word = self.lower[first]
         return word in ADJUNCTS or word in SETTING_STARTS or (word.endswith("ing") and word[:1].isalpha())
 
@@ -1315,7 +1323,8 @@ class StatementFinder:
             if self.lower[i + 1] == "by":  # "a suggestion by Trump that ..."
                 speakers, after = self.subject_after(i + 1, s.end, strict=False)
                 if speakers and after < s.end and self.lower[after] == "that":
-                    self.add(speakers, after + 1, self._clause_limit(after + 1, s.end), s, i)
+                    # the one suggesting is no topic of the text: "he" does not point to him
+                    self.add(speakers, after + 1, self._clause_limit(after + 1, s.end), s, i, remember=False)
                 continue
             verb = self._noun_verb(i, s.start)  # "made a similar appeal to ..."
             if verb is None:
