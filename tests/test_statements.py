@@ -806,3 +806,25 @@ def test_he_after_a_nested_source_is_still_the_main_speaker(extract):
         "He said, “Closing the border would only help the smugglers.”"
     )
     assert said_by(facts, TAMM)[-1].text == "Closing the border would only help the smugglers"
+
+
+def test_an_unclosed_mark_opening_the_last_paragraph_keeps_its_facts(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm visited Tapa.\n\n"
+        "“Finnish Defence Minister Aino Virtanen said the order for 40 howitzers was placed."
+    )
+    assert [(s.speaker, s.text) for s in said_by(facts, VIRTANEN)] == [
+        (VIRTANEN, "the order for 40 howitzers was placed")
+    ]
+
+
+def test_mixed_quote_marks_still_close(extract):
+    facts = extract(
+        '“We have to learn to live with danger again," Estonian Defence Minister Kalle Tamm warned.'
+    )
+    statement = only(facts)
+    assert (statement.speaker, statement.text, statement.direct) == (
+        TAMM,
+        "We have to learn to live with danger again",
+        True,
+    )

@@ -30,6 +30,7 @@ from kg.nlp import lexicon
 OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "''": "''", "``": "''", "'": "'", "‹": "›"}
 SINGLE = {"‘", "'", "’", "‹", "›"}
 STRAIGHT_DOUBLE = {'"', "''"}  # marks that open as well as close a quotation
+DOUBLE_CLOSERS = {"”", '"', "''", "“"}  # what closes a double quotation, whichever mark opened it
 SENTENCE_END = {".", "!", "?", "…"}
 END_CHARS = SENTENCE_END  # the last character of any word that ends a sentence
 QUOTE_MARKS = set(OPENERS) | set(OPENERS.values())
@@ -145,36 +146,28 @@ def find_quotes(
     marks: list[int],
     end: int,
     limits: SegmentLimits = DEFAULT_LIMITS,
-    start: int | None = None,
     continued: bool = False,
 ) -> list[Quote]:
     """Top-level quotations of one paragraph ending at token ``end``; nested ones stay inside.
 
     ``marks`` are the paragraph's quote-mark tokens: no other token opens or
     closes anything. A quotation still open at the end of the paragraph runs
-    to that end when it opens the paragraph (``start``) or when the next
-    paragraph opens with a quote mark (``continued``): news marks a quotation
-    over several paragraphs so. Any other mark left open is a stray one: the
-    marks after it are read again without it (once), so that it does not
-    swallow the rest of the paragraph.
+    to that end when the next paragraph opens with a quote mark
+    (``continued``): news marks a quotation over several paragraphs so. Any
+    other mark left open is a stray one: the marks after it are read again
+    without it (once), so that it does not swallow the rest of the paragraph
+    and the facts in it.
     """
     quotes, opened = _pair_marks(state, marks)
     if opened is None:
         return quotes
-    first = marks[0] if start is None else start
-    runs_on = opened == first or continued or _opens_clause(state, opened)
-    if runs_on and end - opened > limits.unclosed_quote_min_tokens:
+    if continued and end - opened > limits.unclosed_quote_min_tokens:
         quotes.append(Quote(opened + 1, end, opened, None))
         return [q for q in quotes if q.end > q.start]
     # A stray opening mark: pair the marks after it again, once; what stays open then is dropped.
     before = [q for q in quotes if q.open_mark < opened]
     again, _ = _pair_marks(state, [i for i in marks if i > opened])
     return [q for q in before + again if q.end > q.start]
-
-
-def _opens_clause(state: DocState, i: int) -> bool:
-    """A mark after a colon or a comma opens a quotation that may run on to the next paragraph."""
-    return i > 0 and state.text[i - 1] in {":", ","}
 
 
 def _pair_marks(state: DocState, marks: list[int]) -> tuple[list[Quote], int | None]:
@@ -185,10 +178,10 @@ def _pair_marks(state: DocState, marks: list[int]) -> tuple[list[Quote], int | N
     open_straight: dict[str, int] = {}  # straight marks on the stack, by mark
     for i in marks:
         word = text[i]
-        if stack and word == stack[-1][0] and (word not in SINGLE or _closes_single(state, i)):
-            _, opened = stack.pop()
-            if word in open_straight:
-                open_straight[word] -= 1
+        if stack and _closes(state, i, stack[-1][0]):
+            closer, opened = stack.pop()
+            if closer in open_straight:
+                open_straight[closer] -= 1
             if not stack:
                 quotes.append(Quote(opened + 1, i, opened, i))
         elif word in OPENERS and (word not in SINGLE or _opens_single(state, i)):
@@ -198,6 +191,20 @@ def _pair_marks(state: DocState, marks: list[int]) -> tuple[list[Quote], int | N
             if word in STRAIGHT_DOUBLE:
                 open_straight[word] = open_straight.get(word, 0) + 1
     return quotes, (stack[0][1] if stack else None)
+
+
+def _closes(state: DocState, i: int, expected: str) -> bool:
+    """Mark i closes the quotation whose closing mark is ``expected``.
+
+    Typed text mixes its marks (“... defence," he said): a double mark that
+    sticks to the word before it closes a double quotation opened with another one.
+    """
+    word = state.text[i]
+    if word == expected:
+        return word not in SINGLE or _closes_single(state, i)
+    if word in DOUBLE_CLOSERS and expected in DOUBLE_CLOSERS and word in STRAIGHT_DOUBLE | {"”"}:
+        return i > 0 and not state.space_after[i - 1] and (word != "”" or expected in STRAIGHT_DOUBLE)
+    return False
 
 
 def paired_marks(state: DocState, marks: list[int]) -> set[int]:
@@ -327,7 +334,7 @@ def segment(doc: Doc, limits: SegmentLimits = DEFAULT_LIMITS, table=None) -> Doc
     for n, (start, end) in enumerate(ranges):
         following = ranges[n + 1][0] if n + 1 < len(ranges) else None
         continued = following is not None and state.text[following] in OPENERS
-        quotes = find_quotes(state, within(marks, start, end), end, limits, start, continued)
+        quotes = find_quotes(state, within(marks, start, end), end, limits, continued)
         closing = {q.close_mark for q in quotes if q.close_mark is not None}
         for quote in quotes:
             marks_end = quote.close_mark + 1 if quote.close_mark is not None else quote.end
