@@ -828,3 +828,9 @@ def test_mixed_quote_marks_still_close(extract):
         "We have to learn to live with danger again",
         True,
     )
+
+
+def test_no_break_spaces_between_words(extract):
+    facts = extract("“We are ready,” Estonian Defence Minister Kalle\u00a0Tamm\u00a0said on\u00a0Monday.")
+    statement = only(facts)
+    assert (statement.speaker, statement.text) == (TAMM, "We are ready")
