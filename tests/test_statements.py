@@ -834,3 +834,53 @@ def test_no_break_spaces_between_words(extract):
     facts = extract("“We are ready,” Estonian Defence Minister Kalle\u00a0Tamm\u00a0said on\u00a0Monday.")
     statement = only(facts)
     assert (statement.speaker, statement.text) == (TAMM, "We are ready")
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        (
+            "“The plant is ready,” Estonian Defence Minister Kalle Tamm said calmly into the microphone.",
+            "The plant is ready",
+        ),
+        (
+            "Estonian Defence Minister Kalle Tamm went on to say the brigade would be ready in May.",
+            "the brigade would be ready in May",
+        ),
+        (
+            "The brigade will be ready in May, Estonian Defence Minister Kalle Tamm said Wednesday on "
+            "ERR's “Morning Show.”",
+            "The brigade will be ready in May",
+        ),
+    ],
+)
+def test_how_and_where_it_was_said_is_no_content(extract, text, content):
+    statement = only(extract(text))
+    assert (statement.speaker, statement.text) == (TAMM, content)
+
+
+def test_he_opening_the_sentence_speaks_through_saying(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm called the plan a mistake on Monday. "
+        "He apologized the next day, saying it was wrong to call names."
+    )
+    assert said_by(facts, TAMM)[-1].text == "it was wrong to call names"
+
+
+def test_verbs_inside_the_content_open_no_statement(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm said a ministry memo saying the depot was empty "
+        "had been leaked."
+    )
+    statement = only(facts)
+    assert statement.text == "a ministry memo saying the depot was empty had been leaked"
+
+
+def test_opening_connective_before_the_subject(extract):
+    facts = extract(
+        "But Estonian Defence Minister Kalle Tamm stood beside his Finnish counterpart and described "
+        "the plan as a “necessary step.”"
+    )
+    statement = only(facts)
+    assert statement.speaker == TAMM
+    assert statement.text == "the plan as a “necessary step”"

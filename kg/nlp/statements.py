@@ -131,6 +131,8 @@ OPEN_MARKS = frozenset(OPENERS)
 CLOSE_MARKS = frozenset(OPENERS.values())
 #: Marks that are never a word of a statement (a single ' or ’ may be an apostrophe).
 DOUBLE_MARKS = frozenset(QUOTE_MARKS - SINGLE)
+#: Words before a sentence's subject that are not part of it ("But Tamm, ..., told ...").
+OPENING_CONNECTIVES = {"but", "and", "yet", "so", "still", "later", "then", "meanwhile", "however", "also"}
 #: Words that open a setting before an attribution ("In Brussels, ...", "Asked about ...").
 SETTING_STARTS = {
     "in",
@@ -664,6 +666,10 @@ class StatementFinder:
         j = self._skip_time_back(j, floor)
         while j >= floor and self.lower[j] in SKIP_BEFORE_VERB:
             j -= 1
+        if self._went_on_to(j + 1):
+            j -= 3  # "Pence went on to say ..."
+            while j >= floor and self.lower[j] in SKIP_BEFORE_VERB:
+                j -= 1
         if j < floor:
             return [], v
         if self.text[j] == "," and not self.state.in_quote[j]:
@@ -811,6 +817,8 @@ class StatementFinder:
                 break
         if anchored and j < end and self.text[j] == "," and j + 1 < end and self.lower[j + 1] == "that":
             j += 1
+        while anchored and j > i and self.lower[j - 1] in {"on", "in", "at", "a", "the"}:
+            j -= 1  # "said Wednesday on MSNBC's show": the setting goes on
         return j if anchored else i
 
     def _names_time(self, j: int, months) -> bool:
@@ -941,10 +949,12 @@ class StatementFinder:
                 continue
             if lower[i] == "pointed" and not (i + 1 < len(lower) and lower[i + 1] in {"to", "out"}):
                 continue
-            if i > sentence.start and (
-                lower[i - 1] in DETERMINERS or (lower[i - 1] == "in" and lower[i].endswith("ing"))
+            if (
+                i > sentence.start
+                and not self._went_on_to(i)
+                and (lower[i - 1] in DETERMINERS or (lower[i - 1] == "in" and lower[i].endswith("ing")))
             ):
-                continue  # "the accused", "his claims", "Russia's claims", "in writing": a noun
+                continue  # "the accused", "his claims", "to say", "in writing": no finite verb
             found.append(i)
         return found
 
@@ -966,12 +976,8 @@ class StatementFinder:
             if previous and self.lower[v - 1] in {",", "and"} and self._continues(v):
                 plans.append((v, previous, -1, -1))  # "..., adding that ...": the same speaker
                 continue
-            if (
-                plans
-                and self.lower[v].endswith("ing")
-                and self.lower[v - 1] in {"of", "for", "by", "without"}
-            ):
-                continue  # "accused X of suggesting ...": inside the content
+            if plans and self._inside_clause(v):
+                continue  # "accused X of suggesting ...", "Trump's tweet saying ...": inside the content
             speakers, subj_start, subj_end = self._subject(s, v)
             if speakers:
                 previous = speakers
@@ -992,6 +998,29 @@ class StatementFinder:
                 continue
             self._attribute(speakers, subj_start, subj_end, v, limit, s)
         self._speech_nouns(s)
+
+    def _went_on_to(self, v: int) -> bool:
+        """ "went on to say": the verb is the subject's own."""
+        return (
+            v >= 3
+            and self.lower[v - 1] == "to"
+            and self.lower[v - 2] == "on"
+            and self.lower[v - 3]
+            in {
+                "went",
+                "goes",
+                "go",
+            }
+        )
+
+    def _inside_clause(self, v: int) -> bool:
+        """A speech verb that belongs to the content of the one before it: a participle after a
+        noun or a preposition ("a tweet saying", "of suggesting"), an infinitive ("asked her
+        to raise her voice and say ...")."""
+        word, before = self.lower[v], self.lower[v - 1]
+        if word.endswith("ing"):
+            return before not in {",", "and", "while", "before", "after", "when", "—"}
+        return before in {"to", "and"} and not word.endswith(("ed", "s")) and not self._went_on_to(v)
 
     def _inside_content(self, plans: list, v: int) -> bool:
         """A speech verb inside another's content ("... was a Polish initiative proposed ...")."""
@@ -1024,9 +1053,16 @@ class StatementFinder:
         m = self.state.mentions[n]
         if m.start >= v or m.type not in SPEAKER_TYPES or not m.key or self.state.in_quote[m.start]:
             return []
-        if self._title_start(m.start, s.start) != s.start:
+        if self._title_start(m.start, s.start) != self._opening_word(s):
             return []
         return [m.key]
+
+    def _opening_word(self, s: Span) -> int:
+        """Where a sentence's subject may start: after "But", "And", "Yet", "Still,"..."""
+        i = s.start
+        while i < s.end - 1 and (self.lower[i] in OPENING_CONNECTIVES or self.text[i] in {",", "—"}):
+            i += 1
+        return i
 
     def _quoted_as_saying(self, s: Span, v: int) -> tuple[list[str], int, int] | None:
         """ "PAP quoted Tusk as saying ...": Tusk; "Xinhua quoted a statement as saying ...": Xinhua."""
@@ -1052,6 +1088,10 @@ class StatementFinder:
 
     def _sentence_subject(self, s: Span, v: int) -> list[str]:
         """ "Trump shocked Europeans by implying ...": the actor the sentence opens with."""
+        first = self._opening_word(s)
+        if first < v and self.lower[first] in PERSON_PRONOUNS | THING_PRONOUNS:
+            key = self.resolve_pronoun(first)  # "He apologized, saying ..."
+            return [key] if key else []
         for m in self.state.mentions[self._first_mention(s.start) :]:
             if m.start >= v:
                 break
@@ -1101,7 +1141,7 @@ class StatementFinder:
             k -= 1
         comma_before = k > s.start and (self.text[k] in {",", "—", "–"} or quote_before is not None)
         rest = self._trim(after, limit)
-        nothing_after = rest[1] <= rest[0] or self.lower[rest[0]] in ADJUNCTS
+        nothing_after = rest[1] <= rest[0] or self.lower[rest[0]] in ADJUNCTS or self._manner(*rest)
         quote_after = self.quote_open.get(rest[0]) if not nothing_after else None
         if quote_after is not None and not self._ends_at(quote_after, limit):
             quote_after = None
@@ -1133,6 +1173,13 @@ class StatementFinder:
                 self.add(speakers, after, limit, s, v)
         else:
             self.add(speakers, after, limit, s, v)  # "Merz said: '...'"
+
+    def _manner(self, start: int, end: int) -> bool:
+        """ "said sarcastically", "said pleasantly into the phone": how it was said, not what."""
+        word = self.lower[start]
+        if not (word.endswith("ly") and len(word) > 4 and self.text[start].islower()):
+            return False
+        return start + 1 >= end or self.lower[start + 1] in ADJUNCTS or self.state.is_punct[start + 1]
 
     def _setting(self, start: int, end: int) -> bool:
         """ "Speaking in Warsaw,", "At a news conference on Monday,": a setting, not what was said."""
