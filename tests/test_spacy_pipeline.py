@@ -160,7 +160,7 @@ def test_the_distances_are_in_the_spacy_config(nlp):
     assert config["kg_segmenter"] == {
         "factory": "kg_segmenter",
         "set_sents": True,
-        "limits": {"unclosed_quote_min_tokens": 3},
+        "limits": {"unclosed_quote_min_tokens": 3, "attribution_window": 6},
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.facts import Evidence, FactKind
-from kg.kinds.evidence import evidence, words
+from kg.kinds.evidence import evidence
 from kg.rdf.terms import DKG, FALSE, TRUE, TYPE
 
 
@@ -21,12 +21,34 @@ class Statement:
     about: tuple[str, ...] = ()  # keys of topics.ttl concepts ("air-defence")
 
 
+#: Typewriter forms of the double quotation mark, written as one in a statement's text.
+TYPEWRITER_QUOTES = {"''": '"', "``": '"'}
+
+
+def found_text(state, found) -> str:
+    """The words of a found statement on one line, without its ``cut`` and its stray quote marks
+    (``drop``); a typewriter double quote ('') is written as one (")."""
+    skip = set(found.drop)
+    if found.cut is not None:
+        skip.update(range(*found.cut))
+    if not skip and not any(state.text[i] in TYPEWRITER_QUOTES for i in range(found.start, found.end)):
+        return " ".join(state.span_text(found.start, found.end).split())
+    text, space_after = state.text, state.space_after
+    words = [
+        (" " if space_after[i] or space_after[i - 1] else "")
+        if i in skip
+        else TYPEWRITER_QUOTES.get(text[i], text[i]) + (" " if space_after[i] else "")
+        for i in range(found.start, found.end)
+    ]
+    return " ".join("".join(words).split())
+
+
 def read(doc, text: str) -> list[Statement]:
     state = doc._.kg
     return [
         Statement(
             found.speaker,
-            words(state, found.start, found.end, found.cut),
+            found_text(state, found),
             found.direct,
             evidence(text, *found.evidence),
             about=tuple(found.about),

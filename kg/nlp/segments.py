@@ -25,12 +25,17 @@ from spacy.tokens import Doc, Span
 
 from kg.nlp import lexicon
 
-OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "'": "'", "‹": "›"}
+# "''" is the straight double quote of typewritten and some archived news text
+# (''We are ready,'' he said.), "``" its opening form.
+OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "''": "''", "``": "''", "'": "'", "‹": "›"}
 SINGLE = {"‘", "'", "’", "‹", "›"}
+STRAIGHT_DOUBLE = {'"', "''"}  # marks that open as well as close a quotation
+DOUBLE_CLOSERS = {"”", '"', "''", "“"}  # what closes a double quotation, whichever mark opened it
 SENTENCE_END = {".", "!", "?", "…"}
 END_CHARS = SENTENCE_END  # the last character of any word that ends a sentence
 QUOTE_MARKS = set(OPENERS) | set(OPENERS.values())
-CLOSERS_AFTER_END = {"”", '"', "’", "'", "»", ")", "]"}
+CLOSERS_AFTER_END = {"”", '"', "''", "’", "'", "»", ")", "]"}
+STRAIGHT = STRAIGHT_DOUBLE | {"'"}  # marks that open as well as close
 #: ``Token.is_sent_start`` False, as the uint64 arrays of ``Doc.to_array`` hold -1.
 NOT_SENT_START = 2**64 - 1
 
@@ -43,6 +48,9 @@ class SegmentLimits:
     #: quotation over several paragraphs) only when more than this many tokens
     #: follow its mark; a shorter one is a stray mark.
     unclosed_quote_min_tokens: int = 3
+    #: “Why now?” Tamm asked: a quotation ending in "?" or "!" does not end the sentence
+    #: when a speech verb follows within this many words (its attribution).
+    attribution_window: int = 6
 
 
 DEFAULT_LIMITS = SegmentLimits()
@@ -134,31 +142,84 @@ def _closes_single(state: DocState, i: int) -> bool:
 
 
 def find_quotes(
-    state: DocState, marks: list[int], end: int, limits: SegmentLimits = DEFAULT_LIMITS
+    state: DocState,
+    marks: list[int],
+    end: int,
+    limits: SegmentLimits = DEFAULT_LIMITS,
+    continued: bool = False,
 ) -> list[Quote]:
     """Top-level quotations of one paragraph ending at token ``end``; nested ones stay inside.
 
     ``marks`` are the paragraph's quote-mark tokens: no other token opens or
-    closes anything.
+    closes anything. A quotation still open at the end of the paragraph runs
+    to that end when the next paragraph opens with a quote mark
+    (``continued``): news marks a quotation over several paragraphs so. Any
+    other mark left open is a stray one: the marks after it are read again
+    without it (once), so that it does not swallow the rest of the paragraph
+    and the facts in it.
     """
+    quotes, opened = _pair_marks(state, marks)
+    if opened is None:
+        return quotes
+    if continued and end - opened > limits.unclosed_quote_min_tokens:
+        quotes.append(Quote(opened + 1, end, opened, None))
+        return [q for q in quotes if q.end > q.start]
+    # A stray opening mark: pair the marks after it again, once; what stays open then is dropped.
+    before = [q for q in quotes if q.open_mark < opened]
+    again, _ = _pair_marks(state, [i for i in marks if i > opened])
+    return [q for q in before + again if q.end > q.start]
+
+
+def _pair_marks(state: DocState, marks: list[int]) -> tuple[list[Quote], int | None]:
+    """The closed top-level quotations among ``marks``, and the outermost mark left open."""
     text = state.text
     quotes: list[Quote] = []
     stack: list[tuple[str, int]] = []  # (expected closing mark, token index of opener)
+    open_straight: dict[str, int] = {}  # straight marks on the stack, by mark
     for i in marks:
         word = text[i]
-        if stack and word == stack[-1][0] and (word not in SINGLE or _closes_single(state, i)):
-            _, opened = stack.pop()
+        if stack and _closes(state, i, stack[-1][0]):
+            closer, opened = stack.pop()
+            if closer in open_straight:
+                open_straight[closer] -= 1
             if not stack:
                 quotes.append(Quote(opened + 1, i, opened, i))
         elif word in OPENERS and (word not in SINGLE or _opens_single(state, i)):
-            if word == '"' and any(mark == '"' for mark, _ in stack):
+            if open_straight.get(word):
                 continue  # a straight quote that closes nothing open: ignore
             stack.append((OPENERS[word], i))
-    if stack:  # unclosed: runs to the end of the paragraph (multi-paragraph quotes)
-        opened = stack[0][1]
-        if end - opened > limits.unclosed_quote_min_tokens:
-            quotes.append(Quote(opened + 1, end, opened, None))
-    return [q for q in quotes if q.end > q.start]
+            if word in STRAIGHT_DOUBLE:
+                open_straight[word] = open_straight.get(word, 0) + 1
+    return quotes, (stack[0][1] if stack else None)
+
+
+def _closes(state: DocState, i: int, expected: str) -> bool:
+    """Mark i closes the quotation whose closing mark is ``expected``.
+
+    Typed text mixes its marks (“... defence," he said): a double mark that
+    sticks to the word before it closes a double quotation opened with another one.
+    """
+    word = state.text[i]
+    if word == expected:
+        return word not in SINGLE or _closes_single(state, i)
+    if word in DOUBLE_CLOSERS and expected in DOUBLE_CLOSERS and word in STRAIGHT_DOUBLE | {"”"}:
+        return i > 0 and not state.space_after[i - 1] and (word != "”" or expected in STRAIGHT_DOUBLE)
+    return False
+
+
+def paired_marks(state: DocState, marks: list[int]) -> set[int]:
+    """The marks among ``marks`` that open or close a quotation closed among them, nested or not."""
+    text, paired = state.text, set()
+    stack: list[tuple[str, int]] = []
+    for i in marks:
+        word = text[i]
+        if stack and word == stack[-1][0] and (word not in SINGLE or _closes_single(state, i)):
+            paired.update((stack.pop()[1], i))
+        elif word in OPENERS and (word not in SINGLE or _opens_single(state, i)):
+            if word in STRAIGHT_DOUBLE and any(mark == word for mark, _ in stack[-3:]):
+                continue
+            stack.append((OPENERS[word], i))
+    return paired
 
 
 def ends_sentence(word: str) -> bool:
@@ -178,7 +239,13 @@ def _starts_sentence(word: str) -> bool:
 
 
 def split_sentences(
-    doc: Doc, state: DocState, ends: list[int], start: int, end: int, closing: set[int]
+    doc: Doc,
+    state: DocState,
+    ends: list[int],
+    start: int,
+    end: int,
+    closing: set[int],
+    limits: SegmentLimits = DEFAULT_LIMITS,
 ) -> list[Span]:
     """Sentences of the paragraph ``start..end``, never cut inside a quotation.
 
@@ -192,15 +259,37 @@ def split_sentences(
         if i < first or (in_quote[i] and (i + 1) not in closing):
             continue
         j = i + 1
-        while j < end and text[j] in CLOSERS_AFTER_END:
+        # Over the marks that close what the full stop ends (a German “ too); a straight
+        # mark closes only when it is a quotation's closing mark (else it opens the next
+        # sentence's quotation).
+        while j < end and (j in closing or (text[j] in CLOSERS_AFTER_END and text[j] not in STRAIGHT)):
             j += 1
         if j >= end or _starts_sentence(text[j]):
+            if (
+                j > i + 1
+                and in_quote[i]
+                and text[i] in {"?", "!", "…"}
+                and _attribution_follows(state, j, end, limits)
+            ):
+                continue  # “Why now?” Tamm asked. / “We are ready!” said Tamm.
             if j > first:
                 spans.append(Span(doc, first, j))  # doc[first:j], without normalising a slice
             first = j
     if first < end:
         spans.append(Span(doc, first, end))
     return spans
+
+
+def _attribution_follows(state: DocState, j: int, end: int, limits: SegmentLimits) -> bool:
+    """A speech verb within a few words after a quotation, before any full stop: its attribution."""
+    verbs = lexicon.words("speech_verbs.txt")
+    for k in range(j, min(end, j + limits.attribution_window)):
+        word = state.lower[k]
+        if word in END_CHARS or state.text[k] in OPENERS:
+            return False
+        if word.lstrip("+") in verbs or ("+" + word) in verbs:
+            return state.text[k].islower()
+    return False
 
 
 def within(positions: list[int], start: int, end: int) -> list[int]:
@@ -241,15 +330,20 @@ def segment(doc: Doc, limits: SegmentLimits = DEFAULT_LIMITS, table=None) -> Doc
     state = DocState(in_quote=[False] * len(doc), **token_arrays(doc, table))
     marks = [i for i, word in enumerate(state.text) if word in QUOTE_MARKS]
     ends = [i for i, word in enumerate(state.text) if word[-1:] in END_CHARS and ends_sentence(word)]
-    for start, end in paragraphs(state.text):
-        quotes = find_quotes(state, within(marks, start, end), end, limits)
+    ranges = paragraphs(state.text)
+    for n, (start, end) in enumerate(ranges):
+        following = ranges[n + 1][0] if n + 1 < len(ranges) else None
+        continued = following is not None and state.text[following] in OPENERS
+        quotes = find_quotes(state, within(marks, start, end), end, limits, continued)
         closing = {q.close_mark for q in quotes if q.close_mark is not None}
         for quote in quotes:
             marks_end = quote.close_mark + 1 if quote.close_mark is not None else quote.end
             for i in range(quote.open_mark, marks_end):
                 state.in_quote[i] = True
         state.quotes.extend(quotes)
-        state.sentences.extend(split_sentences(doc, state, within(ends, start, end), start, end, closing))
+        state.sentences.extend(
+            split_sentences(doc, state, within(ends, start, end), start, end, closing, limits)
+        )
     return state
 
 

@@ -257,13 +257,19 @@ def _decode(data: bytes, path: str) -> str:
     return text
 
 
+#: No-break and other fixed-width spaces, each written as one plain space: the same
+#: length, so every offset stays, but the tokenizer no longer makes a token of each
+#: ("Trump\u00a0said" is two words, not three).
+SPACES = str.maketrans({c: " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003"})
+
+
 def _normalise(text: str) -> str:
-    """Strip a BOM and outer whitespace; turn CRLF and CR line ends into LF.
+    """Strip a BOM and outer whitespace; turn CRLF and CR line ends into LF, no-break spaces into spaces.
 
     Nothing else is touched: curly quotes, dashes and spacing inside the text
     are evidence the pipeline quotes back.
     """
-    text = text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff").translate(SPACES)
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
