@@ -24,16 +24,7 @@ PARTICIPANTS = {"Person", "Organization", "Country"}
 EVENT_KINDS_OF_ORGS = {"Forum"}
 MEET_VERBS = {"met", "meet", "meets"}
 MEET_FOLLOWERS = lexicon.words("meet_followers.txt")
-VERB_TRIGGERS = {
-    "met",
-    "meet",
-    "meets",
-    "convened",
-    "convene",
-    "gathered",
-    "signed",
-    "visited",
-}
+VERB_TRIGGERS = lexicon.words("event_verbs.txt")
 DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
