@@ -448,7 +448,18 @@ class EntityFinder:
         whole = [m for m in inside if m.start == start and m.end == end]
         if whole:
             return [self._with_lower_head(whole[0])]
+        if len(inside) > 1:  # "UE-Ukraine working group", "Biden-Harris administration": one body
+            headed = self._by_lower_head(start, end)
+            if headed is not None:  # its states and bodies are named all the same
+                headed.inner = [
+                    m for m in inside if m.known is not None and m.type in {"Organization", "Country"}
+                ]
+                return [headed]
         inside = [self._with_compass(m, start) for m in inside]
+        split = self._split_before_body(start, end)
+        if split is not None:  # "Tamm of the Kestrel Institute", "Tartu for the Nordic Forum"
+            left, right = split
+            return self.classify(start, left, inside) + self.classify(right, end, inside)
         head_kind = self._org_head_kind(start, end)
         if head_kind == "Program" and end - start > 1:
             return [Mention(start, end, "Program", self.state.span_text(start, end))]
@@ -462,6 +473,29 @@ class EntityFinder:
             cursor = m.end
         mentions += self._classify_piece(cursor, end)
         return mentions
+
+    def _split_before_body(self, start: int, end: int) -> tuple[int, int] | None:
+        """Where a run joins a name to a body by "of"/"for": (end of the name, start of the body).
+
+        "Mart Kuusk of the Kestrel Institute", "Tartu for the Nordic Defence
+        Forum": the words before the connector have no head word of their own,
+        and the body after it has one. "Ministry of the Interior", "Court of
+        Appeals for the Sixth Circuit", "General Staff of the Armed Forces" name
+        one body: their first part has its head.
+        """
+        lower = self.lower
+        for k in range(start + 1, end - 1):
+            if lower[k] not in {"of", "for"} or not self.text[k].islower():
+                continue
+            right = k + 1
+            while right < end and lower[right] == "the":
+                right += 1
+            if right >= end or self._org_head_kind(start, k) or self._has_title(start, k):
+                return None
+            if not self._org_head_kind(right, end):
+                return None
+            return k, right
+        return None
 
     def _named_inside(self, m: Mention, floor: int) -> bool:
         """ "of the Estonian Defence Forces" inside a longer name: a known body or state of its own."""
@@ -821,6 +855,9 @@ class EntityFinder:
         nxt = doc[m.end] if m.end < len(doc) else None
         if nxt is not None and nxt.lower_ in event_nouns():
             return True  # "the Vilnius summit", "the Brussels meeting": the city that hosts it
+        verb = m.end + 1 if nxt is not None and nxt.lower_ in {"will", "is", "has", "was"} else m.end
+        if verb < len(doc) and self.lower[verb] in lexicon.words("host_verbs.txt"):
+            return True  # "Vilnius hosted the summit", "Riga will host the talks"
         at_paragraph_start = m.start == 0 or self.text[m.start - 1].isspace()
         if at_paragraph_start and nxt is not None and nxt.text in {"–", "—", "-", "(", ","}:
             return True  # a dateline: "BRUSSELS – Nato said ..."
