@@ -294,7 +294,7 @@ class EntityFinder:
         self.text, self.lower = self.state.text, self.state.lower
         self.capitalised = [word[:1].isupper() and is_capitalised_word(word) for word in self.text]
         self.common_acronyms = self._acronyms_of_common_nouns()
-        self.title_at = lexicon.title_positions(self.lower)
+        self.title_at = lexicon.doc_titles(self.state)[0]
         self.heading_at = self._headings()
         self.equipment_acronyms = self._acronyms_of_equipment()
 
@@ -409,12 +409,11 @@ class EntityFinder:
         """Tokens of lines in capitals ("BEYOND THE BLOC"): their words are no acronyms."""
         found = set()
         for start, end in paragraphs(self.text):
-            letters = [w for w in self.text[start:end] if any(c.isalpha() for c in w)]
-            if (
-                len(letters) >= 2
-                and all(w.isupper() for w in letters)
-                and any(w.casefold() in STOP_WORDS for w in letters)
-            ):
+            words = self.text[start:end]
+            if any(w != w.upper() for w in words):  # stops at the first word with a small letter
+                continue
+            letters = [w for w in words if w.isupper()]
+            if len(letters) >= 2 and any(w.casefold() in STOP_WORDS for w in letters):
                 found.update(range(start, end))
         return found
 
@@ -424,7 +423,7 @@ class EntityFinder:
         nouns = lexicon.words("equipment_nouns.txt")
         window = self.limits.equipment_noun_window
         for i, word in enumerate(text):
-            if not ACRONYM.match(word) or word in found:
+            if not word.isupper() or word in found or not ACRONYM.match(word):
                 continue
             if i > 0 and (lower[i - 1][:1].isdigit() or lower[i - 1] in NUMBER_WORDS):
                 found.add(word)

@@ -88,7 +88,7 @@ class EventFinder:
         self.triggers = lexicon.table("event_triggers.txt")
         self.trigger_at = [i for i, word in enumerate(self.lower) if word in self.triggers]
         self.sentence_mentions = mentions_by_sentence(self.state.mentions, self.state.sentences)
-        self.title_at = lexicon.title_positions(self.lower)
+        self.title_at = lexicon.doc_titles(self.state)[0]
         self.adjectives = lexicon.gazetteer().by_adjective
         self.modifiers = lexicon.words("role_modifiers.txt")
         # token -> the reported statement (kg_statements) whose words it is in, built once

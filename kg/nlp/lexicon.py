@@ -88,6 +88,17 @@ def title_positions(lower: Sequence[str]) -> set[int]:
     return {i for i, word in enumerate(lower) if word in single} | title_phrases(lower).keys()
 
 
+def doc_titles(state) -> tuple[set[int], dict[int, tuple[int, int]]]:
+    """:func:`title_positions` and :func:`title_phrases` of a doc's ``DocState``, found once per doc.
+
+    Entities, roles and events all look for titles; they are kept on the state.
+    """
+    found = state.__dict__.get("_kg_titles")
+    if found is None:
+        found = state.__dict__["_kg_titles"] = (title_positions(state.lower), title_phrases(state.lower))
+    return found
+
+
 @cache
 def given_platforms() -> frozenset[str]:
     """Platform names matched only where the text posts on them (platforms.txt, case kept)."""

@@ -107,8 +107,7 @@ class RoleFinder:
         self.text, self.lower = self.state.text, self.state.lower
         self.as_at = [i for i, word in enumerate(self.lower) if word == "as"]
         self.mention_at = self.state.mention_at
-        self.title_at = lexicon.title_positions(self.lower)
-        self.title_phrase_at = lexicon.title_phrases(self.lower)
+        self.title_at, self.title_phrase_at = lexicon.doc_titles(self.state)
         self.honorifics = lexicon.words("honorifics.txt")
         self.modifiers = lexicon.words("role_modifiers.txt") | lexicon.words("portfolio_words.txt")
         self.ranks = lexicon.phrases("ranks.txt")
