@@ -421,3 +421,17 @@ def test_a_city_before_an_event_noun_is_its_place(extract):
     assert entities["place/vilnius"].type == "Place"
     assert "country/lithuania" not in entities
     assert "country/poland" in entities
+
+
+def test_title_word_naming_a_staff_is_no_name(extract):
+    facts = extract(
+        "“We are ready,” said Dragan Vell, Turkish Chief of the General Staff. Minister for the Economy "
+        "Kalle Tamm agreed."
+    )
+    assert {e.label for e in facts.entities if e.type == "Person"} == {"Dragan Vell", "Kalle Tamm"}
+
+
+def test_a_known_name_over_a_word_read_in_it(extract):
+    facts = extract("Italy pledged 20 billion kronor to the Act in Support of Ammunition Production.")
+    assert "program/act-in-support-of-ammunition-production" in by_key(facts)
+    assert not any(e.type == "Place" for e in facts.entities)

@@ -195,6 +195,11 @@ def test_wordings_of_one_post_give_one_role_iri(extract, titles):
     assert len(posts) == 1, posts
 
 
+def test_president_of_a_body_is_not_the_title_of_its_name(extract):
+    facts = extract("Dan Vell, president of the Tamm Campaign, spoke. Kalle Tamm founded it.")
+    assert roles_of(facts, TAMM) == []
+
+
 def test_posts_of_two_people_or_two_offices_stay_apart(extract):
     facts = extract(
         "Deputy Prime Minister Kalle Tamm and Prime Minister Aino Virtanen met Defence Minister "

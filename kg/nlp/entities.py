@@ -574,7 +574,13 @@ class EntityFinder:
         if split is not None:  # "Kalle Tamm of the Baltic Sea Institute": a name, then another
             return self._classify_piece(start, split) + self._classify_piece(split, end)
         # A title inside the run: the name follows it ("Defense Minister Boris Pistorius").
-        titles = [i for i in range(start, end) if self._is_title_word(i) or self._is_honorific(i)]
+        heads = lexicon.table("org_heads.txt")
+        titles = [
+            i
+            for i in range(start, end)
+            if (self._is_title_word(i) and not (i + 1 < end and self.lower[i + 1] in heads))
+            or self._is_honorific(i)
+        ]  # "Chief of the General Staff X": "General" names the staff
         if titles:
             before = self._title_owner(start, titles[0])
             name_start = self._name_after_title(titles[-1] + 1, end)
@@ -628,14 +634,14 @@ class EntityFinder:
         """
         modifiers, text, lower = lexicon.words("role_modifiers.txt"), self.text, self.lower
         after_connector = None
-        while i < end and (lower[i] in modifiers or text[i] == "-"):
+        while i < end and (lower[i] in modifiers or text[i] == "-" or lower[i] == "the" and after_connector):
             if lower[i] in {"for", "of", "the"}:
                 after_connector = i + 1
             i += 1
         if after_connector is None:
             return i
         domain = modifiers | lexicon.words("portfolio_words.txt")
-        while i < end and (lower[i] in domain or lower[i] == "and"):
+        while i < end and (lower[i] in domain or lower[i] in {"and", "the"}):
             i += 1
         given = lexicon.given_names()
         for k in range(i, end):
@@ -1028,8 +1034,10 @@ def find_mentions(doc: Doc, limits: EntityLimits = DEFAULT_LIMITS) -> list[Menti
     for start, end in runs:
         # only the known names that start inside the run can be inside it
         mentions += finder.classify(start, end, known[bisect_left(starts, start) : bisect_left(starts, end)])
-    covered = {i for m in mentions for i in range(m.start, m.end)}
-    mentions += [m for m in known if not covered & set(range(m.start, m.end))]
+    covered = {i: m.length for m in mentions for i in range(m.start, m.end)}
+    # a known name no read of a run covers, or only shorter ones ("Act in Support of Ammunition
+    # Production" over "Support"): the longest of overlapping mentions is kept below
+    mentions += [m for m in known if all(covered.get(i, 0) < m.length for i in range(m.start, m.end))]
     mentions += finder.named_by_known_acronym(runs, mentions)
     mentions += finder.lone_surnames(mentions)
     finder.apply_metonymy(mentions)

@@ -131,6 +131,8 @@ class RoleFinder:
         return any(i in self.title_at and i not in self.mention_at for i in range(start, end))
 
     def title_before(self, m: Mention, floor: int) -> tuple[int, int] | None:
+        if m.start - 1 >= floor and self.lower[m.start - 1] in {"of", "the", "for", "to"}:
+            return None  # "president of the Brady Campaign": the name is the body's
         i = m.start
         while i - 1 >= floor and (
             self._is_title_part(i - 1)  # "Chief of the Defence Staff Arvo Saar": "the" after "of"
