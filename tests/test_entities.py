@@ -435,3 +435,12 @@ def test_a_known_name_over_a_word_read_in_it(extract):
     facts = extract("Italy pledged 20 billion kronor to the Act in Support of Ammunition Production.")
     assert "program/act-in-support-of-ammunition-production" in by_key(facts)
     assert not any(e.type == "Place" for e in facts.entities)
+
+
+def test_one_body_named_in_two_word_orders(extract):
+    facts = extract(
+        "The Harbour Ministry said on Monday that it agreed with the Ministry of the Harbour on the plan."
+    )
+    orgs = [e for e in facts.entities if e.type == "Organization"]
+    assert [o.label for o in orgs] == ["Ministry of the Harbour"]
+    assert "Harbour Ministry" in orgs[0].aliases

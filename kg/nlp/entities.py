@@ -922,6 +922,10 @@ class EntityFinder:
                 m.known, m.label = anchor.known, anchor.label or anchor.text
         self._join_acronyms(mentions)
         org_names = [m.label or m.text for m in mentions if m.type == "Organization" and m.known is None]
+        # "Harbour Department" and "Department of Harbour": one body, under its longest name
+        by_words: dict[frozenset[str], str] = {}
+        for name in sorted(org_names, key=lambda n: (-len(n), n)):
+            by_words.setdefault(_name_words(name), name)
         for m in mentions:
             for inner in m.inner:
                 inner.key, inner.label = inner.known.key, inner.known.label
@@ -930,6 +934,7 @@ class EntityFinder:
                 continue
             label = m.label or m.text
             if m.type == "Organization":
+                label = by_words.get(_name_words(label), label)
                 label = self._longer_org_name(label, org_names) or label
                 known = self.gaz.lookup(label)
                 if known is not None and known.type == "Organization":
@@ -1008,6 +1013,12 @@ class EntityFinder:
             if m.text != info.label:
                 info.aliases.add(m.text)
         return entities
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """The words of a name in any order and spelling ("Defense Department", "Department of Defence")."""
+    words = name.casefold().replace("defense", "defence").split()
+    return frozenset(w for w in words if w not in CONNECTORS)
 
 
 @cache
