@@ -96,6 +96,7 @@ class EventFinder:
             k: st for st in self.state.statements if not st.direct for k in range(st.start, st.end)
         }
         self.events: list[FoundEvent] = []
+        self.by_phrase: dict[str, FoundEvent] = {}  # "nato summit" -> the event first named so
 
     def _mentions(self, s: Span) -> list[Mention]:
         return [m for m in self.sentence_mentions[s.start] if not self.state.in_quote[m.start]]
@@ -277,17 +278,17 @@ class EventFinder:
             (e for e in self.events if forum is not None and e.forum == forum.key), None
         )
         label = self._label(i, kind, forum, place)
-        if earlier is None and forum is None and " " in self._label(i, kind, None, None):
+        phrase = self._label(i, kind, None, None).casefold()
+        if earlier is None and forum is None and " " in phrase:
             # "the NATO summit" named again: the same event ("meeting" alone may be another)
-            phrase = self._label(i, kind, None, None).casefold()
-            earlier = next((e for e in self.events if e.label.casefold().startswith(phrase)), None)
+            earlier = self.by_phrase.get(phrase)
         if earlier is not None:
             earlier.participants += [p for p in participants if p not in earlier.participants]
             return
         if not participants and place is None:
             return
         self.events.append(
-            FoundEvent(
+            event := FoundEvent(
                 label=label,
                 kind=kind,
                 evidence=(s.start_char, s.end_char),
@@ -297,6 +298,7 @@ class EventFinder:
                 forum=forum.key if forum is not None else None,
             )
         )
+        self.by_phrase.setdefault(phrase, event)
 
     def run(self) -> list[FoundEvent]:
         for s in self.state.sentences:
