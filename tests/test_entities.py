@@ -247,3 +247,200 @@ def test_entity_keys_are_ascii_slugs(extract):
         assert kind in {"person", "organization", "country", "place", "program"}
         assert slug.isascii() and slug == slug.lower() and " " not in slug
     assert {"place/parnu", "place/voru", "person/jurgen-oun"} <= set(by_key(facts))
+
+
+# --- names inside longer phrases (issue 20) -------------------------------------------
+
+
+def test_portfolio_after_a_title_is_no_name(extract):
+    """ "Commissioner for Internal Market Oskar Vell": the portfolio belongs to the title."""
+    facts = extract(
+        "European Commissioner for Internal Market Oskar Vell said the fund was open. "
+        "Sweden's Minister for Civil Defence Carl-Erik Lindqvist warned that war could come."
+    )
+    people = {e.label for e in facts.entities if e.type == "Person"}
+    assert people == {"Oskar Vell", "Carl-Erik Lindqvist"}
+
+
+def test_a_name_then_where_it_is_from(extract):
+    facts = extract('"It is a waste of time," said Stacey Vell of the Harbour Islands.')
+    people = {e.label for e in facts.entities if e.type == "Person"}
+    assert people == {"Stacey Vell"}
+    assert "place/harbour-islands" in by_key(facts)
+
+
+def test_abbreviated_rank_is_no_part_of_the_name(extract):
+    facts = extract("Operational Commander Gen. Peeter Kask inspected the brigade with Adm. Arvo Saar.")
+    people = {e.label for e in facts.entities if e.type == "Person"}
+    assert people == {"Peeter Kask", "Arvo Saar"}
+
+
+def test_title_word_before_an_organisation_head_names_the_body(extract):
+    """ "General Staff", "General Assembly": a title word before a head word is part of a body's name."""
+    facts = extract(
+        "The chief of the General Staff of the Polish Armed Forces, Gen. Arvo Saar, "
+        "spoke to the General Assembly."
+    )
+    entities = by_key(facts)
+    assert entities["organization/general-staff-of-the-polish-armed-forces"].type == "Organization"
+    assert "organization/polish-armed-forces" in entities  # named inside the longer name
+    assert entities["organization/general-assembly"].type == "Organization"
+    assert {e.label for e in facts.entities if e.type == "Person"} == {"Arvo Saar"}
+
+
+def test_press_before_a_title_is_no_outlet(extract):
+    facts = extract("White House Press Secretary Kalle Vell told reporters the talks were over.")
+    assert not any(e.kind == "NewsOutlet" for e in facts.entities), facts.entities
+    assert "person/kalle-vell" in by_key(facts)
+
+
+def test_units_embassies_and_broadcasters_are_bodies(extract):
+    facts = extract(
+        "The Valdorian Embassy in Riga and Valdorian Radio reported the attack. "
+        "The Kestrel Regiment and the 12th Mechanised Brigade were deployed."
+    )
+    entities = by_key(facts)
+    assert entities["organization/valdorian-embassy"].type == "Organization"
+    assert entities["organization/valdorian-radio"].kind == "NewsOutlet"
+    assert entities["organization/kestrel-regiment"].kind == "ArmedForces"
+    assert entities["organization/mechanised-brigade"].kind == "ArmedForces"
+
+
+def test_and_inside_a_name(extract):
+    facts = extract(
+        "The money comes from the Recovery and Resilience Facility. The Ministry of Trade and Industry "
+        "agreed, and Estonia and Kestrel Group signed."
+    )
+    entities = by_key(facts)
+    assert entities["program/recovery-and-resilience-facility"].type == "Program"
+    assert "program/resilience-facility" not in entities
+    assert "organization/ministry-of-trade-and-industry" in entities
+    assert {"country/estonia", "organization/kestrel-group"} <= set(entities)
+
+
+def test_no_entity_from_a_fragment_of_a_known_name(extract):
+    facts = extract("The North Atlantic Treaty Organization said allies agreed.")
+    assert [e.key for e in facts.entities] == ["organization/nato"]
+
+
+def test_programme_head_before_a_connector(extract):
+    facts = extract(
+        "The law sets up the Financial Instrument for Enhanced Resilience (FIER) to manage the loans."
+    )
+    fier = by_key(facts)["program/financial-instrument-for-enhanced-resilience"]
+    assert fier.type == "Program"
+    assert "FIER" in fier.aliases
+
+
+def test_acronym_takes_the_type_of_the_name_it_abbreviates(extract):
+    facts = extract(
+        "The Baltic Defence Industry Programme (BDIP) opened. Under BDIP, 26 projects were chosen."
+    )
+    assert [(e.key, e.type) for e in facts.entities] == [
+        ("program/baltic-defence-industry-programme", "Program")
+    ]
+
+
+def test_acronym_of_the_initials_is_the_same_body(extract):
+    facts = extract("The Department of Harbour Security said on Friday that DHS agents were deployed.")
+    assert [e.key for e in facts.entities] == ["organization/department-of-harbour-security"]
+    assert "DHS" in facts.entities[0].aliases
+
+
+def test_a_name_spelled_out_before_a_known_acronym_is_its_alias(extract):
+    facts = extract("The Strategic Defence Platform for Europe (SAFE) will lend 150 billion euros.")
+    safe = by_key(facts)["program/security-action-for-europe"]
+    assert "Strategic Defence Platform for Europe" in safe.aliases
+    assert "place/europe" not in by_key(facts)
+
+
+def test_one_node_for_a_body_named_several_ways(extract):
+    facts = extract(
+        "The Pentagon said on Monday that the Department of Defense would send more troops. "
+        "A DoD spokesman declined to comment."
+    )
+    assert [e.key for e in facts.entities] == ["organization/united-states-department-of-defense"]
+
+
+def test_words_before_a_short_name_must_all_be_in_the_long_one(extract):
+    facts = extract(
+        "The Valdorian Democratic Campaign Committee and the Valdorian National Committee disagreed."
+    )
+    assert {e.label for e in facts.entities} == {
+        "Valdorian Democratic Campaign Committee",
+        "Valdorian National Committee",
+    }
+
+
+# --- not entities -------------------------------------------------------------------
+
+
+def test_acronyms_of_weapons_are_not_bodies(extract):
+    facts = extract(
+        "The package includes 120 VSHORADS and a third KSAMS system. The RDX short-range air defence "
+        "system follows, and the KDA drone maker will build the rest."
+    )
+    assert [e.label for e in facts.entities] == ["KDA"]
+
+
+def test_a_heading_in_capitals_has_no_acronyms(extract):
+    facts = extract("Estonia buys radars\n\nBEYOND THE BORDER\n\nThe radars will arrive in May.")
+    assert [e.key for e in facts.entities] == ["country/estonia"]
+
+
+def test_a_sentence_adverb_before_a_comma_is_no_person(extract):
+    facts = extract("Later, Foreign Minister Kalle Vell left. Earlier, the President of Valdoria spoke.")
+    assert {e.label for e in facts.entities if e.type == "Person"} == {"Kalle Vell"}
+
+
+def test_adjective_after_in_is_no_place(extract):
+    facts = extract(
+        "The plan invests in European defence technology and in Valdorian-led support for Estonia."
+    )
+    assert [e.key for e in facts.entities] == ["country/estonia"]
+
+
+def test_a_name_with_a_glued_dash_is_still_known(extract):
+    facts = extract("Members of the area-such as Iceland and Norway- will be treated alike.")
+    assert {"country/iceland", "country/norway"} <= set(by_key(facts))
+
+
+def test_x_is_a_platform_only_where_the_text_posts_on_it(extract):
+    facts = extract(
+        "Kalle Vell, Estonia's foreign minister, writing on X, accused Moscow of lying. "
+        "In an X post, Aino Virtanen agreed. Project X was cancelled."
+    )
+    platforms = [e for e in facts.entities if e.label == "X"]
+    assert len(platforms) == 1 and platforms[0].type == "Organization"
+    assert platforms[0].mentions == 2
+
+
+def test_a_city_before_an_event_noun_is_its_place(extract):
+    facts = extract("The Vilnius summit ended on Friday. Warsaw signed the agreement.")
+    entities = by_key(facts)
+    assert entities["place/vilnius"].type == "Place"
+    assert "country/lithuania" not in entities
+    assert "country/poland" in entities
+
+
+def test_title_word_naming_a_staff_is_no_name(extract):
+    facts = extract(
+        "“We are ready,” said Dragan Vell, Turkish Chief of the General Staff. Minister for the Economy "
+        "Kalle Tamm agreed."
+    )
+    assert {e.label for e in facts.entities if e.type == "Person"} == {"Dragan Vell", "Kalle Tamm"}
+
+
+def test_a_known_name_over_a_word_read_in_it(extract):
+    facts = extract("Italy pledged 20 billion kronor to the Act in Support of Ammunition Production.")
+    assert "program/act-in-support-of-ammunition-production" in by_key(facts)
+    assert not any(e.type == "Place" for e in facts.entities)
+
+
+def test_one_body_named_in_two_word_orders(extract):
+    facts = extract(
+        "The Harbour Ministry said on Monday that it agreed with the Ministry of the Harbour on the plan."
+    )
+    orgs = [e for e in facts.entities if e.type == "Organization"]
+    assert [o.label for o in orgs] == ["Ministry of the Harbour"]
+    assert "Harbour Ministry" in orgs[0].aliases

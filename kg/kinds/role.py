@@ -1,9 +1,11 @@
 """Posts: a person holds a post ("Defence Minister"), of a body when stated. Found by ``kg_roles``.
 
-A post is one node however many articles name it (its IRI is the person's
-and the title's), so each sentence that names it is a ``dkg:Reading`` pairing
-that sentence with its article: in a graph of many articles the post's
-sources and sentences would not pair up otherwise.
+A post is one node however many articles name it and however they word it
+(its IRI is the person's and the post's: "Defense Minister", "Minister for
+Defence" and "defence chief" are one post, see :func:`kg.nlp.roles.post_key`),
+so each sentence that names it is a ``dkg:Reading`` pairing that sentence
+with its article: in a graph of many articles the post's sources and
+sentences would not pair up otherwise.
 """
 
 from __future__ import annotations
@@ -24,16 +26,18 @@ class Role:
     title: str
     evidence: Evidence
     organization: str | None = None
+    #: The post in one wording ("defence minister"), which names its node; the title if empty.
+    post: str = ""
 
 
 def read(doc, text: str) -> list[Role]:
     state = doc._.kg
-    return [Role(r.person, r.title, evidence(text, *r.evidence), r.organization) for r in state.roles]
+    return [Role(r.person, r.title, evidence(text, *r.evidence), r.organization, r.post) for r in state.roles]
 
 
 def to_rdf(triples, role: Role) -> None:
     person = triples.key_path(role.person).removeprefix("person/")
-    node = triples.resource("role/" + person + "/" + slugify(role.title))
+    node = triples.resource("role/" + person + "/" + slugify(role.post or role.title))
     triples.add(node, TYPE, DKG.Role)
     triples.label(node, role.title)
     triples.add(triples.node(role.person), DKG.holdsRole, node)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -37,7 +38,7 @@ from kg.ids import entity_key
 from kg.nlp import derived, lexicon, saved
 from kg.nlp.lexicon import KnownEntity
 from kg.nlp.phrases import PhraseTable, longest_first
-from kg.nlp.segments import doc_state
+from kg.nlp.segments import doc_state, paragraphs
 from kg.nlp.spans import MENTIONS
 
 NER_TYPES = {
@@ -76,6 +77,7 @@ COMPASS = {
 }
 DETERMINERS = {"the", "a", "an", "this", "that", "same", "its", "their", "our"}
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,6}$|^[A-Z](?:\.[A-Z])+\.?$")
+NUMBER_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozen", "dozens"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ class EntityLimits:
     apposition_window: int = 5
     #: How many words before a run may hold a programme noun ("a programme called X").
     program_cue_window: int = 6
+    #: How many lowercase words after an acronym may lead to an equipment noun
+    #: ("the XYZ short-range air defence system"): then it names a weapon, not an actor.
+    equipment_noun_window: int = 6
 
 
 DEFAULT_LIMITS = EntityLimits()
@@ -110,6 +115,9 @@ class Mention:
     kind: str | None = None
     label: str | None = None  # canonical label when the rule knows better than the text
     key: str | None = None
+    #: Known bodies named inside this one's name ("General Staff of the Estonian Defence
+    #: Forces"): entities of the article too, though their words are this mention's.
+    inner: list[Mention] = field(default_factory=list)
 
     @property
     def length(self) -> int:
@@ -238,6 +246,8 @@ class KnownEntityRuler:
     def __call__(self, doc: Doc) -> Doc:
         state = doc._.kg
         words = state.text if state is not None else [t.text for t in doc]
+        # "Iceland and Norway- will": a dash glued to a name is no part of it
+        words = [w[:-1] if len(w) > 2 and w[-1] == "-" and w[-2].isalpha() else w for w in words]
         matches = self.names.find(words)
         if not self.overwrite:  # names do not replace the entities already set
             matches = [m for m in matches if not any(t.ent_type for t in doc[m[0] : m[1]])]
@@ -284,6 +294,9 @@ class EntityFinder:
         self.text, self.lower = self.state.text, self.state.lower
         self.capitalised = [word[:1].isupper() and is_capitalised_word(word) for word in self.text]
         self.common_acronyms = self._acronyms_of_common_nouns()
+        self.title_at = lexicon.doc_titles(self.state)[0]
+        self.heading_at = self._headings()
+        self.equipment_acronyms = self._acronyms_of_equipment()
 
     # -- candidates ---------------------------------------------------------
 
@@ -330,17 +343,57 @@ class EntityFinder:
                     break
             while i < j and lower[i] in STOP_WORDS and lower[i] not in CONNECTORS - {"the"}:
                 i += 1  # "The European Union", "In Germany": the opener is not part of the name
+            while j > i and lower[j - 1] in CONNECTORS and not cap[j - 1]:
+                j -= 1  # a connector never ends a name
             if i < j:
                 runs.append((i, j))
             k = bisect_left(caps, j)  # the next run starts at the next capitalised word
             i = caps[k] if k < len(caps) else n
         return runs
 
+    def joined_by_and(self, runs: list[tuple[int, int]], known_at: set[int]) -> list[tuple[int, int]]:
+        """Runs joined by "and" inside one name: "Recovery and Resilience Facility",
+        "Ministry of Trade and Industry"; never two names ("Estonia and Kestrel Group").
+
+        The first part must be no name of its own (no known name, given name,
+        title, head word or adjective), and the second end in a head word;
+        or the first names a body "of" something and the second only adds
+        portfolio words.
+        """
+        joined: list[tuple[int, int]] = []
+        lower, text = self.lower, self.text
+        domain = lexicon.words("portfolio_words.txt") | lexicon.words("role_modifiers.txt")
+        for start, end in runs:
+            if joined and joined[-1][1] + 1 == start and lower[start - 1] == "and":
+                first_start, first_end = joined[-1]
+                first, second = range(first_start, first_end), range(start, end)
+                if not known_at & set(first) and not known_at & set(second):
+                    plain_first = (
+                        first_end - first_start <= 2
+                        and not self._acronym(first_start, first_end)
+                        and text[first_start] not in lexicon.given_names()
+                        and not self._has_title(first_start, first_end)
+                        and not self._org_head_kind(first_start, first_end)
+                        and not any(text[i] in self.gaz.by_adjective for i in first)
+                    )
+                    body_of = (
+                        self._org_head_kind(first_start, first_end) not in {None, "Program"}
+                        and {"of", "for"} & {lower[i] for i in first}
+                        and end - start <= 2
+                        and all(lower[i] in domain for i in second)
+                    )
+                    if (plain_first and self._org_head_kind(start, end)) or body_of:
+                        joined[-1] = (first_start, end)
+                        continue
+            joined.append((start, end))
+        return joined
+
     def _connector_continues(self, j: int) -> bool:
         lower, k = self.lower, j
         while k < len(lower) and lower[k] in CONNECTORS:
             k += 1
-        return k < len(lower) and self.capitalised[k] and lower[j] != "the"
+        # "Ministry of the Interior": "the" only right after "of"/"for", never opening a name
+        return k < len(lower) and self.capitalised[k] and (lower[j] != "the" or lower[j - 1] in {"of", "for"})
 
     def _acronyms_of_common_nouns(self) -> set[str]:
         """Acronyms the text defines from lowercase words: "multirole missiles (LMMs)"."""
@@ -352,6 +405,40 @@ class EntityFinder:
                     found.add(inner)
         return found
 
+    def _headings(self) -> set[int]:
+        """Tokens of lines in capitals ("BEYOND THE BLOC"): their words are no acronyms."""
+        found = set()
+        for start, end in paragraphs(self.text):
+            words = self.text[start:end]
+            if any(w != w.upper() for w in words):  # stops at the first word with a small letter
+                continue
+            letters = [w for w in words if w.isupper()]
+            if len(letters) >= 2 and any(w.casefold() in STOP_WORDS for w in letters):
+                found.update(range(start, end))
+        return found
+
+    def _acronyms_of_equipment(self) -> set[str]:
+        """Acronyms the text uses for weapons: "120 VSHORADS", "the XYZ short-range air defence system"."""
+        found, text, lower = set(), self.text, self.lower
+        nouns = lexicon.words("equipment_nouns.txt")
+        window = self.limits.equipment_noun_window
+        for i, word in enumerate(text):
+            if not word.isupper() or word in found or not ACRONYM.match(word):
+                continue
+            if i > 0 and (lower[i - 1][:1].isdigit() or lower[i - 1] in NUMBER_WORDS):
+                found.add(word)
+                continue
+            j = i + 1
+            while j < len(text) and j <= i + window:
+                if lower[j] in nouns:
+                    if j + 1 >= len(lower) or lower[j + 1] not in lexicon.words("equipment_makers.txt"):
+                        found.add(word)
+                    break
+                if not (text[j] == "-" or text[j][:1].islower() and lower[j] not in STOP_WORDS):
+                    break
+                j += 1
+        return found
+
     # -- classification ------------------------------------------------------
 
     def classify(self, start: int, end: int, known: list[Mention]) -> list[Mention]:
@@ -360,18 +447,66 @@ class EntityFinder:
         whole = [m for m in inside if m.start == start and m.end == end]
         if whole:
             return [self._with_lower_head(whole[0])]
+        if len(inside) > 1:  # "UE-Ukraine working group", "Biden-Harris administration": one body
+            headed = self._by_lower_head(start, end)
+            if headed is not None:  # its states and bodies are named all the same
+                headed.inner = [
+                    m for m in inside if m.known is not None and m.type in {"Organization", "Country"}
+                ]
+                return [headed]
         inside = [self._with_compass(m, start) for m in inside]
+        split = self._split_before_body(start, end)
+        if split is not None:  # "Tamm of the Kestrel Institute", "Tartu for the Nordic Forum"
+            left, right = split
+            return self.classify(start, left, inside) + self.classify(right, end, inside)
         head_kind = self._org_head_kind(start, end)
         if head_kind == "Program" and end - start > 1:
             return [Mention(start, end, "Program", self.state.span_text(start, end))]
-        if head_kind and not self._has_title(start, end) and end - start > 1:
-            return [Mention(start, end, "Organization", self.state.span_text(start, end), kind=head_kind)]
+        if head_kind and end - start > 1 and not self._title_outside_head(start, end):
+            named = [m for m in inside if self._named_inside(m, start)]
+            text = self.state.span_text(start, end)
+            return [Mention(start, end, "Organization", text, kind=head_kind, inner=named)]
         mentions, cursor = list(inside), start
         for m in sorted(inside, key=lambda m: m.start):
             mentions += self._classify_piece(cursor, m.start)
             cursor = m.end
         mentions += self._classify_piece(cursor, end)
         return mentions
+
+    def _split_before_body(self, start: int, end: int) -> tuple[int, int] | None:
+        """Where a run joins a name to a body by "of"/"for": (end of the name, start of the body).
+
+        "Mart Kuusk of the Kestrel Institute", "Tartu for the Nordic Defence
+        Forum": the words before the connector have no head word of their own,
+        and the body after it has one. "Ministry of the Interior", "Court of
+        Appeals for the Sixth Circuit", "General Staff of the Armed Forces" name
+        one body: their first part has its head.
+        """
+        lower = self.lower
+        for k in range(start + 1, end - 1):
+            if lower[k] not in {"of", "for"} or not self.text[k].islower():
+                continue
+            right = k + 1
+            while right < end and lower[right] == "the":
+                right += 1
+            if right >= end or self._org_head_kind(start, k) or self._has_title(start, k):
+                return None
+            if not self._org_head_kind(right, end):
+                return None
+            return k, right
+        return None
+
+    def _named_inside(self, m: Mention, floor: int) -> bool:
+        """ "of the Estonian Defence Forces" inside a longer name: a known body or state of its own."""
+        i = m.start - 1
+        while i > floor and self.lower[i] == "the":
+            i -= 1
+        return (
+            m.known is not None
+            and m.type in {"Organization", "Country"}
+            and i >= floor
+            and self.lower[i] in {"of", "for"}
+        )
 
     def _with_compass(self, m: Mention, floor: int) -> Mention:
         """ "East Belfast": a compass word before a known place names a place of its own."""
@@ -392,6 +527,23 @@ class EntityFinder:
     def _has_title(self, start: int, end: int) -> bool:
         return any(self._is_title_word(i) for i in range(start, end))
 
+    def _headline_words(self, start: int, end: int) -> bool:
+        """Capitalised verbs and pronouns ("Is", "Will", "Has") mark a headline in title case, no name."""
+        return any(self.lower[i] in STOP_WORDS - CONNECTORS - {"and"} for i in range(start, end))
+
+    def _title_outside_head(self, start: int, end: int) -> bool:
+        """A title of the run that is not part of its organisation's name.
+
+        "General Staff of the Armed Forces", "General Assembly": a title word
+        right before the head word names the body. "Kestrel Dynamics CEO Mart
+        Kuusk": a title elsewhere heads a person's name.
+        """
+        heads = lexicon.table("org_heads.txt")
+        for i in range(start, end):
+            if self._is_title_word(i) and not (i + 1 < end and self.lower[i + 1] in heads):
+                return True
+        return False
+
     def _org_head_kind(self, start: int, end: int) -> str | None:
         heads = lexicon.table("org_heads.txt")
         programs = lexicon.words("program_heads.txt")
@@ -400,8 +552,11 @@ class EntityFinder:
             return "Program"
         for i in range(start, end):
             word = self.lower[i]
-            if word in heads and (i == end - 1 or self.lower[i + 1] in CONNECTORS):
-                return heads[word][0]
+            if i == end - 1 or self.lower[i + 1] in CONNECTORS:
+                if word in heads:
+                    return heads[word][0]
+                if word in programs and i > start and not self._headline_words(i, end):
+                    return "Program"  # "Financial Instrument for Enhanced Security"
         return None
 
     def _classify_piece(self, start: int, end: int) -> list[Mention]:
@@ -415,14 +570,20 @@ class EntityFinder:
             end -= 1
         if start >= end:
             return []
+        split = self._of_after_a_name(start, end)
+        if split is not None:  # "Kalle Tamm of the Baltic Sea Institute": a name, then another
+            return self._classify_piece(start, split) + self._classify_piece(split, end)
         # A title inside the run: the name follows it ("Defense Minister Boris Pistorius").
-        titles = [i for i in range(start, end) if self._is_title_word(i) or self._is_honorific(i)]
+        heads = lexicon.table("org_heads.txt")
+        titles = [
+            i
+            for i in range(start, end)
+            if (self._is_title_word(i) and not (i + 1 < end and self.lower[i + 1] in heads))
+            or self._is_honorific(i)
+        ]  # "Chief of the General Staff X": "General" names the staff
         if titles:
             before = self._title_owner(start, titles[0])
-            name_start = titles[-1] + 1
-            modifiers = lexicon.words("role_modifiers.txt")
-            while name_start < end and (self.lower[name_start] in modifiers or self.text[name_start] == "-"):
-                name_start += 1
+            name_start = self._name_after_title(titles[-1] + 1, end)
             if name_start < end and end - name_start <= self.limits.max_name_after_title:
                 return before + [self._person(name_start, end)]
             return before
@@ -434,7 +595,8 @@ class EntityFinder:
         if end - start == 1 and text.casefold() in STOP_WORDS:
             return []  # "As reported, ..."
         mention = (
-            self._by_lower_head(start, end)
+            self._by_platform(start, end)
+            or self._by_lower_head(start, end)
             or self._by_surname(start, end)
             or self._by_person_evidence(start, end)
             or self._by_acronym(start, end)
@@ -443,6 +605,53 @@ class EntityFinder:
             or self._by_bare_name(start, end)
         )
         return [mention] if mention else []
+
+    def _of_after_a_name(self, start: int, end: int) -> int | None:
+        """The "of"/"for" in a piece that follows a name rather than a title or a portfolio word.
+
+        "Minister of Defence", "Commissioner for Trade": the title runs on. "Stacey
+        Vell of the Harbour Islands": a person, then where she is from.
+        """
+        domain = lexicon.words("role_modifiers.txt") | lexicon.words("portfolio_words.txt")
+        for k in range(start + 1, end - 1):
+            if self.lower[k] in {"of", "for"} and self.text[k].islower():
+                before = k - 1
+                if not (
+                    self._is_title_word(before) or self._is_honorific(before) or self.lower[before] in domain
+                ):
+                    return k
+                return None
+        return None
+
+    def _name_after_title(self, i: int, end: int) -> int:
+        """Where the name starts after a title ending before token i (``end`` if none).
+
+        "Defence Minister Kalle Tamm": at once. After "for" or "of" the title
+        runs on over its portfolio: "Commissioner for Internal Market Oskar
+        Vell", "Minister for Civil Defence Carl-Erik Lind", "Minister of
+        Economics Tamm": the name is what follows the portfolio's words, from a
+        given name on, else its last two words.
+        """
+        modifiers, text, lower = lexicon.words("role_modifiers.txt"), self.text, self.lower
+        after_connector = None
+        while i < end and (lower[i] in modifiers or text[i] == "-" or lower[i] == "the" and after_connector):
+            if lower[i] in {"for", "of", "the"}:
+                after_connector = i + 1
+            i += 1
+        if after_connector is None:
+            return i
+        domain = modifiers | lexicon.words("portfolio_words.txt")
+        while i < end and (lower[i] in domain or lower[i] in {"and", "the"}):
+            i += 1
+        given = lexicon.given_names()
+        for k in range(i, end):
+            if text[k] in given and (k == i or text[k - 1] != "-"):
+                return k
+        words = [k for k in range(i, end) if text[k] != "-" and (k == i or text[k - 1] != "-")]
+        if len(words) >= 3:
+            return words[-2]  # "Minister for Outer Space Affairs Wopke Vell": the last two words
+        # "Minister of Economics Tamm": a portfolio word, then the name; "President of Valdoria": no name
+        return i if i > after_connector and lower[i - 1] not in {"the", "and"} else end
 
     def _is_generic_people(self, start: int, end: int) -> bool:
         """A run headed by a common noun for people: "Officials", "Senior Analysts".
@@ -462,12 +671,14 @@ class EntityFinder:
         while end > start and self.lower[end - 1] in modifiers:
             end -= 1
         head = self._org_head_kind(start, end) if end > start else None
+        if end - start == 1:
+            return []  # "Press Secretary", "News Editor": a head word alone is part of the title
         if head and head != "Program":
             return [Mention(start, end, "Organization", self.state.span_text(start, end), kind=head)]
         return []
 
     def _is_title_word(self, i: int) -> bool:
-        return self.lower[i] in lexicon.words("titles.txt")
+        return i in self.title_at
 
     def _is_honorific(self, i: int) -> bool:
         return self.lower[i] in lexicon.words("honorifics.txt")
@@ -506,6 +717,19 @@ class EntityFinder:
                         label=self.text[start],
                     )
                 return Mention(start, stop, "Organization", self.state.span_text(start, stop), kind=kind)
+        return None
+
+    def _by_platform(self, start: int, end: int) -> Mention | None:
+        """ "Tamm wrote on X", "in a post on X", "an X post", "X (formerly Twitter)"."""
+        if end - start != 1 or self.text[start] not in lexicon.given_platforms():
+            return None
+        lower = self.lower
+        posted = (
+            start >= 2 and lower[start - 1] == "on" and lower[start - 2] in lexicon.words("platform_cues.txt")
+        )
+        after = lower[end] if end < len(lower) else ""
+        if posted or after in {"post", "posts"} or after == "(" and "formerly" in lower[end : end + 3]:
+            return Mention(start, end, "Organization", self.text[start])
         return None
 
     def _by_person_evidence(self, start: int, end: int) -> Mention | None:
@@ -563,6 +787,8 @@ class EntityFinder:
         text = self.text[start]
         if text in self.common_acronyms or text.casefold() in lexicon.words("not_entities.txt"):
             return None
+        if text in self.equipment_acronyms or start in self.heading_at:
+            return None  # "120 VSHORADS", "a KSAMS system"; a heading in capitals
         if text.casefold() in lexicon.table("currencies.tsv"):
             return None  # "EUR 20 million"
         nxt = self.doc[end] if end < len(self.doc) else None
@@ -573,6 +799,8 @@ class EntityFinder:
     def _by_place_evidence(self, start: int, end: int) -> Mention | None:
         if end - start > self.limits.max_place_name:
             return None
+        if end < len(self.text) and self.text[end] == "-" and not self.state.space_after[end - 1]:
+            return None  # "in Kestrel-made drones", "in Valdorian-led support": a modifier
         before = self.lower[max(0, start - 2) : start]  # "city of X", "in X"
         place_nouns = lexicon.words("place_nouns.txt")
         if len(before) >= 2 and before[-1] == "of" and before[-2] in place_nouns:
@@ -630,6 +858,11 @@ class EntityFinder:
         if i >= 0 and self.lower[i] in locatives:
             return True
         nxt = doc[m.end] if m.end < len(doc) else None
+        if nxt is not None and nxt.lower_ in event_nouns():
+            return True  # "the Vilnius summit", "the Brussels meeting": the city that hosts it
+        verb = m.end + 1 if nxt is not None and nxt.lower_ in {"will", "is", "has", "was"} else m.end
+        if verb < len(doc) and self.lower[verb] in lexicon.words("host_verbs.txt"):
+            return True  # "Vilnius hosted the summit", "Riga will host the talks"
         at_paragraph_start = m.start == 0 or self.text[m.start - 1].isspace()
         if at_paragraph_start and nxt is not None and nxt.text in {"–", "—", "-", "(", ","}:
             return True  # a dateline: "BRUSSELS – Nato said ..."
@@ -687,15 +920,22 @@ class EntityFinder:
             anchor = full_names.get(m.text) if m.type == "Person" and m.length == 1 else None
             if anchor is not None and anchor is not m:
                 m.known, m.label = anchor.known, anchor.label or anchor.text
-        acronyms = self._acronym_expansions(mentions)
+        self._join_acronyms(mentions)
         org_names = [m.label or m.text for m in mentions if m.type == "Organization" and m.known is None]
+        # "Harbour Department" and "Department of Harbour": one body, under its longest name
+        by_words: dict[frozenset[str], str] = {}
+        for name in sorted(org_names, key=lambda n: (-len(n), n)):
+            by_words.setdefault(_name_words(name), name)
         for m in mentions:
+            for inner in m.inner:
+                inner.key, inner.label = inner.known.key, inner.known.label
             if m.known is not None:
                 m.key, m.label = m.known.key, m.known.label
                 continue
             label = m.label or m.text
             if m.type == "Organization":
-                label = acronyms.get(label) or self._longer_org_name(label, org_names) or label
+                label = by_words.get(_name_words(label), label)
+                label = self._longer_org_name(label, org_names) or label
                 known = self.gaz.lookup(label)
                 if known is not None and known.type == "Organization":
                     m.known, m.key, m.label = known, known.key, known.label
@@ -704,15 +944,52 @@ class EntityFinder:
             m.label, m.key = label, entity_key(m.type, label)
         return self._collect(mentions)
 
-    def _acronym_expansions(self, mentions: list[Mention]) -> dict[str, str]:
-        """ "European Defence Agency (EDA)": the acronym is an alias of the name."""
-        found, doc = {}, self.doc
-        for m in mentions:
-            if m.end + 2 < len(doc) and self.text[m.end] == "(" and self.text[m.end + 2] == ")":
-                inner = self.text[m.end + 1]
-                if ACRONYM.match(inner):
-                    found[inner] = m.label or m.text
+    def named_by_known_acronym(self, runs: list[tuple[int, int]], mentions: list[Mention]) -> list[Mention]:
+        """ "the Strategic Defence Platform for Europe (SAFE)": a run before a known
+        acronym in brackets is another name of its entity, though the list has not that one."""
+        text, found = self.text, []
+        whole = {(m.start, m.end) for m in mentions}
+        by_start = {m.start: m for m in mentions if m.known is not None and m.length == 1}
+        for start, end in runs:
+            if end - start < 2 or (start, end) in whole or end + 2 >= len(text):
+                continue
+            inner = by_start.get(end + 1)
+            bracketed = text[end] == "(" and text[end + 2] == ")" and inner is not None
+            if bracketed and ACRONYM.match(inner.text) and inner.type in {"Organization", "Program"}:
+                known = inner.known
+                text_of = self.state.span_text(start, end)
+                found.append(Mention(start, end, known.type, text_of, known, known.kind))
         return found
+
+    def _join_acronyms(self, mentions: list[Mention]) -> None:
+        """An acronym and the name it abbreviates are one entity, of the name's type.
+
+        "European Defence Agency (EDA)": the bracket says so; "the Department
+        of Homeland Security ... DHS agents": the initials do. A known acronym
+        makes the bracketed-before name known too ("Security Action for
+        Europe (SAFE)" spelled another way).
+        """
+        text, names = self.text, {}
+        by_start = {m.start: m for m in mentions}
+        for m in mentions:
+            if m.end + 2 < len(text) and text[m.end] == "(" and text[m.end + 2] == ")":
+                inner = by_start.get(m.end + 1)
+                if inner is not None and inner.length == 1 and ACRONYM.match(inner.text):
+                    if m.known is None and inner.known is not None and m.type in {"Organization", "Program"}:
+                        m.known, m.type, m.kind = inner.known, inner.known.type, inner.known.kind
+                    names.setdefault(inner.text, m)
+        initials: dict[str, Mention | None] = {}
+        for m in mentions:
+            if m.known is None and m.type in {"Organization", "Program"} and m.length >= 3:
+                letters = "".join(text[i][0] for i in range(m.start, m.end) if self.capitalised[i])
+                initials[letters] = None if initials.get(letters, m) is not m else m
+        for m in mentions:
+            if m.known is not None or m.length != 1 or not ACRONYM.match(m.text):
+                continue
+            full = names.get(m.text) or initials.get(m.text)
+            if full is not None and full is not m and full.type in {"Organization", "Program"}:
+                m.type, m.kind, m.known = full.type, full.kind, full.known
+                m.label = full.label or full.text
 
     @staticmethod
     def _longer_org_name(name: str, names: list[str]) -> str | None:
@@ -721,12 +998,14 @@ class EntityFinder:
         for other in sorted(names, key=len, reverse=True):
             theirs = other.casefold().split()
             if len(theirs) > len(words) and theirs[0] == words[0] and theirs[-1] == words[-1]:
-                return other
+                rest = iter(theirs)  # every word of the short name, in order: "National
+                if all(word in rest for word in words):  # Committee" is no "Campaign Committee"
+                    return other
         return None
 
     def _collect(self, mentions: list[Mention]) -> dict[str, EntityInfo]:
         entities: dict[str, EntityInfo] = {}
-        for m in mentions:
+        for m in [*mentions, *(inner for outer in mentions for inner in outer.inner)]:
             info = entities.get(m.key)
             if info is None:
                 info = entities[m.key] = EntityInfo(m.key, m.type, m.label, m.kind, known=m.known is not None)
@@ -734,6 +1013,18 @@ class EntityFinder:
             if m.text != info.label:
                 info.aliases.add(m.text)
         return entities
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """The words of a name in any order and spelling ("Defense Department", "Department of Defence")."""
+    words = name.casefold().replace("defense", "defence").split()
+    return frozenset(w for w in words if w not in CONNECTORS)
+
+
+@cache
+def event_nouns() -> frozenset[str]:
+    """The nouns of event_triggers.txt ("summit", "talks"): its words that are no verbs."""
+    return frozenset(lexicon.table("event_triggers.txt")) - lexicon.words("event_verbs.txt")
 
 
 def _tidy_case(label: str) -> str:
@@ -749,11 +1040,16 @@ def find_mentions(doc: Doc, limits: EntityLimits = DEFAULT_LIMITS) -> list[Menti
     known = finder.known_mentions()  # in text order
     starts = [m.start for m in known]
     mentions: list[Mention] = []
-    for start, end in finder.chunks():
+    known_at = {i for m in known for i in range(m.start, m.end)}
+    runs = finder.joined_by_and(finder.chunks(), known_at)
+    for start, end in runs:
         # only the known names that start inside the run can be inside it
         mentions += finder.classify(start, end, known[bisect_left(starts, start) : bisect_left(starts, end)])
-    covered = {i for m in mentions for i in range(m.start, m.end)}
-    mentions += [m for m in known if not covered & set(range(m.start, m.end))]
+    covered = {i: m.length for m in mentions for i in range(m.start, m.end)}
+    # a known name no read of a run covers, or only shorter ones ("Act in Support of Ammunition
+    # Production" over "Support"): the longest of overlapping mentions is kept below
+    mentions += [m for m in known if all(covered.get(i, 0) < m.length for i in range(m.start, m.end))]
+    mentions += finder.named_by_known_acronym(runs, mentions)
     mentions += finder.lone_surnames(mentions)
     finder.apply_metonymy(mentions)
     mentions += finder.state_bodies(mentions)

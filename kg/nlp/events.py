@@ -4,7 +4,16 @@ A sentence with an event word outside quotations ("met", "summit", "news
 conference", a named forum such as "Shangri-La defence forum") gives one event:
 its participants are the actors the sentence names, its place the place it
 names, its date the first date expression. "the same forum" and "the signing
-ceremony" refer back to an event already read, and add to it.
+ceremony" refer back to an event already read, and add to it, as does the
+same event phrase named again ("the NATO summit").
+
+An event is labelled by its phrase ("cabinet meeting", "meeting of NATO
+defence ministers"), never by the words of the sentence around it. Not every
+actor of the sentence takes part: what is discussed ("to discuss support for
+Ukraine", "Russia's war") is a topic, and who reports an event ("Tamm said
+Estonia and Latvia signed ...") is not at it, unless he spoke at it ("said at
+a news conference"). A capital that hosts the event is its place (see
+:mod:`kg.nlp.entities`).
 """
 
 from __future__ import annotations
@@ -24,16 +33,9 @@ PARTICIPANTS = {"Person", "Organization", "Country"}
 EVENT_KINDS_OF_ORGS = {"Forum"}
 MEET_VERBS = {"met", "meet", "meets"}
 MEET_FOLLOWERS = lexicon.words("meet_followers.txt")
-VERB_TRIGGERS = {
-    "met",
-    "meet",
-    "meets",
-    "convened",
-    "convene",
-    "gathered",
-    "signed",
-    "visited",
-}
+VERB_TRIGGERS = lexicon.words("event_verbs.txt")
+AGREEMENT_VERBS = lexicon.words("agreement_verbs.txt")
+ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -54,6 +56,13 @@ class EventLimits:
 
     #: "Nato defence minister meeting": how many words before the event word its label takes.
     label_words: int = 3
+    #: "meeting of Nato defence ministers": how many words after the event word its label takes.
+    label_words_after: int = 6
+    #: "concluded a number of agreements": how far after the verb its agreement noun may be.
+    agreement_window: int = 6
+    #: "met to discuss support for the Valdorian army": how far before a name a topic word
+    #: (topic_cues.txt) makes it a topic of the event rather than a participant.
+    topic_window: int = 8
 
 
 DEFAULT_LIMITS = EventLimits()
@@ -79,7 +88,15 @@ class EventFinder:
         self.triggers = lexicon.table("event_triggers.txt")
         self.trigger_at = [i for i, word in enumerate(self.lower) if word in self.triggers]
         self.sentence_mentions = mentions_by_sentence(self.state.mentions, self.state.sentences)
+        self.title_at = lexicon.doc_titles(self.state)[0]
+        self.adjectives = lexicon.gazetteer().by_adjective
+        self.modifiers = lexicon.words("role_modifiers.txt")
+        # token -> the reported statement (kg_statements) whose words it is in, built once
+        self.reported_at = {
+            k: st for st in self.state.statements if not st.direct for k in range(st.start, st.end)
+        }
         self.events: list[FoundEvent] = []
+        self.by_phrase: dict[str, FoundEvent] = {}  # "nato summit" -> the event first named so
 
     def _mentions(self, s: Span) -> list[Mention]:
         return [m for m in self.sentence_mentions[s.start] if not self.state.in_quote[m.start]]
@@ -92,6 +109,8 @@ class EventFinder:
                 continue
             if self.doc[i].ent_type_ and not forums:
                 continue  # "forum" inside a name is the forum itself
+            if word in AGREEMENT_VERBS and not self._agreement_after(i, s):
+                continue  # "Estonia concluded that ..." is no signing
             if word in VERB_TRIGGERS and not self._has_actor(i, s, mentions):
                 continue
             if word in MEET_VERBS and not self._meets_someone(i, s, mentions):
@@ -101,19 +120,35 @@ class EventFinder:
             return forums[0].start, "forum", forums[0]
         return None
 
+    def _agreement_after(self, i: int, s: Span) -> bool:
+        """ "concluded a number of agreements", "inked a deal": the verb has an agreement for object."""
+        stop = min(s.end, i + 1 + self.limits.agreement_window)
+        return any(self.lower[j] in lexicon.words("agreement_nouns.txt") for j in range(i + 1, stop))
+
     def _meets_someone(self, i: int, s: Span, mentions: list[Mention]) -> bool:
         """People meet with someone, somewhere or some day; states "meet a target"."""
         if i + 1 >= s.end or self.state.is_punct[i + 1]:
             return True
+        j = i + 1  # "met Finnish Defence Minister X": over the person's title
+        while j < s.end and (
+            j in self.title_at or self.text[j] in self.adjectives or self.lower[j] in self.modifiers
+        ):
+            j += 1
+        if j > i + 1 and (j in self.title_at or any(m.start == j and m.type == "Person" for m in mentions)):
+            return True
         nxt = self.lower[i + 1]
-        if nxt in lexicon.words("titles.txt") or nxt in lexicon.words("honorifics.txt"):
+        if i + 1 in self.title_at or nxt in lexicon.words("honorifics.txt"):
             return True  # "met Defence Minister X"
         return any(m.start == i + 1 for m in mentions) or nxt in MEET_FOLLOWERS
 
     def _has_actor(self, i: int, s: Span, mentions: list[Mention]) -> bool:
         before = any(m.end <= i and m.type in PARTICIPANTS for m in mentions)
         places = any(m.type == "Place" for m in mentions)
-        return before or places
+        # "The ministry signed a contract with Kestrel Dynamics": the other party after "with"
+        party = self.triggers[self.lower[i]][0] == "signing" and any(
+            m.start > i and m.type in PARTICIPANTS and "with" in self.lower[i : m.start] for m in mentions
+        )
+        return before or places or party
 
     def _refers_back(self, i: int, kind: str) -> FoundEvent | None:
         """ "the same forum", "the signing ceremony": an event named before."""
@@ -123,38 +158,106 @@ class EventFinder:
         definite = words[-1:] in (["the"], ["same"]) or (
             words[-2:-1] == ["the"] and self.text[i - 1].islower()
         )
-        if definite:
-            return next((e for e in reversed(self.events) if e.kind == kind), None)
-        return None
+        if not definite:
+            return None
+        same = next((e for e in reversed(self.events) if e.kind == kind), None)
+        if same is None and kind == "forum":  # "gathered for the X Forum ... at the same forum"
+            same = next((e for e in reversed(self.events) if e.forum is not None), None)
+        return same
 
     def _label(self, i: int, kind: str, forum: Mention | None, place: Mention | None) -> str:
+        """The event's phrase: "cabinet meeting", "meeting of Nato defence ministers", never a fragment.
+
+        Before and after the event word it takes names and the words of
+        event_modifiers.txt only ("to discuss NATO summit" -> "NATO summit").
+        """
         if forum is not None:
             return forum.label
-        doc, start = self.doc, i
-        while start - 1 >= 0 and (
-            doc[start - 1].ent_type_
-            or self.lower[start - 1] in {"news", "press", "signing", "’", "'s", "’s"}
-            or self.text[start - 1].isalpha()
-            and self.text[start - 1].islower()
-            and self.lower[start - 1]
-            not in {
-                "a",
-                "an",
-                "the",
-                "at",
-                "of",
-                "before",
-                "after",
-                "during",
-                "in",
-                "on",
-                "ahead",
-            }
-            and start > i - self.limits.label_words
-        ):
-            start -= 1
-        noun = self.state.span_text(start, i + 1) if self.lower[i] not in VERB_TRIGGERS else kind
-        return f"{noun} in {place.label}" if place is not None else noun
+        if self.lower[i] in VERB_TRIGGERS:
+            noun = kind
+        else:
+            start, end = i, i + 1
+            while start - 1 >= 0 and start > i - self.limits.label_words and self._label_word(start - 1):
+                start -= 1
+            while start < i and self.text[start] in {"-", "’", "'s", "’s"}:
+                start += 1
+            if end < len(self.lower) and self.lower[end] in {"of", "between"}:
+                k = end + 1
+                while (
+                    k < len(self.lower)
+                    and k <= end + self.limits.label_words_after
+                    and (self._label_word(k) or self.lower[k] in {"the", "and"})
+                ):
+                    k += 1
+                while k > end + 1 and self.lower[k - 1] in {"the", "and", "-"}:
+                    k -= 1
+                if k > end + 1:
+                    end = k
+            noun = self.state.span_text(start, end)
+        if place is not None and place.label.casefold() not in noun.casefold():
+            return f"{noun} in {place.label}"
+        return noun
+
+    def _label_word(self, j: int) -> bool:
+        if self.state.is_punct[j] and self.text[j] not in {"-", "’"}:
+            return False
+        return (
+            bool(self.doc[j].ent_type_)
+            or self.lower[j] in lexicon.words("event_modifiers.txt")
+            or ORDINAL.fullmatch(self.lower[j]) is not None  # "the 27th meeting"
+        )
+
+    def participants(self, s: Span, i: int, mentions: list[Mention]) -> list[Mention]:
+        """The actors of the sentence that take part: not what is discussed, nor who reports it.
+
+        "met in Riga to discuss Valdoria": Valdoria is a topic (topic_cues.txt),
+        until a participant cue ("with"). "Estonia and Latvia signed ..., Tamm
+        said": the event is in the reported words, and so are its participants.
+        """
+        reported = self.reported_at.get(i)
+        if self._setting_of_speech(i):
+            # "Tamm announced the aid during a briefing with Virtanen": both take part; "Tamm said
+            # at a news conference that Estonia ...": the reported words after "that" do not
+            stop = next((k for k in range(i, s.end) if self.lower[k] in {"that", ",", ";", ":"}), s.end)
+            mentions = [m for m in mentions if m.start not in self.reported_at or i < m.start < stop]
+        elif reported is not None:
+            mentions = [m for m in mentions if self.reported_at.get(m.start) is reported]
+        else:
+            mentions = [m for m in mentions if m.start not in self.reported_at]
+        return [m for m in mentions if m.type in PARTICIPANTS and not self._is_topic(m, i, s)]
+
+    def _setting_of_speech(self, i: int) -> bool:
+        """ "said at a news conference", "announced during a briefing": the event is where one spoke."""
+        j = i - 1
+        while j >= 0 and (self._label_word(j) or self.lower[j] in {"a", "an", "the"}):
+            j -= 1
+        return j >= 0 and self.lower[j] in {"at", "during"} and self.lower[i] not in VERB_TRIGGERS
+
+    def _is_topic(self, m: Mention, i: int, s: Span) -> bool:
+        """ "to discuss Valdoria", "talks on Ukraine, Moldova and Georgia", "Russia's invasion".
+
+        The nearest cue before the mention, within the window and over a list
+        of names, is a topic word (topic_cues.txt) rather than the event word or
+        a participant cue ("with", "between"). A name that is part of the event's
+        phrase ("the NATO summit") takes part.
+        """
+        topics, cues = lexicon.words("topic_cues.txt"), lexicon.words("participant_cues.txt")
+        lower, mention_at = self.lower, self.state.mention_at
+        if m.end + 1 < s.end and lower[m.end] in {"'s", "’s"} and lower[m.end + 1] in topics:
+            return True  # "Russia's invasion"
+        if m.end <= i and all(self._label_word(k) for k in range(m.end, i)):
+            return False  # "the NATO summit", "the Brussels meeting"
+        j = m.start - 1
+        while j >= max(s.start, m.start - self.limits.topic_window):
+            word = lower[j]
+            if j == i or word in cues or word in {";", ":"} or self.state.in_quote[j]:
+                return False
+            if word in topics and j not in mention_at:
+                return True
+            if word == "," and not (j - 1 in mention_at or lower[j - 1] == "and"):
+                return False  # a comma ends the topic, unless a list of names goes on
+            j -= 1
+        return False
 
     def sentence_event(self, s: Span) -> None:
         mentions = self._mentions(s)
@@ -162,7 +265,7 @@ class EventFinder:
         if found is None:
             return
         i, kind, forum = found
-        participants = [m.key for m in mentions if m.type in PARTICIPANTS]
+        participants = [m.key for m in self.participants(s, i, mentions)]
         places = [m for m in mentions if m.type == "Place"]
         place = next(
             (m for m in places if m.start > 0 and self.lower[m.start - 1] in {"in", "at", "near"}),
@@ -174,14 +277,19 @@ class EventFinder:
         earlier = earlier or next(
             (e for e in self.events if forum is not None and e.forum == forum.key), None
         )
+        label = self._label(i, kind, forum, place)
+        phrase = self._label(i, kind, None, None).casefold()
+        if earlier is None and forum is None and " " in phrase:
+            # "the NATO summit" named again: the same event ("meeting" alone may be another)
+            earlier = self.by_phrase.get(phrase)
         if earlier is not None:
             earlier.participants += [p for p in participants if p not in earlier.participants]
             return
         if not participants and place is None:
             return
         self.events.append(
-            FoundEvent(
-                label=self._label(i, kind, forum, place),
+            event := FoundEvent(
+                label=label,
                 kind=kind,
                 evidence=(s.start_char, s.end_char),
                 participants=_unique(participants),
@@ -190,6 +298,7 @@ class EventFinder:
                 forum=forum.key if forum is not None else None,
             )
         )
+        self.by_phrase.setdefault(phrase, event)
 
     def run(self) -> list[FoundEvent]:
         for s in self.state.sentences:

@@ -7,6 +7,8 @@ newcomer can improve recall by editing a list instead of code.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -18,11 +20,13 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from kg import facts
 from kg.facts import ENTITY_TYPES
 from kg.nlp import derived
+from kg.nlp.phrases import PhraseTable, longest_first
 from kg.rdf import namespaces, vocab
 from kg.rdf.namespaces import DEFAULT_BASE, DKG
 from kg.rdf.vocab import CLASSES_FILE, ENTITIES_FILE, kinds
 
 DATA = Path(str(resources.files("kg") / "data" / "lexicons"))
+_HYPHENS = re.compile(r"(?<=\w)(-)(?=\w)")  # "vice-president": three tokens, as spaCy splits it
 
 
 def _lines(name: str) -> list[str]:
@@ -54,6 +58,51 @@ def phrases(name: str) -> tuple[tuple[str, ...], ...]:
 def first_words(name: str) -> frozenset[str]:
     """The first tokens of :func:`phrases` ``(name)``: a quick test before comparing whole phrases."""
     return frozenset(phrase[0] for phrase in phrases(name))
+
+
+@cache
+def phrase_table(name: str) -> PhraseTable[str]:
+    """The multi-token entries of a list as a :class:`PhraseTable` of lowercase tokens.
+
+    A hyphen between letters is a token of its own ("vice-president" is three), as spaCy splits it.
+    """
+    entries = {tuple(_HYPHENS.sub(r" \1 ", " ".join(p)).split()) for p in phrases(name)}
+    return PhraseTable((e, " ".join(e)) for e in sorted(entries) if len(e) > 1)
+
+
+def title_phrases(lower: Sequence[str]) -> dict[int, tuple[int, int]]:
+    """Token -> (start, end) of the multi-word title it is part of ("chief executive", "secretary general").
+
+    ``lower`` holds a doc's lowercase token texts; one dict probe per token.
+    """
+    found: dict[int, tuple[int, int]] = {}
+    for start, end, _ in longest_first(phrase_table("titles.txt").find(lower)):
+        for i in range(start, end):
+            found[i] = (start, end)
+    return found
+
+
+def title_positions(lower: Sequence[str]) -> set[int]:
+    """The tokens that are a title word or part of a multi-word title of titles.txt."""
+    single = words("titles.txt")
+    return {i for i, word in enumerate(lower) if word in single} | title_phrases(lower).keys()
+
+
+def doc_titles(state) -> tuple[set[int], dict[int, tuple[int, int]]]:
+    """:func:`title_positions` and :func:`title_phrases` of a doc's ``DocState``, found once per doc.
+
+    Entities, roles and events all look for titles; they are kept on the state.
+    """
+    found = state.__dict__.get("_kg_titles")
+    if found is None:
+        found = state.__dict__["_kg_titles"] = (title_positions(state.lower), title_phrases(state.lower))
+    return found
+
+
+@cache
+def given_platforms() -> frozenset[str]:
+    """Platform names matched only where the text posts on them (platforms.txt, case kept)."""
+    return frozenset(_lines("platforms.txt"))
 
 
 @cache

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -38,6 +39,9 @@ class RoleLimits:
     member_bracket_window: int = 40
     #: A bracket names a body's members when it names at least these many.
     min_members: int = 2
+    #: ", the head of the agency's board of experts,": how many tokens an apposition
+    #: after a name may run to its closing comma; ", who heads the X," to its body.
+    apposition_window: int = 12
 
 
 DEFAULT_LIMITS = RoleLimits()
@@ -49,6 +53,7 @@ class FoundRole:
     title: str
     organization: str | None
     evidence: tuple[int, int]
+    post: str = ""  # the post the title names, in one wording ("defence minister"): see post_key
 
 
 @dataclass
@@ -56,6 +61,42 @@ class FoundMembership:
     member: str
     organization: str
     evidence: tuple[int, int]
+
+
+def post_key(words: list[str]) -> str:
+    """The post a title names, worded one way for all its wordings.
+
+    ``words`` are the title's lowercase words without the body's name and
+    adjectives. "Minister for Defence" is turned round to "defence minister";
+    post_synonyms.tsv then maps the wordings of one post to one ("Defense
+    Secretary", "defence chief" -> "defence minister"; "PM" -> "prime minister").
+    """
+    words = _synonyms([w for w in words if w not in POSSESSIVE and w != "-"])
+    titles = lexicon.words("titles.txt")
+    for k, word in enumerate(words):
+        if word in {"of", "for"} and 0 < k < len(words) - 1 and words[k - 1] in titles:
+            rest = [w for w in words[k + 1 :] if w not in {"of", "for", "and"}]
+            words = _synonyms(words[: k - 1] + rest + [words[k - 1]])
+            break
+    while words and words[-1] in {"of", "for", "to", "and"}:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _synonyms(words: list[str]) -> list[str]:
+    table = lexicon.table("post_synonyms.tsv")
+    out, i = [], 0
+    while i < len(words):
+        for phrase in lexicon.phrases("post_synonyms.tsv"):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                target = table[" ".join(phrase)][0]
+                out += [] if target == "-" else target.split()
+                i += len(phrase)
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
 
 
 class RoleFinder:
@@ -66,9 +107,11 @@ class RoleFinder:
         self.text, self.lower = self.state.text, self.state.lower
         self.as_at = [i for i, word in enumerate(self.lower) if word == "as"]
         self.mention_at = self.state.mention_at
-        self.titles = lexicon.words("titles.txt")
+        self.title_at, self.title_phrase_at = lexicon.doc_titles(self.state)
         self.honorifics = lexicon.words("honorifics.txt")
-        self.modifiers = lexicon.words("role_modifiers.txt")
+        self.modifiers = lexicon.words("role_modifiers.txt") | lexicon.words("portfolio_words.txt")
+        self.ranks = lexicon.phrases("ranks.txt")
+        self.role_verbs = lexicon.table("role_verbs.tsv")
         self.gaz = lexicon.gazetteer()
 
     def _is_title_part(self, i: int) -> bool:
@@ -77,7 +120,7 @@ class RoleFinder:
             return m.type in {"Country", "Organization", "Place"}
         word = self.lower[i]
         return (
-            word in self.titles
+            i in self.title_at
             or word in self.modifiers
             or self.text[i] in self.gaz.by_adjective
             or self.text[i] == "-"
@@ -85,11 +128,18 @@ class RoleFinder:
         )
 
     def _has_title(self, start: int, end: int) -> bool:
-        return any(self.lower[i] in self.titles and i not in self.mention_at for i in range(start, end))
+        return any(i in self.title_at and i not in self.mention_at for i in range(start, end))
 
     def title_before(self, m: Mention, floor: int) -> tuple[int, int] | None:
+        if m.start - 1 >= floor and self.lower[m.start - 1] in {"of", "the", "for", "to"}:
+            return None  # "president of the Brady Campaign": the name is the body's
         i = m.start
-        while i - 1 >= floor and self._is_title_part(i - 1):
+        while i - 1 >= floor and (
+            self._is_title_part(i - 1)  # "Chief of the Defence Staff Arvo Saar": "the" after "of"
+            or self.lower[i - 1] == "the"
+            and i - 2 >= floor
+            and self.lower[i - 2] in {"of", "for"}
+        ):
             i -= 1
         while i < m.start and self.lower[i] in {"the", "of", "and", "to", "for", "-"} | POSSESSIVE:
             i += 1
@@ -102,25 +152,53 @@ class RoleFinder:
             return None
         if self.lower[start] == "the" and start + 1 < ceiling:
             start += 1  # "Mart Kuusk, the Estonian deputy defence minister,"
-        if self.lower[start] not in self.titles and not self._is_title_part(start):
+        if start not in self.title_at and not self._is_title_part(start):
             return None
         j = start
-        while j < ceiling and (self._is_title_part(j) or self.lower[j] in {"to", "the", "of"}):
-            other = self.mention_at.get(j)
-            if other is not None and other.type == "Person":
-                break
+        while j < ceiling and (
+            self._is_title_part(j)
+            or self.lower[j] in {"to", "the", "of"}
+            or self.lower[j] == "and"
+            and j + 1 < ceiling
+            and self._is_title_part(j + 1)
+        ):
             j += 1
+        if self._is_name(j) and not {"to", "of", "for"} & set(self.lower[start:j]):
+            # "Tamm, Finnish Defence Minister Aino Virtanen": the title is hers; but
+            # "Kuusk, adviser to the Estonian president Alar Tamm": the post is Kuusk's
+            return None
+        j = self._rest_of_apposition(start, j, ceiling)
         while j > start and self.lower[j - 1] in {"the", "of", "to", "and"}:
             j -= 1
         if j < ceiling and self.text[j] not in {",", ".", ";", ")"} and not self.mention_at.get(j):
             return None
         return (start, j) if self._has_title(start, j) else None
 
+    def _rest_of_apposition(self, start: int, j: int, ceiling: int) -> int:
+        """ "Saar, the head of the agency's procurement board of experts," runs to its comma.
+
+        After "head of" and kin, lowercase words may name the body; the
+        apposition then ends at the comma that closes it, within the window.
+        """
+        if j >= ceiling or not self.text[j][:1].islower() or "of" not in self.lower[start:j]:
+            return j
+        k = j
+        while k < ceiling and k < start + self.limits.apposition_window:
+            word = self.text[k]
+            if word in {",", ";", ")"} or word == "." and k == ceiling - 1:
+                return k
+            if word.casefold() in STOP_WORDS - {"of", "the", "and", "for"} or not (
+                word[:1].islower() or self._is_title_part(k) or word in POSSESSIVE
+            ):
+                return j
+            k += 1
+        return j
+
     def title_after_as(self, s: Span) -> list[tuple[Mention, tuple[int, int]]]:
         """ "Rutte, who will take over as secretary-general of NATO"."""
         found = []
         for i in within(self.as_at, s.start + 1, s.end - 1):
-            if self.state.in_quote[i] or self.lower[i + 1] not in self.titles:
+            if self.state.in_quote[i] or i + 1 not in self.title_at:
                 continue
             j = i + 1
             while j < s.end and (self._is_title_part(j) or self.lower[j] in {"of", "the"}):
@@ -139,9 +217,35 @@ class RoleFinder:
                 found.append((person, (i + 1, j)))
         return found
 
+    def title_by_verb(self, m: Mention, s: Span) -> FoundRole | None:
+        """ "Mart Kuusk, who heads the agency's Baltic Procurement Office," -> head of that office."""
+        i = m.end
+        if i + 3 >= s.end or self.text[i] != "," or self.lower[i + 1] != "who":
+            return None
+        noun = self.role_verbs.get(self.lower[i + 2])
+        if noun is None:
+            return None
+        j, body = i + 3, None
+        while j < s.end and j < i + 3 + self.limits.apposition_window:
+            other = self.mention_at.get(j)
+            if other is not None and other.type in {"Organization", "Country"}:
+                body, j = other, other.end
+                if j < s.end and self.lower[j] in POSSESSIVE:
+                    j += 1  # "the Commission's Defence Fund": the last body names the post
+                    continue
+                break
+            if not (self.lower[j] in {"the", "a"} or self._is_title_part(j)):
+                return None
+            j += 1
+        if body is None:
+            return None
+        title = f"{noun[0]} of {self.state.span_text(i + 3, body.end)}"
+        return FoundRole(m.key, title, body.key, (s.start_char, s.end_char), self._post([noun[0]], body))
+
     def role(self, person: Mention, span: tuple[int, int], s: Span) -> FoundRole:
         start, end = span
         organization = None
+        start = self._after_owner(start, end)
         for i in range(start, end):
             m = self.mention_at.get(i)
             if m is not None and m.type in {"Country", "Organization"}:
@@ -156,25 +260,108 @@ class RoleFinder:
                 organization = adjective.key
                 break
         title = self.state.span_text(start, end).strip()
-        return FoundRole(person.key, title, organization, (s.start_char, s.end_char))
+        words = [
+            self.lower[i]
+            for i in range(start, end)
+            if i not in self.mention_at and self.text[i] not in self.gaz.by_adjective
+        ]
+        body = self.mention_at.get(next((i for i in range(start, end) if i in self.mention_at), -1))
+        post = self._post(words, body if body is not None and body.key == organization else None)
+        return FoundRole(person.key, title, organization, (s.start_char, s.end_char), post)
+
+    def _post(self, words: list[str], body: Mention | None) -> str:
+        key = post_key(words)
+        return key if key else (body.label if body is not None else "")
+
+    def _after_owner(self, start: int, end: int) -> int:
+        """ "the Polish president's top aide": a title's holder is the aide; the president only owns it."""
+        for i in range(end - 2, start, -1):
+            if self.lower[i] in POSSESSIVE and i - 1 in self.title_at and i - 1 not in self.mention_at:
+                return i + 1
+        return start
+
+    def _split_rank(self, span: tuple[int, int]) -> list[tuple[int, int]]:
+        """ "Operational Commander Gen." before a name: a post, then a rank (two roles)."""
+        start, end = span
+        for rank in self.ranks:
+            first = end - len(rank)
+            if first <= start or tuple(self.lower[first:end]) != rank:
+                continue
+            phrase = self.title_phrase_at.get(end - 1)
+            if phrase is not None and phrase[0] < first:
+                return [span]  # "Secretary General": one title, not a post and a rank
+            rest = first
+            while rest > start and self.lower[rest - 1] in {"and", ","}:
+                rest -= 1
+            return [(start, rest), (first, end)] if self._has_title(start, rest) else [span]
+        return [span]
+
+    def _and_title(self, span: tuple[int, int], floor: int) -> tuple[int, int] | None:
+        """ "Deputy Prime Minister and Defence Minister Kalle Tamm": the first post is his too."""
+        start = span[0]
+        if start - 2 < floor or self.lower[start - 1] != "and":
+            return None
+        i = start - 1
+        while i - 1 >= floor and self._is_title_part(i - 1) and (i - 1) not in self.mention_at:
+            i -= 1
+        while i < start - 1 and self.lower[i] in {"the", "of", "for", "-"}:
+            i += 1
+        if i < start - 1 and self._has_title(i, start - 1) and (i == floor or not self._is_name(i - 1)):
+            return (i, start - 1)
+        return None
+
+    def _is_name(self, i: int) -> bool:
+        m = self.mention_at.get(i)
+        return m is not None and m.type == "Person"
+
+    def title_fronted(self, m: Mention, span: tuple[int, int] | None, s: Span) -> tuple[int, int] | None:
+        """ "the Estonian ambassador to NATO, Mart Kuusk;" / "The president's top aide, Mart Kuusk, said".
+
+        A title set before the name with a comma, opening the sentence or after
+        "the", ";" or ":"; the name is then closed as an apposition is (a comma,
+        a semicolon, "and", the sentence's end).
+        """
+        first = span[0] if span is not None and span[1] == m.start else m.start
+        if first - 2 < s.start or self.text[first - 1] != ",":
+            return None
+        if m.end < s.end - 1 and self.lower[m.end] not in {",", ";", ":", ".", "and", ")"}:
+            return None
+        end = i = first - 1
+        while i - 1 >= s.start and (self._is_title_part(i - 1) or self.lower[i - 1] in {"to", "of", "the"}):
+            if self._is_name(i - 1):
+                return None
+            i -= 1
+        while i < end and self.lower[i] in {"the", "of", "to"}:
+            i += 1
+        if i > s.start and self.lower[i - 1] not in {"the", ";", ":"}:
+            return None
+        return (i, end) if i < end and self._has_title(i, end) else None
 
     def run(self) -> list[FoundRole]:
-        found: dict[tuple[str, str], FoundRole] = {}
+        found: list[FoundRole] = []
         sentence_mentions = mentions_by_sentence(self.state.mentions, self.state.sentences)
         for s in self.state.sentences:
             people = [m for m in sentence_mentions[s.start] if m.type == "Person"]
             spans = []
             for m in people:
-                for span in (self.title_before(m, s.start), self.title_after(m, s.end)):
+                before = self.title_before(m, s.start)
+                for span in (before, self.title_after(m, s.end)):
                     if span:
-                        spans.append((m, span))
+                        spans += [(m, part) for part in self._split_rank(span)]
                         spans += self._chained_title(m, span, s)
+                if before:
+                    other = self._and_title(before, s.start)
+                    spans += [(m, other)] if other else []
+                fronted = self.title_fronted(m, before, s)
+                spans += [(m, fronted)] if fronted else []
+                by_verb = self.title_by_verb(m, s)
+                found += [by_verb] if by_verb else []
             spans += self.title_after_as(s)
             for person, span in spans:
                 role = self.role(person, span, s)
                 if role.title and role.title.casefold() not in self.honorifics:
-                    found.setdefault((role.person, role.title.casefold()), role)
-        return list(found.values())
+                    found.append(role)
+        return one_per_post(found)
 
     def _chained_title(self, m: Mention, span: tuple[int, int], s: Span) -> list:
         """ "the Green party chancellor candidate, Germany's Minister of Economics Robert Habeck"."""
@@ -187,6 +374,36 @@ class RoleFinder:
         while i < end and self.lower[i] in {"the", "of"}:
             i += 1
         return [(m, (i, end))] if i < end and self._has_title(i, end) else []
+
+
+def one_per_post(found: list[FoundRole]) -> list[FoundRole]:
+    """One role per person and post, in the order first read.
+
+    "Foreign Minister Kalle Tamm" and "Estonian Foreign Minister Kalle Tamm"
+    name one post: it keeps the fullest title, and the body one of them
+    names. A post read with two different bodies stays two roles.
+    """
+    groups: dict[tuple[str, str], list[FoundRole]] = {}
+    for role in found:
+        groups.setdefault((role.person, role.post or role.title.casefold()), []).append(role)
+    kept = []
+    for roles in groups.values():
+        bodies = list(dict.fromkeys(r.organization for r in roles if r.organization))
+        if len(bodies) > 1:
+            for body in [None, *bodies]:  # two bodies: one post each, and their IRIs apart
+                own = [r for r in roles if r.organization == body]
+                if own:
+                    best = _fullest(own)
+                    suffix = f" {body.rsplit('/', 1)[-1]}" if body else ""
+                    kept.append(FoundRole(best.person, best.title, body, best.evidence, best.post + suffix))
+            continue
+        best, body = _fullest(roles), bodies[0] if bodies else None
+        kept.append(FoundRole(best.person, best.title, body, best.evidence, best.post))
+    return kept
+
+
+def _fullest(roles: list[FoundRole]) -> FoundRole:
+    return max(roles, key=lambda r: len(r.title.split()))  # the first of the longest
 
 
 def find_memberships(doc: Doc, limits: RoleLimits = DEFAULT_LIMITS) -> list[FoundMembership]:
