@@ -1,0 +1,150 @@
+"""One bad input must not stop, freeze or flood a build (issue 23).
+
+Each hostile or unlucky input sits in a folder beside a good article: the
+build warns in one line naming it and builds the good one (exit status 1).
+Real files, real symlinks, a real FIFO, real worker processes killed with
+SIGKILL; the CLI runs in a subprocess where a hang is the failure.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+import kg.builder.run
+import kg.cli
+from kg.cli import main
+
+KG = Path(sys.executable).with_name("kg")
+
+GOOD = (
+    "Allies meet in Brussels\n\nNATO Secretary General Mark Rutte said on Monday that allies"
+    " must spend more on air defence.\n"
+)
+
+
+@pytest.fixture
+def kg_build(nlp, monkeypatch):
+    """``kg_build(*args)`` runs ``kg build ARGS`` in-process with the session's pipeline."""
+    monkeypatch.setattr(kg.builder.run, "shared_pipeline", lambda model=None: nlp, raising=False)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, ["build", *map(str, args)], catch_exceptions=False)
+
+
+def corpus_with(folder: Path) -> Path:
+    """A folder holding one good article; the test adds the bad input."""
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    return folder
+
+
+def warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("warning:")]
+
+
+def assert_good_article_built(out: Path) -> None:
+    text = out.read_text(encoding="utf-8")
+    assert "Mark Rutte" in text
+    Graph().parse(out, format="turtle")
+
+
+def test_deeply_nested_jsonl_line_is_one_warning_and_the_rest_built(kg_build, tmp_path):
+    folder = corpus_with(tmp_path / "c")
+    deep = "[" * 1200 + "]" * 1200
+    good_line = '{"text": "The Commission said the fund is ready.", "title": "Fund"}'
+    (folder / "dump.jsonl").write_text(f'{{"text": {deep}}}\n{good_line}\n', encoding="utf-8")
+    out = tmp_path / "g.ttl"
+    result = kg_build(folder, "-o", out, "--no-cache", "--no-validate")
+    assert result.exit_code == 1, result.stderr
+    assert warnings(result.stderr) == [f"warning: {folder / 'dump.jsonl'}:1: invalid JSON: nested too deeply"]
+    assert_good_article_built(out)
+    assert "The Commission said the fund is ready." in out.read_text(encoding="utf-8")
+
+
+def test_dangling_symlink_and_symlink_loop_are_warnings_not_the_end_of_the_build(kg_build, tmp_path):
+    folder = corpus_with(tmp_path / "c")
+    (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    (folder / "loop1.txt").symlink_to("loop2.txt")
+    (folder / "loop2.txt").symlink_to("loop1.txt")
+    out = tmp_path / "g.ttl"
+    result = kg_build(folder, "-o", out, "--no-cache", "--no-validate")
+    assert result.exit_code == 1, result.stderr
+    assert warnings(result.stderr) == [
+        f"warning: {folder / 'dangling.txt'}: dangling symbolic link (to {tmp_path / 'gone.txt'})",
+        f"warning: {folder / 'loop1.txt'}: symbolic link loop",
+        f"warning: {folder / 'loop2.txt'}: symbolic link loop",
+    ]
+    assert_good_article_built(out)
+
+
+def test_dangling_symlink_given_by_name_is_a_warning(kg_build, tmp_path):
+    folder = corpus_with(tmp_path / "c")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    out = tmp_path / "g.ttl"
+    result = kg_build(
+        folder / "good.txt", tmp_path / "dangling.txt", "-o", out, "--no-cache", "--no-validate"
+    )
+    assert result.exit_code == 1, result.stderr
+    assert len(warnings(result.stderr)) == 1
+    assert "dangling symbolic link" in result.stderr
+    assert_good_article_built(out)
+
+
+def test_file_deleted_between_listing_and_reading_is_a_warning(kg_build, tmp_path, monkeypatch):
+    folder = corpus_with(tmp_path / "c")
+    doomed = folder / "doomed.txt"
+    doomed.write_text(GOOD.replace("Brussels", "Warsaw"), encoding="utf-8")
+    listed = kg.cli.find_sources
+
+    def list_then_lose_one(paths):
+        """The CLI lists the files; then another program removes one (really, on disk)."""
+        sources = listed(paths)
+        doomed.unlink()
+        return sources
+
+    monkeypatch.setattr(kg.cli, "find_sources", list_then_lose_one)
+    out = tmp_path / "g.ttl"
+    result = kg_build(folder, "-o", out, "--no-cache", "--no-validate")
+    assert result.exit_code == 0, result.stderr
+    assert_good_article_built(out)
+
+
+def test_file_gone_after_the_build_listed_it_is_named(tmp_path):
+    from kg.read.documents import find_sources, read_sources
+
+    folder = corpus_with(tmp_path / "c")
+    (folder / "doomed.txt").write_text(GOOD, encoding="utf-8")
+    sources = find_sources([folder])
+    (folder / "doomed.txt").unlink()
+    read = [str(item) for item in read_sources(sources)]
+    assert f"{folder / 'doomed.txt'}: no such file (removed after it was listed?)" in read
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_fifo_named_like_an_article_is_skipped_without_hanging(tmp_path):
+    folder = corpus_with(tmp_path / "c")
+    os.mkfifo(folder / "x.txt")
+    os.mkfifo(folder / "y.jsonl")
+    out = tmp_path / "g.ttl"
+    try:
+        done = subprocess.run(
+            [str(KG), "build", str(folder), "-o", str(out), "--no-cache", "--no-validate", "-q"],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            env={**os.environ},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("kg build hung on a FIFO")
+    assert done.returncode == 1, done.stderr
+    assert warnings(done.stderr) == [
+        f"warning: {folder / 'x.txt'}: not a regular file (a FIFO); skipped",
+        f"warning: {folder / 'y.jsonl'}: not a regular file (a FIFO); skipped",
+    ]
+    assert_good_article_built(out)
