@@ -148,3 +148,17 @@ def test_fifo_named_like_an_article_is_skipped_without_hanging(tmp_path):
         f"warning: {folder / 'y.jsonl'}: not a regular file (a FIFO); skipped",
     ]
     assert_good_article_built(out)
+
+
+def test_article_over_the_time_budget_is_named_and_skipped(kg_build, tmp_path, monkeypatch):
+    folder = corpus_with(tmp_path / "c")
+    paragraph = (Path(__file__).resolve().parent.parent / "seeds" / "001_cbf8df3273eff8f0.txt").read_text()
+    (folder / "huge.txt").write_text("Huge\n\n" + "\n\n".join([paragraph] * 200), encoding="utf-8")
+    monkeypatch.setenv("KG_ARTICLE_SECONDS", "0.5")
+    out = tmp_path / "g.ttl"
+    result = kg_build(folder, "-o", out, "--no-cache", "--no-validate")
+    assert result.exit_code == 1, result.stderr
+    assert warnings(result.stderr) == [
+        f"warning: {folder / 'huge.txt'}: extraction stopped: over the time budget of 0.5 s; skipped"
+    ]
+    assert_good_article_built(out)
