@@ -8,9 +8,13 @@ SIGKILL; the CLI runs in a subprocess where a hang is the failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -162,3 +166,76 @@ def test_article_over_the_time_budget_is_named_and_skipped(kg_build, tmp_path, m
         f"warning: {folder / 'huge.txt'}: extraction stopped: over the time budget of 0.5 s; skipped"
     ]
     assert_good_article_built(out)
+
+
+def kill_workers_holding(name: str, held_root: Path, stop: threading.Event, killed: list[int]) -> None:
+    """SIGKILL every pool worker that says it is extracting ``name`` (as the OOM killer would)."""
+    while not stop.is_set():
+        for held in held_root.glob("kg-workers-*/*"):
+            try:
+                holding = held.read_text(encoding="utf-8")
+                pid = int(held.name)
+            except (OSError, ValueError):
+                continue
+            if name in holding and pid not in killed:
+                killed.append(pid)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+
+
+def test_pool_worker_killed_is_named_with_its_article_and_the_build_goes_on(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for n in range(100):
+        (folder / f"a{n:03d}.txt").write_text(GOOD.replace("Monday", f"day {n}"), encoding="utf-8")
+    paragraph = (Path(__file__).resolve().parent.parent / "seeds" / "001_cbf8df3273eff8f0.txt").read_text()
+    (folder / "poison.txt").write_text("Poison\n\n" + "\n\n".join([paragraph] * 60), encoding="utf-8")
+    held_root = tmp_path / "tmp"
+    held_root.mkdir()
+    stop, killed = threading.Event(), []
+    killer = threading.Thread(target=kill_workers_holding, args=("poison.txt", held_root, stop, killed))
+    killer.start()
+    out = tmp_path / "g.nt"
+    try:
+        done = subprocess.run(
+            [
+                str(KG),
+                "build",
+                str(folder),
+                "-o",
+                str(out),
+                "--no-cache",
+                "--no-validate",
+                "-q",
+                "--jobs",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            env={**os.environ, "TMPDIR": str(held_root)},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("kg build hung after its worker was killed")
+    finally:
+        stop.set()
+        killer.join()
+    assert len(killed) == 2, (killed, done.stderr)  # the worker of its batch, then the one that ran it alone
+    assert done.returncode == 1, done.stderr
+    lines = warnings(done.stderr)
+    assert len(lines) == 2, done.stderr
+    first, second = killed
+    assert lines[0].startswith(
+        f"warning: a worker process (pid {first}) was killed by SIGKILL (out of memory?)"
+    )
+    assert str(folder / "poison.txt") in lines[0]
+    assert lines[0].endswith("; extracting them again one at a time")
+    assert lines[1] == (
+        f"warning: {folder / 'poison.txt'}: skipped: a worker process (pid {second}) was killed by SIGKILL"
+        f" (out of memory?) while extracting {folder / 'poison.txt'}"
+    )
+    graph = Graph().parse(out, format="nt")
+    articles = {str(s) for s in graph.subjects() if "/article/" in str(s) and str(s).count("/") == 5}
+    assert len([line for line in out.read_text().splitlines() if "poison" in line]) == 0
+    assert "a099" in out.read_text() and "a000" in out.read_text(), articles
