@@ -239,3 +239,62 @@ def test_pool_worker_killed_is_named_with_its_article_and_the_build_goes_on(tmp_
     articles = {str(s) for s in graph.subjects() if "/article/" in str(s) and str(s).count("/") == 5}
     assert len([line for line in out.read_text().splitlines() if "poison" in line]) == 0
     assert "a099" in out.read_text() and "a000" in out.read_text(), articles
+
+
+# --- linear time --------------------------------------------------------------------------
+
+
+def best_seconds(work, repeat: int = 3) -> float:
+    """The fastest of ``repeat`` runs: the least noisy figure on a shared machine."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+@pytest.mark.parametrize("mark", ["“", "*", "!"])
+def test_a_long_run_of_one_mark_is_tokenized_in_linear_time(nlp, mark):
+    text = f"He said {mark * 16_000} and left."
+    seconds = best_seconds(lambda: nlp.tokenizer(text), repeat=1)
+    assert seconds < 2.0, f"{seconds:.1f} s for 16,000 marks (quadratic: 21.7 s before)"
+    doc = nlp(f"Rutte said {mark * 200_000} and left.")
+    assert [t.text for t in doc][:2] == ["Rutte", "said"]
+    assert doc[2].text == mark * 200_000
+
+
+def test_a_short_run_of_marks_is_tokenized_as_before(nlp):
+    assert [t.text for t in nlp.tokenizer("Really!!! “Yes”, he said...")] == [
+        "Really",
+        "!",
+        "!",
+        "!",
+        "“",
+        "Yes",
+        "”",
+        ",",
+        "he",
+        "said",
+        "...",
+    ]
+
+
+def test_topics_are_linear_in_the_statements_and_matches_of_an_article(nlp):
+    paragraph = (
+        '"We need more drones and air defence and sanctions," said Mark Rutte. The Commission'
+        " funds artillery shells with 200 million euros for air defence."
+    )
+    topics = nlp.get_pipe("kg_topics")
+
+    def tagged(paragraphs: int):
+        doc = nlp.make_doc("Title\n\n" + " ".join([paragraph] * paragraphs))
+        for name, component in nlp.pipeline:
+            if name != "kg_topics":
+                doc = component(doc)
+        return doc
+
+    small, large = tagged(300), tagged(2400)
+    ratio = best_seconds(lambda: topics(large)) / best_seconds(lambda: topics(small))
+    assert ratio < 16, f"8 times the text took {ratio:.0f} times as long (quadratic: about 64)"
+    assert {tuple(s.about) for s in large._.kg.statements} == {("air-defence", "drones", "sanctions")}
