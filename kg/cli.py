@@ -219,7 +219,7 @@ def build_command(
             return
         with _progress(len(sources), quiet) as advance:
             report = build(
-                sources,
+                paths,  # listed again by the build: a file gone since is not an error of the whole build
                 output,
                 on_error=lambda message: (_warn(message), advance()),
                 on_progress=advance,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +45,7 @@ __all__ = [
     "RdfTriples",
     "describe",
     "extract_batch",
+    "hold_in",
     "keep_worker_pipeline",
 ]
 
@@ -77,6 +78,18 @@ class Batch:
     cache: str | None = None
     #: The file to write the RDF to instead of sending it back (a folder the build's process reads too).
     shard: str | None = None
+
+    def one_by_one(self) -> list[Batch]:
+        """A batch per article: to find the one whose extraction kills its worker."""
+        return [
+            replace(
+                self,
+                documents=[document],
+                keys=[key],
+                shard=None if self.shard is None else f"{self.shard}.{n}",
+            )
+            for n, (document, key) in enumerate(zip(self.documents, self.keys, strict=True))
+        ]
 
 
 class Rdf:
@@ -185,6 +198,23 @@ def keep_worker_pipeline(nlp: Language, model: str | None) -> None:
     _worker_pipeline = (model, nlp)
 
 
+#: The file where a pool worker writes the paths of the batch it runs (kg.builder.local.WorkerPool).
+_held_file: str | None = None
+
+
+def hold_in(path: str) -> None:
+    """Make ``path`` the file where this (worker) process says which articles it is extracting."""
+    global _held_file
+    _held_file = path
+
+
+def _holding(documents: list[Document]) -> None:
+    """Say which articles this worker holds: if it dies, the build can name them."""
+    if _held_file is not None:
+        with open(_held_file, "w", encoding="utf-8") as held:
+            held.write("".join(f"{d.path}\n" for d in documents))
+
+
 def worker_pipeline(model: str | None) -> Language:
     """The pool worker's pipeline, else this thread's shared one (a Dask worker's, loaded once)."""
     if _worker_pipeline is not None and _worker_pipeline[0] == model:
@@ -205,6 +235,7 @@ def extract_batch(batch: Batch, nlp: Language | None = None) -> BatchResult:
     started = time.perf_counter()
     errors: list[str] = []
     nlp = nlp or worker_pipeline(batch.spacy_model)
+    _holding(batch.documents)
     by_document = dict(zip(((d.id, d.path) for d in batch.documents), batch.keys, strict=True))
     facts = list(extract(batch.documents, nlp, errors.append))
     keys = [by_document[(f.document.id, f.document.path)] for f in facts]

@@ -17,15 +17,16 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kg.builder.batches import Batch, BatchResult, extract_batch
 from kg.facts import Document
 
-__all__ = ["Engine", "InOrder", "InProcess", "chunks"]
+__all__ = ["Engine", "InOrder", "InProcess", "Recovery", "chunks"]
 
 
 @dataclass
@@ -45,10 +46,20 @@ class Engine:
     shards: Path | None = None
     #: The batches run in this very thread: their seconds are the build's own stages.
     in_process: bool = False
+    #: How to go on when a worker process dies (a local pool), or None: its error ends the build.
+    recovery: Recovery | None = None
 
     def results(self, batches: Iterable[Batch]) -> InOrder:
         """Start running ``batches``; their results, in order."""
-        return InOrder(self.executor, self.run, batches, self.window)
+        return InOrder(self.executor, self.run, batches, self.window, self.recovery)
+
+
+class Recovery(Protocol):
+    """An executor made anew after one of its processes died (:class:`kg.builder.local.WorkerPool`)."""
+
+    def restart(self) -> list[Any]:
+        """A working executor again; the deaths seen, each with the ``paths`` it held and a ``str``."""
+        ...
 
 
 class InOrder:
@@ -58,28 +69,70 @@ class InOrder:
     the cached articles) while the workers get going. In order, because a
     build reports errors and writes files in corpus order; a window, so that
     a large corpus is never all in flight at once.
+
+    With a ``recovery``, a worker that dies does not end the build: the pool
+    is made anew, the batches in flight are submitted again, and those the
+    dead worker held are run one article per task, so that an article that
+    kills its worker again is named and skipped (:meth:`_recover`).
     """
 
     def __init__(
-        self, executor: Executor, fn: Callable[[Any], Any], items: Iterable[Any], window: int
+        self,
+        executor: Executor,
+        fn: Callable[[Any], Any],
+        items: Iterable[Any],
+        window: int,
+        recovery: Recovery | None = None,
     ) -> None:
-        self.executor, self.fn = executor, fn
+        self.executor, self.fn, self.recovery = executor, fn, recovery
         self.items = iter(items)
-        self.pending: deque[Future] = deque()
+        #: (item, its future, whether it is one article of a batch a dead worker held)
+        self.pending: deque[tuple[Any, Future, bool]] = deque()
         for item in islice(self.items, max(window, 1)):
-            self.pending.append(executor.submit(fn, item))
+            self._submit(item)
+
+    def _submit(self, item: Any, alone: bool = False) -> None:
+        self.pending.append((item, self.executor.submit(self.fn, item), alone))
 
     def __iter__(self) -> Iterator[Any]:
         try:
             while self.pending:
-                yield self.pending.popleft().result()
+                item, future, alone = self.pending.popleft()
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    if self.recovery is None:
+                        raise
+                    yield from self._recover(item, alone)
+                    continue
+                yield result
                 # Refilled once the caller has taken the result: in this process, a batch
                 # then runs only after the one before has gone to the sinks.
                 for item in islice(self.items, 1):
-                    self.pending.append(self.executor.submit(self.fn, item))
+                    self._submit(item)
         finally:
-            for future in self.pending:
+            for _, future, _ in self.pending:
                 future.cancel()
+
+    def _recover(self, item: Batch, alone: bool) -> Iterator[BatchResult]:
+        """After a worker died: say so, skip an article that killed its worker alone, resubmit the rest."""
+        assert self.recovery is not None
+        deaths = self.recovery.restart()
+        held = {path for death in deaths for path in death.paths}
+        waiting = [(item, alone)] + [(other, single) for other, _, single in self.pending]
+        self.pending.clear()
+        if alone:  # it ran by itself and its worker died: the article is the cause
+            waiting.pop(0)
+            cause = deaths[0] if deaths else "its worker process died"
+            yield BatchResult(errors=[f"{item.documents[0].path}: skipped: {cause}"])
+        else:
+            yield BatchResult(errors=[f"{death}; extracting them again one at a time" for death in deaths])
+        for batch, single in waiting:
+            if not single and any(d.path in held for d in batch.documents):
+                for one in batch.one_by_one():
+                    self._submit(one, alone=True)
+            else:
+                self._submit(batch, single)
 
 
 class InProcess(Executor):

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from spacy.language import Language
 
 from kg.facts import ArticleFacts, Document
+from kg.nlp.budget import OverBudget, article_seconds, time_budget
 from kg.nlp.pipeline import doc_to_facts, shared_pipeline
 from kg.read.documents import DocumentError
 
@@ -48,18 +49,31 @@ def extract(
 def _run_batch(
     batch: list[Document], nlp: Language, on_error: Callable[[str], None]
 ) -> Iterator[ArticleFacts]:
+    """The batch through ``nlp.pipe``; if it fails or runs over its time, one document at a time."""
     if not batch:
         return
+    seconds = article_seconds()
     try:
-        docs = list(nlp.pipe((d.text for d in batch), batch_size=BATCH_SIZE))
+        with time_budget(seconds * len(batch)):
+            facts = [
+                doc_to_facts(doc, document)
+                for doc, document in zip(
+                    nlp.pipe((d.text for d in batch), batch_size=BATCH_SIZE), batch, strict=True
+                )
+            ]
     except Exception:  # noqa: BLE001 - isolate the culprit below
-        docs = None
-    if docs is not None:
-        for doc, document in zip(docs, batch, strict=True):
-            yield doc_to_facts(doc, document)
+        facts = None
+    if facts is not None:
+        yield from facts
         return
     for document in batch:
         try:
-            yield doc_to_facts(nlp(document.text), document)
+            with time_budget(seconds):
+                article = doc_to_facts(nlp(document.text), document)
+        except OverBudget as exc:
+            on_error(f"{document.path}: extraction stopped: {exc}; skipped")
+            continue
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
             on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
+            continue
+        yield article

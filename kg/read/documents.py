@@ -21,9 +21,11 @@ is raised.
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -121,7 +123,7 @@ def _sources_under(path: Path) -> list[tuple[Path, str]]:
     """The files one argument stands for, each with its real path (to list a file once)."""
     if path.is_dir():
         return _walk(path)
-    if path.exists():
+    if path.exists() or path.is_symlink():  # a broken link is listed: reading it says what is wrong
         return [(path, os.path.realpath(path))]
     raise NoInputError(str(path), "no such file or directory")
 
@@ -228,13 +230,57 @@ def _read_bytes(path: Path) -> bytes:
         if path.is_dir():
             os.listdir(path)  # raises the real reason, e.g. permission denied
             raise IsADirectoryError(errno.EISDIR, "is a directory, not a file")
-        return path.read_bytes()
+        with _open_regular(path) as file:
+            return file.read()
     except OSError as error:
         raise _os_error(path, error) from None
 
 
+class NotRegularFileError(OSError):
+    """A FIFO, socket or device under an article's name: reading it could block forever."""
+
+
+def _open_regular(path: Path) -> io.BufferedReader:
+    """``path`` opened for reading, only if it is a regular file.
+
+    Opened without blocking (``O_NONBLOCK``: a FIFO with no writer would
+    otherwise hang the build in ``open``), then checked on the open file
+    itself, so a file swapped between the check and the read cannot slip by.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        kind = os.fstat(fd).st_mode
+        if not stat.S_ISREG(kind):
+            raise NotRegularFileError(errno.EINVAL, f"not a regular file ({_file_kind(kind)}); skipped")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return open(fd, "rb", closefd=True)  # noqa: SIM115 - the caller closes it
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in a word or two."""
+    kinds = {
+        stat.S_ISFIFO: "a FIFO",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "not a file")
+
+
 def _os_error(path: Path, error: OSError) -> DocumentError:
-    return DocumentError(str(path), error.strerror or str(error))
+    """One line for an OS error; a symlink that leads nowhere says so (its target is the news)."""
+    reason = error.strerror or str(error)
+    if error.errno == errno.ELOOP:
+        reason = "symbolic link loop"
+    elif error.errno == errno.ENOENT and os.path.islink(path):
+        reason = f"dangling symbolic link (to {os.readlink(path)})"
+    elif error.errno == errno.ENOENT:
+        reason = "no such file (removed after it was listed?)"
+    return DocumentError(str(path), reason)
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -627,7 +673,7 @@ def _read_jsonl(path: Path) -> Iterator[Document | DocumentError]:
     """
     stem = slugify(path.stem)
     try:
-        with path.open("rb") as lines:
+        with _open_regular(path) as lines:
             if b"\x00" in lines.read(_SNIFF_BYTES):
                 yield DocumentError(str(path), "binary file, not text")
                 return
@@ -663,6 +709,8 @@ def _jsonl_document(raw: bytes, offset: int, *, id: str, path: str) -> Document 
     except json.JSONDecodeError as error:
         reason = f"invalid JSON: {error.msg} at column {error.colno}"
         raise DocumentError(path, reason) from None
+    except RecursionError:  # json's decoder recurses once per [ or {: deep nesting outruns the stack
+        raise DocumentError(path, "invalid JSON: nested too deeply") from None
     if not isinstance(record, dict):
         raise DocumentError(path, f"expected a JSON object, not {_json_type(record)}")
     text = _jsonl_text(record, path)
