@@ -35,6 +35,7 @@ from kg.rdf.validate import load_shapes
 from kg.read.documents import DocumentError, NoInputError, find_sources
 from kg.sparql.query import QueryError, parse_params, saved_queries
 from kg.sparql.query import query as run_query
+from kg.sparql.snapshots import StoreInUseError
 from kg.version import __version__
 
 PROGRESS_FROM = 5  # files; fewer build too fast for a bar to help
@@ -227,6 +228,8 @@ def build_command(
             )
     except (NoInputError, DocumentError) as exc:
         raise BadUsage(str(exc).lstrip(": ")) from None
+    except StoreInUseError as exc:
+        raise BadUsage(f"{exc.filename}: {exc.strerror}") from None
     except (ValueError, OSError, ImportError) as exc:
         raise click.ClickException(str(exc)) from None
     sys.exit(show(report))
