@@ -12,13 +12,18 @@ What keeps it safe:
 
 * **Read-only.** Updates (``update=``, ``application/sparql-update``) answer
   403 and never reach the engine, which only ever gets ``Store.query``.
-* **No requests elsewhere.** ``SERVICE`` and ``LOAD`` are refused (403) by a
-  lexical check of the query (:func:`kg.sparql.query.check`): the query is split into
-  SPARQL's terminals (strings, comments, IRIs, variables, prefixed names), and
-  only a bare keyword counts, so ``"SERVICE"`` in a string literal still runs.
-  Parsing with rdflib's grammar was the other option; it lags behind
-  Oxigraph's (SPARQL 1.2 syntax, LATERAL) and costs milliseconds per query,
-  and the tests check both agree on the cases that matter.
+* **No requests elsewhere.** ``SERVICE``, ``LOAD`` and every update are
+  refused (403) from the query parsed by rdflib's SPARQL grammar
+  (:mod:`kg.sparql.guard`), and each query worker runs in a network namespace
+  of its own with no interface up, so a SERVICE the parse missed reaches
+  nothing. A query rdflib cannot parse runs only in such a worker.
+* **Bounded work.** At most ``workers`` queries run at once and ``queue`` more
+  wait; past that a query gets 503 with ``Retry-After``. Each worker may grow
+  by ``memory_mb`` of address space (``RLIMIT_AS``): a query that needs more
+  is stopped with a 503 that says so.
+* **Strict requests.** A ``Content-Length`` that is not a number is 400, a body
+  over 1 MB is 413 (not read); either closes the connection. Idle and slow
+  clients are cut after ``CLIENT_TIMEOUT`` seconds; the listen backlog is 1024.
 * **A time limit.** Oxigraph cannot be interrupted from another thread, so each
   query runs in a child process forked from the server (the store is shared
   copy-on-write, nothing is reloaded) and is killed when its time is up: the
@@ -42,7 +47,8 @@ import html
 import logging
 import os
 import pickle
-import select
+import resource
+import selectors
 import signal
 import threading
 import time
@@ -55,6 +61,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pyoxigraph as ox
 
+from kg.sparql.guard import Refused, check_query, leave_network
 from kg.sparql.query import (
     QueryError,
     QueryRefused,
@@ -69,6 +76,10 @@ from kg.sparql.results import Result, display
 log = logging.getLogger("kg.sparql.serve")
 
 MAX_BODY = 1 << 20  # bytes of a POST body
+#: Seconds a client may stay idle between requests, or take to send one.
+CLIENT_TIMEOUT = 15.0
+#: Extra address space a query worker may take (MB), beyond what it inherits from the server.
+MEMORY_MB = 1024
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 #: What a SELECT or ASK answer can be written as: media type -> format name.
@@ -195,14 +206,44 @@ def choose_format(query_form: str, accept: str | None, format_values: list[str])
 # --- Running a query with a time limit ------------------------------------------------------
 
 
-def in_worker(work: Callable[[], Response], timeout: float) -> Response:
-    """``work()`` in a forked child, killed after ``timeout`` seconds.
+@dataclass(frozen=True)
+class WorkerLimits:
+    """What a query worker may use: seconds, extra address space, and whether it must be off the network."""
+
+    timeout: float = 10.0
+    memory_mb: int | None = MEMORY_MB
+    offline: bool = False  # required: a worker that cannot leave the network refuses the query
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (``/proc/self/statm``), 0 where unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _limit_child(limits: WorkerLimits) -> Response | None:
+    """In the forked worker: leave the network, cap the memory; a Response when the query must not run."""
+    offline = leave_network()
+    if limits.offline and not offline:
+        return text(HTTPStatus.FORBIDDEN, "this query cannot be checked for SERVICE here: refused")
+    if limits.memory_mb is not None and (current := _address_space()):
+        cap = current + limits.memory_mb * (1 << 20)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    return None
+
+
+def in_worker(work: Callable[[], Response], timeout: float | WorkerLimits) -> Response:
+    """``work()`` in a forked child, off the network, memory-capped, killed after its time limit.
 
     The child inherits the store (copy-on-write), answers through a pipe and
     exits without running any of the parent's clean-up. It never logs: a lock
     another thread held at the fork could be held forever in the child. Where
-    there is no fork (Windows) the work runs here, without a time limit.
+    there is no fork (Windows) the work runs here, without limits.
     """
+    limits = timeout if isinstance(timeout, WorkerLimits) else WorkerLimits(timeout)
     if not hasattr(os, "fork"):
         return work()
     read_end, write_end = os.pipe()
@@ -212,7 +253,10 @@ def in_worker(work: Callable[[], Response], timeout: float) -> Response:
         try:
             os.close(read_end)
             try:
-                answer: tuple = ("ok", work())
+                refused = _limit_child(limits)
+                answer: tuple = ("ok", refused if refused is not None else work())
+            except MemoryError:
+                answer = ("memory", "")
             except BaseException:  # noqa: BLE001 - reported to the parent, which logs it
                 answer = ("error", traceback.format_exc())
             data = pickle.dumps(answer)
@@ -226,37 +270,90 @@ def in_worker(work: Callable[[], Response], timeout: float) -> Response:
             os._exit(status)
     os.close(write_end)
     chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                os.kill(pid, signal.SIGKILL)
-                return text(HTTPStatus.SERVICE_UNAVAILABLE, f"query timed out after {timeout:g} s")
-            ready, _, _ = select.select([read_end], [], [], left)
-            if ready:
-                chunk = os.read(read_end, 1 << 16)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    finally:
-        os.close(read_end)
-        _reap(pid)
+    deadline = time.monotonic() + limits.timeout
+    died_of = None
+    with selectors.DefaultSelector() as selector:  # poll/epoll: no FD_SETSIZE limit, unlike select()
+        selector.register(read_end, selectors.EVENT_READ)
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    os.kill(pid, signal.SIGKILL)
+                    return text(HTTPStatus.SERVICE_UNAVAILABLE, f"query timed out after {limits.timeout:g} s")
+                if selector.select(left):
+                    chunk = os.read(read_end, 1 << 16)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+        finally:
+            os.close(read_end)
+            died_of = _reap(pid)
     try:
         kind, value = pickle.loads(b"".join(chunks))
     except Exception:  # noqa: BLE001 - the child died before answering (killed, out of memory)
-        log.error("query worker %d died without answering", pid)
+        if died_of == signal.SIGABRT and limits.memory_mb is not None:  # Rust aborts when allocation fails
+            return _out_of_memory(limits)
+        log.error("query worker %d died without answering (signal %s)", pid, died_of)
         return text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error: the query worker died")
+    if kind == "memory":
+        return _out_of_memory(limits)
     if kind == "error":
         log.error("query failed:\n%s", value)
         return text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
     return value
 
 
-def _reap(pid: int) -> None:
-    """Collect the exit of a child, without waiting for it to be torn down when it is still exiting."""
-    if os.waitpid(pid, os.WNOHANG) == (0, 0):
+def _out_of_memory(limits: WorkerLimits) -> Response:
+    return text(
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        f"query stopped: it needed more than its {limits.memory_mb} MB of memory",
+    )
+
+
+def _reap(pid: int) -> int | None:
+    """Collect the exit of a child; the signal that ended it, if it is known by now."""
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            time.sleep(0.005)  # a child that has answered is exiting: give it a moment
+            done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return None
+    if done == 0:
         threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()
+        return None
+    return os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+
+
+class Busy(Exception):
+    """Every query worker is busy and the queue is full."""
+
+
+class WorkerPool:
+    """At most ``workers`` queries at once, ``queue`` more waiting; past that :class:`Busy`."""
+
+    def __init__(self, workers: int, queue: int, wait: float) -> None:
+        self.slots = threading.BoundedSemaphore(workers)
+        self.capacity, self.wait = workers + queue, wait
+        self.lock = threading.Lock()
+        self.admitted = 0
+
+    def run(self, work: Callable[[], Response]) -> Response:
+        """``work()`` once a worker is free; :class:`Busy` when the queue is full or the wait too long."""
+        with self.lock:
+            if self.admitted >= self.capacity:
+                raise Busy
+            self.admitted += 1
+        try:
+            if not self.slots.acquire(timeout=self.wait):
+                raise Busy
+            try:
+                return work()
+            finally:
+                self.slots.release()
+        finally:
+            with self.lock:
+                self.admitted -= 1
 
 
 # --- The endpoint ------------------------------------------------------------------------------
@@ -270,6 +367,13 @@ class Endpoint:
     timeout: float = 10.0
     max_rows: int = 10_000
     saved: dict[str, SavedQuery] = field(default_factory=saved_queries)
+    #: Queries run at once (each in a worker process), and queries waiting for one.
+    workers: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
+    queue: int = 64
+    memory_mb: int | None = MEMORY_MB
+
+    def __post_init__(self) -> None:
+        self.pool = WorkerPool(self.workers, self.queue, wait=self.timeout)
 
     def answer(
         self,
@@ -281,8 +385,9 @@ class Endpoint:
         named_graphs: list[str],
     ) -> Response:
         try:
+            parsed = check_query(query.text)
             query_form = check(query.text, allow_service=False)
-        except QueryRefused as exc:
+        except (Refused, QueryRefused) as exc:
             return text(HTTPStatus.FORBIDDEN, str(exc))
         if query_form is None:
             return text(
@@ -319,7 +424,13 @@ class Endpoint:
                 headers["X-Kg-Truncated"] = "true"
             return Response(HTTPStatus.OK, body, CONTENT_TYPES[fmt], headers)
 
-        return in_worker(work, self.timeout)
+        limits = WorkerLimits(self.timeout, self.memory_mb, offline=not parsed.understood)
+        try:
+            return self.pool.run(lambda: in_worker(work, limits))
+        except Busy:
+            response = text(HTTPStatus.SERVICE_UNAVAILABLE, "every query worker is busy: try again shortly")
+            response.headers["Retry-After"] = "1"
+            return response
 
 
 # --- The HTML page ---------------------------------------------------------------------------------
@@ -423,6 +534,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server: Server
     protocol_version = "HTTP/1.1"
+    timeout = CLIENT_TIMEOUT  # idle keep-alive and slow clients: the connection is closed
     server_version = "kg-sparql"
     sys_version = ""
 
@@ -476,11 +588,12 @@ class Handler(BaseHTTPRequestHandler):
         fields = parse_qs(url.query, keep_blank_values=True)
         body_query = None
         if method == "POST":
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                return text(
-                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request body holds at most {MAX_BODY} bytes"
-                )
+            length, refused = body_length(
+                self.headers.get("Content-Length"), self.headers.get("Transfer-Encoding")
+            )
+            if refused is not None:
+                self.close_connection = True  # the unread body must not be read as the next request
+                return refused
             body = self.rfile.read(length) if length else b""
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if ctype == "application/sparql-update":
@@ -523,10 +636,25 @@ class Handler(BaseHTTPRequestHandler):
             log.info("%s - %s", self.address_string(), format % args)
 
 
+def body_length(content_length: str | None, transfer_encoding: str | None) -> tuple[int, Response | None]:
+    """The length of a POST body, or the answer refusing it: digits only, at most :data:`MAX_BODY`."""
+    if transfer_encoding is not None:
+        return 0, text(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length, not chunked")
+    value = (content_length or "0").strip()
+    if not value.isascii() or not value.isdigit():
+        return 0, text(
+            HTTPStatus.BAD_REQUEST, f"Content-Length must be a number of bytes, not {value[:20]!r}"
+        )
+    if int(value) > MAX_BODY:
+        return 0, text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request body holds at most {MAX_BODY} bytes")
+    return int(value), None
+
+
 class Server(ThreadingHTTPServer):
-    """A ThreadingHTTPServer that knows its Endpoint."""
+    """A ThreadingHTTPServer that knows its Endpoint; a deep backlog, idle clients cut."""
 
     daemon_threads = True
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], endpoint: Endpoint, quiet: bool = False):
         self.endpoint = endpoint
@@ -543,9 +671,13 @@ def make_server(
     timeout: float = 10.0,
     max_rows: int = 10_000,
     quiet: bool = False,
+    **limits: int | None,
 ) -> Server:
-    """A server on ``host:port`` (port 0: any free port) for ``graphs`` (paths, a store, an rdflib graph)."""
-    endpoint = Endpoint(open_graph(graphs), timeout=timeout, max_rows=max_rows)
+    """A server on ``host:port`` (port 0: any free port) for ``graphs`` (paths, a store, an rdflib graph).
+
+    ``limits``: ``workers``, ``queue`` and ``memory_mb`` of the :class:`Endpoint`.
+    """
+    endpoint = Endpoint(open_graph(graphs), timeout=timeout, max_rows=max_rows, **limits)  # type: ignore[arg-type]
     return Server((host, port), endpoint, quiet=quiet)
 
 
