@@ -43,6 +43,7 @@ What keeps it safe:
 
 from __future__ import annotations
 
+import faulthandler
 import html
 import logging
 import os
@@ -226,6 +227,7 @@ def _address_space() -> int:
 
 def _limit_child(limits: WorkerLimits) -> Response | None:
     """In the forked worker: leave the network, cap the memory; a Response when the query must not run."""
+    faulthandler.disable()  # a worker stopped for its memory aborts: no dump of the server's threads
     offline = leave_network()
     if limits.offline and not offline:
         return text(HTTPStatus.FORBIDDEN, "this query cannot be checked for SERVICE here: refused")
