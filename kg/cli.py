@@ -392,7 +392,27 @@ def query_command(
 @click.option(
     "--max-rows", default=10000, show_default=True, type=int, help="Rows (or triples) an answer holds."
 )
-def serve_command(graphs: tuple[str, ...], host: str, port: int, timeout: float, max_rows: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    help="Queries run at once (and as many long ones)  [default: the CPUs, at least 2]",
+)
+@click.option(
+    "--memory-mb",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(16),
+    help="Memory one query may take, in MB; past it the query gets a 503.",
+)
+def serve_command(
+    graphs: tuple[str, ...],
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int | None,
+    memory_mb: int,
+) -> None:
     """Serve graph files or a store as a read-only SPARQL 1.1 endpoint, with a query page at /.
 
     \b
@@ -402,7 +422,8 @@ def serve_command(graphs: tuple[str, ...], host: str, port: int, timeout: float,
     from kg.sparql.serve import serve  # noqa: PLC0415
 
     try:
-        serve(list(graphs), host=host, port=port, timeout=timeout, max_rows=max_rows)
+        limits = {"memory_mb": memory_mb} | ({"workers": workers} if workers else {})
+        serve(list(graphs), host=host, port=port, timeout=timeout, max_rows=max_rows, **limits)
     except QueryError as exc:
         raise BadUsage(str(exc)) from None
     except OSError as exc:

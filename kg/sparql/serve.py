@@ -43,6 +43,7 @@ What keeps it safe:
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import html
 import logging
@@ -237,13 +238,21 @@ def _limit_child(limits: WorkerLimits) -> Response | None:
     return None
 
 
-def in_worker(work: Callable[[], Response], timeout: float | WorkerLimits) -> Response:
+def in_worker(
+    work: Callable[[], Response],
+    timeout: float | WorkerLimits,
+    make_long: Callable[[int], bool] | None = None,
+) -> Response:
     """``work()`` in a forked child, off the network, memory-capped, killed after its time limit.
 
     The child inherits the store (copy-on-write), answers through a pipe and
     exits without running any of the parent's clean-up. It never logs: a lock
     another thread held at the fork could be held forever in the child. Where
     there is no fork (Windows) the work runs here, without limits.
+
+    ``make_long(pid)`` is called once the child has run :data:`LONG_AFTER`
+    seconds (see :class:`WorkerPool`); when it says no, the child is stopped
+    and the answer is a 503 busy.
     """
     limits = timeout if isinstance(timeout, WorkerLimits) else WorkerLimits(timeout)
     if not hasattr(os, "fork"):
@@ -272,17 +281,23 @@ def in_worker(work: Callable[[], Response], timeout: float | WorkerLimits) -> Re
             os._exit(status)
     os.close(write_end)
     chunks: list[bytes] = []
-    deadline = time.monotonic() + limits.timeout
-    died_of = None
+    started = time.monotonic()
+    deadline, long_at = started + limits.timeout, started + LONG_AFTER if make_long else float("inf")
+    died_of: int | None = None
     with selectors.DefaultSelector() as selector:  # poll/epoll: no FD_SETSIZE limit, unlike select()
         selector.register(read_end, selectors.EVENT_READ)
         try:
             while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
+                now = time.monotonic()
+                if now >= deadline:
                     os.kill(pid, signal.SIGKILL)
                     return text(HTTPStatus.SERVICE_UNAVAILABLE, f"query timed out after {limits.timeout:g} s")
-                if selector.select(left):
+                if now >= long_at:
+                    long_at = float("inf")
+                    if make_long is not None and not make_long(pid):
+                        os.kill(pid, signal.SIGKILL)
+                        return busy("every worker for long queries is busy: try again shortly")
+                if selector.select(min(deadline, long_at) - now):
                     chunk = os.read(read_end, 1 << 16)
                     if not chunk:
                         break
@@ -327,32 +342,63 @@ def _reap(pid: int) -> int | None:
     return os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
 
 
+def busy(message: str) -> Response:
+    """A 503 that tells the client when to come back."""
+    response = text(HTTPStatus.SERVICE_UNAVAILABLE, message)
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 class Busy(Exception):
     """Every query worker is busy and the queue is full."""
 
 
-class WorkerPool:
-    """At most ``workers`` queries at once, ``queue`` more waiting; past that :class:`Busy`."""
+#: A query still running after this many seconds is a long one: it moves to the long lane, niced.
+LONG_AFTER = 0.1
 
-    def __init__(self, workers: int, queue: int, wait: float) -> None:
-        self.slots = threading.BoundedSemaphore(workers)
+
+class WorkerPool:
+    """Two lanes of query workers, so that long queries cannot starve short ones.
+
+    Every query starts in the short lane (``workers`` at once, ``queue`` more
+    waiting). One still running after :data:`LONG_AFTER` seconds moves to the
+    long lane (``long_workers`` at once) and is reniced to 19, so the short
+    queries that follow get the CPU and a free short slot; when the long lane
+    is full it is stopped with a 503 at once instead. At most
+    ``workers + long_workers`` workers exist, each capped in memory.
+    """
+
+    def __init__(self, workers: int, queue: int, wait: float, long_workers: int | None = None) -> None:
+        self.short = threading.BoundedSemaphore(workers)
+        self.long = threading.BoundedSemaphore(long_workers or workers)
         self.capacity, self.wait = workers + queue, wait
         self.lock = threading.Lock()
         self.admitted = 0
 
-    def run(self, work: Callable[[], Response]) -> Response:
-        """``work()`` once a worker is free; :class:`Busy` when the queue is full or the wait too long."""
+    def run(self, work: Callable[[Callable[[int], bool]], Response]) -> Response:
+        """``work(make_long)`` in a short slot; :class:`Busy` when the queue is full or the wait too long."""
         with self.lock:
             if self.admitted >= self.capacity:
                 raise Busy
             self.admitted += 1
+        held = [self.short]
+
+        def make_long(pid: int) -> bool:
+            if not self.long.acquire(blocking=False):
+                return False
+            held[0].release()
+            held[0] = self.long
+            with contextlib.suppress(OSError):  # a worker that has just exited
+                os.setpriority(os.PRIO_PROCESS, pid, 19)
+            return True
+
         try:
-            if not self.slots.acquire(timeout=self.wait):
+            if not self.short.acquire(timeout=self.wait):
                 raise Busy
             try:
-                return work()
+                return work(make_long)
             finally:
-                self.slots.release()
+                held[0].release()
         finally:
             with self.lock:
                 self.admitted -= 1
@@ -373,9 +419,10 @@ class Endpoint:
     workers: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
     queue: int = 64
     memory_mb: int | None = MEMORY_MB
+    long_workers: int | None = None  # default: as many as ``workers``
 
     def __post_init__(self) -> None:
-        self.pool = WorkerPool(self.workers, self.queue, wait=self.timeout)
+        self.pool = WorkerPool(self.workers, self.queue, wait=self.timeout, long_workers=self.long_workers)
 
     def answer(
         self,
@@ -428,11 +475,9 @@ class Endpoint:
 
         limits = WorkerLimits(self.timeout, self.memory_mb, offline=not parsed.understood)
         try:
-            return self.pool.run(lambda: in_worker(work, limits))
+            return self.pool.run(lambda make_long: in_worker(work, limits, make_long))
         except Busy:
-            response = text(HTTPStatus.SERVICE_UNAVAILABLE, "every query worker is busy: try again shortly")
-            response.headers["Retry-After"] = "1"
-            return response
+            return busy("every query worker is busy: try again shortly")
 
 
 # --- The HTML page ---------------------------------------------------------------------------------
