@@ -35,6 +35,7 @@ from kg.rdf.validate import load_shapes
 from kg.read.documents import DocumentError, NoInputError, find_sources
 from kg.sparql.query import QueryError, parse_params, saved_queries
 from kg.sparql.query import query as run_query
+from kg.sparql.snapshots import StoreInUseError
 from kg.version import __version__
 
 PROGRESS_FROM = 5  # files; fewer build too fast for a bar to help
@@ -227,6 +228,8 @@ def build_command(
             )
     except (NoInputError, DocumentError) as exc:
         raise BadUsage(str(exc).lstrip(": ")) from None
+    except StoreInUseError as exc:
+        raise BadUsage(f"{exc.filename}: {exc.strerror}") from None
     except (ValueError, OSError, ImportError) as exc:
         raise click.ClickException(str(exc)) from None
     sys.exit(show(report))
@@ -389,7 +392,27 @@ def query_command(
 @click.option(
     "--max-rows", default=10000, show_default=True, type=int, help="Rows (or triples) an answer holds."
 )
-def serve_command(graphs: tuple[str, ...], host: str, port: int, timeout: float, max_rows: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    help="Queries run at once (and as many long ones)  [default: the CPUs, at least 2]",
+)
+@click.option(
+    "--memory-mb",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(16),
+    help="Memory one query may take, in MB; past it the query gets a 503.",
+)
+def serve_command(
+    graphs: tuple[str, ...],
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int | None,
+    memory_mb: int,
+) -> None:
     """Serve graph files or a store as a read-only SPARQL 1.1 endpoint, with a query page at /.
 
     \b
@@ -399,7 +422,8 @@ def serve_command(graphs: tuple[str, ...], host: str, port: int, timeout: float,
     from kg.sparql.serve import serve  # noqa: PLC0415
 
     try:
-        serve(list(graphs), host=host, port=port, timeout=timeout, max_rows=max_rows)
+        limits = {"memory_mb": memory_mb} | ({"workers": workers} if workers else {})
+        serve(list(graphs), host=host, port=port, timeout=timeout, max_rows=max_rows, **limits)
     except QueryError as exc:
         raise BadUsage(str(exc)) from None
     except OSError as exc:

@@ -54,13 +54,16 @@ def run_build(paths: Iterable[str | Path], options: BuildOptions) -> BuildReport
     report = BuildReport(output=str(options.target))
     sources = find_sources(paths)  # a missing path fails before anything is written
     sinks = Sinks.open(options)
-    clock.switch("read")
-    intake = _Intake(report, options, sinks, clock)
-    plan = read_plan(sources, options, report, intake.error)
-    sinks.start(plan)
-    _build_articles(plan, intake)
-    clock.switch("write")
-    ntriples = _finish(sinks, plan, options, report, clock)
+    try:
+        clock.switch("read")
+        intake = _Intake(report, options, sinks, clock)
+        plan = read_plan(sources, options, report, intake.error)
+        sinks.start(plan)
+        _build_articles(plan, intake)
+        clock.switch("write")
+        ntriples = _finish(sinks, plan, options, report, clock)
+    finally:
+        sinks.close()  # a store left unfinished keeps its state
     clock.switch(None)
     report.seconds = time.perf_counter() - started
     if options.validate and sinks.file is not None:
@@ -107,11 +110,11 @@ def _engine(options: BuildOptions, plan: Plan, clock: Stopwatch) -> AbstractCont
 
 def _finish(sinks: Sinks, plan: Plan, options: BuildOptions, report: BuildReport, clock: Stopwatch) -> bytes:
     """Once every article is in: settle the store, write the file; return the union written (to validate)."""
+    if report.articles + report.unchanged == 0:  # before the store is swapped: it keeps its state
+        raise NoInputError("", "no article could be read; nothing written")
     if sinks.store is not None:
         report.stored = sinks.store.stored
         report.removed = sinks.store.finish(plan, options.prune, clock)
-    if report.articles + report.unchanged == 0:
-        raise NoInputError("", "no article could be read; nothing written")
     clock.switch("write")
     if sinks.file is None:
         report.triples = report.stored

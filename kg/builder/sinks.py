@@ -28,12 +28,12 @@ from kg.rdf.export import nquads_bytes_as, write_atomic
 from kg.rdf.formats import QUAD_FORMATS
 from kg.rdf.mapping import article_iri
 from kg.rdf.union import FileUnion
+from kg.sparql.snapshots import Snapshot
 from kg.sparql.store import (
     BATCH_QUADS,
     UnionUpdate,
     compact,
     graph_names,
-    open_store,
     remove_graphs,
     save_article_keys,
 )
@@ -52,12 +52,18 @@ class StoreSink:
     quad) in batches of at least :data:`BATCH_QUADS` quads: each bulk write costs
     some 0.1 s whatever its size, since it writes new files. A shard of that
     size is loaded straight from its file.
+
+    Everything goes to a copy of the store (:class:`kg.sparql.snapshots.Snapshot`)
+    that :meth:`finish` swaps in, after the graphs and then the article keys
+    are written: readers and a build killed half way see the old state or the new one.
     """
 
     def __init__(self, path: str | os.PathLike[str], base: str) -> None:
         self.path, self.base = Path(path), base
-        # Opened before anything is read: a store in use or a wrong directory fails at once.
-        self.store = open_store(path, read_only=False)
+        # Locked and opened before anything is read: a store in use or a wrong directory fails at once.
+        self.snapshot = Snapshot.begin(path)
+        assert self.snapshot.store is not None
+        self.store = self.snapshot.store
         self.union: UnionUpdate | None = None
         self.replaced: set[str] = set()
         self.pending: list[bytes] = []
@@ -103,7 +109,7 @@ class StoreSink:
         return True
 
     def finish(self, plan: Plan, prune: bool, clock: Stopwatch) -> int:
-        """Load the rest, prune, save the article keys, settle the union; return the graphs pruned."""
+        """Load the rest, prune, settle the union, save the article keys, swap; return the graphs pruned."""
         assert self.union is not None, "start() first"
         self._load()
         self.store.flush()
@@ -112,12 +118,25 @@ class StoreSink:
             stale = plan.stale(graph_names(self.store))
             self.union.note(stale)
             removed = remove_graphs(self.store, stale)
-        save_article_keys(self.path, plan.keys_to_save(pruned=prune))
         clock.switch("union")
         self.union.finish()
         clock.switch("compact")
         compact(self.store, self.stored)
+        self.store.flush()
+        save_article_keys(
+            self.snapshot.keys_file, plan.keys_to_save(pruned=prune)
+        )  # last: they vouch for the data
+        self.union = None
+        del self.store
+        self.snapshot.commit()
         return removed
+
+    def close(self) -> None:
+        """After a build that failed: drop the unfinished copy; the store keeps its state."""
+        if self.snapshot.store is not None:
+            self.union = None
+            self.__dict__.pop("store", None)  # the database closes before its folder goes
+            self.snapshot.abandon()
 
     def _load(self) -> None:
         if self.pending:
@@ -196,6 +215,11 @@ class Sinks:
     def start(self, plan: Plan) -> None:
         if self.store is not None:
             self.store.start(plan)
+
+    def close(self) -> None:
+        """After the build, finished or failed: a store not swapped in is dropped (its lock released)."""
+        if self.store is not None:
+            self.store.close()
 
     def take(self, result: BatchResult, clock: Stopwatch) -> None:
         """Give every sink the batch; its shard, if any, is read and then deleted."""

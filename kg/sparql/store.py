@@ -27,8 +27,9 @@ Why bulk writes of text: adding quads one by one through a transaction is
 several times slower than Oxigraph's bulk loader, and making an Oxigraph quad
 in Python costs microseconds. So articles are written as N-Quads lines
 (:mod:`kg.rdf.terms`), in batches that Oxigraph's bulk loader parses. Bulk writes
-are not transactional: a build killed half way leaves the articles of its last
-batch missing or partial, and building them again repairs the store.
+are not transactional, so ``kg build --store`` writes them into a copy of the
+store that it swaps in when it is complete (:mod:`kg.sparql.snapshots`): a
+build killed at any point leaves the old state, and readers never see a half one.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from kg.rdf.mapping import article_iri, bind_prefixes, decimal_literal, facts_to
 from kg.rdf.namespaces import DEFAULT_BASE, DKG
 from kg.rdf.terms import NtTriple
 from kg.rdf.union import UnionTally, mention_count, union_pairs
+from kg.sparql.snapshots import LEGACY_KEYS_FILE, current_snapshot, database_directory, is_kg_file, keys_path
 
 DEFAULT = ox.DefaultGraph()
 
@@ -64,9 +66,9 @@ BATCH_QUADS = 100_000
 
 
 def is_store(path: str | os.PathLike[str]) -> bool:
-    """True when ``path`` is a directory holding an Oxigraph (RocksDB) store."""
-    path = Path(path)
-    return path.is_dir() and (path / "CURRENT").is_file() and (path / "IDENTITY").is_file()
+    """True when ``path`` is a directory holding an Oxigraph (RocksDB) store (snapshot or not)."""
+    database = database_directory(path)
+    return database.is_dir() and (database / "CURRENT").is_file() and (database / "IDENTITY").is_file()
 
 
 def open_store(path: str | os.PathLike[str], read_only: bool = True) -> ox.Store:
@@ -77,17 +79,24 @@ def open_store(path: str | os.PathLike[str], read_only: bool = True) -> ox.Store
     does not exist, and refuses a non-empty directory that is not a store (so a
     mistyped ``--store ~/Documents`` does not litter a folder with database
     files). Oxigraph allows one writer per store: a second one gets an
-    ``OSError``. Reading a store while another process writes it is not safe.
+    ``OSError``.
+
+    A store ``kg build`` wrote keeps its state in a snapshot
+    (:mod:`kg.sparql.snapshots`): both opens reach the current one. A
+    writable open changes it in place, for tests and tools; a build writes a
+    new snapshot instead, which is what makes reading during a build safe.
     """
     path = Path(path)
     if read_only:
         if not is_store(path):
             raise FileNotFoundError(errno.ENOENT, "no graph store in this directory", str(path))
-        return ox.Store.read_only(str(path))
+        return ox.Store.read_only(str(database_directory(path)))
+    if current_snapshot(path) is not None:
+        return ox.Store(str(database_directory(path)))
     if path.exists():
         if not path.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, "a graph store is a directory, not a file", str(path))
-        if any(path.iterdir()) and not is_store(path):
+        if any(not is_kg_file(entry.name) for entry in path.iterdir()) and not is_store(path):
             raise FileExistsError(errno.EEXIST, "directory is not empty and holds no graph store", str(path))
     return ox.Store(str(path))
 
@@ -356,24 +365,31 @@ class UnionUpdate:
 # A store rebuild skips the articles whose text and pipeline have not changed:
 # the store directory keeps, beside the database, the cache key
 # (:func:`kg.builder.cache.article_key`) of the build of each article graph. It is
-# written after the graphs are flushed, so a build killed half way leaves keys
-# that are missing (those articles are rebuilt), never keys that lie.
+# kept in the snapshot of the graphs they describe, written last, after the
+# graphs are flushed, and swapped in with them (:mod:`kg.sparql.snapshots`):
+# keys never describe graphs the store does not hold.
 
-ARTICLE_KEYS_FILE = "kg-article-keys.json"
+ARTICLE_KEYS_FILE = LEGACY_KEYS_FILE
 
 
 def article_keys(path: str | os.PathLike[str]) -> dict[str, str]:
     """Article IRI -> cache key of its graph in the store at ``path`` (empty when unknown)."""
+    return read_article_keys(keys_path(path))
+
+
+def read_article_keys(file: Path) -> dict[str, str]:
+    """The article keys saved in ``file`` (empty when missing or unreadable)."""
     try:
-        keys = json.loads((Path(path) / ARTICLE_KEYS_FILE).read_text(encoding="utf-8"))
+        keys = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
 
 
-def save_article_keys(path: str | os.PathLike[str], keys: dict[str, str]) -> None:
+def save_article_keys(file: str | os.PathLike[str], keys: dict[str, str]) -> None:
+    """Write the article keys to ``file`` atomically (a temporary file renamed)."""
     data = json.dumps(dict(sorted(keys.items())), indent=0, ensure_ascii=False)
-    write_atomic(Path(path) / ARTICLE_KEYS_FILE, data.encode("utf-8"))
+    write_atomic(Path(file), data.encode("utf-8"))
 
 
 def write_dataset(store: ox.Store, dataset: Dataset) -> int:
