@@ -26,11 +26,11 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from html.parser import HTMLParser
 from pathlib import Path
 
 from kg.facts import Document
 from kg.ids import digest, slugify
+from kg.read.html import NoArticleText, read_html
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -447,163 +447,21 @@ def _strip_markdown_line(line: str) -> str:
 # --------------------------------------------------------------------------
 # HTML
 
-# Elements whose content is never article text: code, menus, page furniture.
-_SKIP_TAGS = frozenset(
-    {"script", "style", "noscript", "template", "svg", "math", "title"}
-    | {"nav", "footer", "aside", "form", "iframe", "button", "select", "dialog"}
-)
-# Elements that start a new paragraph (a blank line in `Document.text`).
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table"}
-    | {"h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "address"}
-    | {"section", "article", "main", "header", "figure", "figcaption", "caption"}
-    | {"details", "summary", "fieldset", "body"}
-    | {"nav", "footer", "aside", "form", "iframe", "dialog"}
-)
-
-
-class _HtmlExtractor(HTMLParser):
-    """Collects paragraphs and metadata in one pass over an HTML page.
-
-    Paragraphs are kept twice, for the whole page and per top-level
-    <article>, because only at the end is it known whether the page has an
-    article to prefer over its surroundings.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.paragraphs: list[str] = []
-        self.articles: list[list[str]] = []
-        self.article_times: list[str | None] = []
-        self.page_time: str | None = None
-        self._skipping: list[str] = []  # open elements whose content is dropped
-        self._article_depth = 0
-        self._fragments: list[str] = []
-        self._capture: dict[str, list[str]] = {}  # "title" / "h1" text, if open
-
-    # Tags -----------------------------------------------------------------
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
-        self._read_metadata(tag, attributes)
-        if tag in _BLOCK_TAGS:
-            self._flush()
-        if self._starts_capture(tag):
-            self._capture[tag] = []
-        if self._skipping or tag in _SKIP_TAGS or self._is_page_header(tag):
-            # Remember the elements whose end tags matter, so that the region
-            # ends at the right </nav> and a nested </article> is not counted.
-            if tag in _SKIP_TAGS or tag == "header" or tag == "article":
-                self._skipping.append(tag)
-            return
-        if tag == "article":
-            self._article_depth += 1
-            if self._article_depth == 1:
-                self.articles.append([])
-                self.article_times.append(None)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK_TAGS:
-            self._flush()
-        if tag in self._capture:
-            text = _one_line("".join(self._capture.pop(tag)))
-            if text:
-                self.meta.setdefault(tag, text)
-        if tag in self._skipping:
-            while self._skipping.pop() != tag:  # also closes unclosed children
-                pass
-        elif tag == "article" and self._article_depth:
-            self._article_depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        for captured in self._capture.values():
-            captured.append(data)
-        if not self._skipping:
-            self._fragments.append(data)
-
-    def close(self) -> None:
-        super().close()
-        self._flush()
-
-    # Helpers --------------------------------------------------------------
-
-    def _starts_capture(self, tag: str) -> bool:
-        """Whether to record this element's text as a title candidate.
-
-        An <h1> counts even inside a skipped page header (that is often where
-        the headline is), but a <title> only in the page head: an <svg> icon
-        has a <title> of its own.
-        """
-        if tag == "h1":
-            return "h1" not in self.meta
-        return tag == "title" and "title" not in self.meta and not self._skipping
-
-    def _is_page_header(self, tag: str) -> bool:
-        """A <header> outside any <article> is the site's banner, not news.
-
-        Inside an article it holds the headline and byline, which are kept.
-        """
-        return tag == "header" and not self._article_depth
-
-    def _flush(self) -> None:
-        """End the current paragraph, with its inline whitespace collapsed."""
-        paragraph = _one_line("".join(self._fragments))
-        self._fragments = []
-        if paragraph:
-            self.paragraphs.append(paragraph)
-            if self._article_depth:
-                self.articles[-1].append(paragraph)
-
-    def _read_metadata(self, tag: str, attributes: dict[str, str]) -> None:
-        if tag == "meta":
-            key = (attributes.get("property") or attributes.get("name", "")).lower()
-            content = _one_line(attributes.get("content", ""))
-            if key and content:
-                self.meta.setdefault(key, content)
-        elif tag == "link" and "canonical" in attributes.get("rel", "").lower().split():
-            if attributes.get("href"):
-                self.meta.setdefault("canonical", attributes["href"].strip())
-        elif tag == "time" and attributes.get("datetime") and not self._skipping:
-            when = attributes["datetime"].strip()
-            if self._article_depth and self.article_times[-1] is None:
-                self.article_times[-1] = when
-            if self.page_time is None:
-                self.page_time = when
-
 
 def _html_document(html: str, *, id: str, path: str) -> Document:
-    """An .html article: the body of its <article> (or page), with metadata.
-
-    When a page has several <article> elements (teasers for related stories
-    are often marked up as articles too) the one with the most text is taken.
-    """
-    parser = _HtmlExtractor()
+    """An .html article: its main text and metadata, as :func:`kg.read.html.read_html` finds them."""
     try:
-        parser.feed(html)
-        parser.close()
-    except (AssertionError, ValueError) as error:  # html.parser's own failures
-        raise DocumentError(path, f"cannot parse HTML: {error}") from None
-    meta = parser.meta
-    body, article_time = parser.paragraphs, None
-    if parser.articles:
-        longest = max(
-            range(len(parser.articles)),
-            key=lambda i: sum(map(len, parser.articles[i])),
-        )
-        body, article_time = parser.articles[longest], parser.article_times[longest]
-    title = meta.get("og:title") or meta.get("h1") or meta.get("title")
-    text = _with_title(title, "\n\n".join(body))
-    if not text:
-        raise DocumentError(path, "no text found in the HTML")
+        article = read_html(html)
+    except NoArticleText as error:
+        raise DocumentError(path, str(error)) from None
     return Document(
         id=id,
-        text=text,
+        text=_with_title(article.title, article.body),
         path=path,
-        title=title,
-        url=meta.get("canonical") or meta.get("og:url"),
-        date=meta.get("article:published_time") or article_time or parser.page_time,
-        publisher=meta.get("og:site_name"),
+        title=article.title,
+        url=article.url,
+        date=article.date,
+        publisher=article.publisher,
     )
 
 
