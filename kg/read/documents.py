@@ -30,6 +30,7 @@ from pathlib import Path
 
 from kg.facts import Document
 from kg.ids import digest, slugify
+from kg.read.fetch import page_url
 from kg.read.html import NoArticleText, read_html
 
 __all__ = [
@@ -218,7 +219,7 @@ def _read_file(path: Path) -> Document:
     suffix = _suffix(path)
     doc_id = slugify(path.stem)
     if suffix in (".html", ".htm"):
-        return _html_document(text, id=doc_id, path=str(path))
+        return _html_document(text, id=doc_id, path=str(path), url=page_url(path))
     return _plain_document(text, id=doc_id, path=str(path), markdown=suffix == ".md")
 
 
@@ -448,10 +449,13 @@ def _strip_markdown_line(line: str) -> str:
 # HTML
 
 
-def _html_document(html: str, *, id: str, path: str) -> Document:
-    """An .html article: its main text and metadata, as :func:`kg.read.html.read_html` finds them."""
+def _html_document(html: str, *, id: str, path: str, url: str | None = None) -> Document:
+    """An .html article: its main text and metadata, as :func:`kg.read.html.read_html` finds them.
+
+    ``url``: where kg fetched the page from (the page's canonical link wins).
+    """
     try:
-        article = read_html(html)
+        article = read_html(html, url=url)
     except NoArticleText as error:
         raise DocumentError(path, str(error)) from None
     return Document(
