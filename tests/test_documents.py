@@ -310,7 +310,7 @@ def test_folder_with_nothing_to_read(tmp_path: Path) -> None:
     write(tmp_path / "corpus" / ".hidden.txt", LEAD)
     with pytest.raises(NoInputError) as caught:
         read_documents([tmp_path / "corpus"])
-    assert str(caught.value) == (f"{tmp_path / 'corpus'}: no .txt, .md, .html or .jsonl files found")
+    assert str(caught.value) == (f"{tmp_path / 'corpus'}: no .txt, .md, .html, .jsonl or .pdf files found")
 
 
 def test_nonexistent_path(tmp_path: Path) -> None:

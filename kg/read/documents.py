@@ -32,6 +32,7 @@ from kg.facts import Document
 from kg.ids import digest, slugify
 from kg.read.fetch import page_url
 from kg.read.html import NoArticleText, read_html
+from kg.read.pdf import PdfError, read_pdf
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -43,7 +44,7 @@ __all__ = [
     "read_text",
 ]
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".pdf")
 
 # A title is a short line: longer first paragraphs are the lead, not a headline.
 TITLE_MAX_WORDS = 25
@@ -107,7 +108,7 @@ def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 found.append(source)
     if not found:
         names = ", ".join(str(path) for path in given)
-        raise NoInputError(names, "no .txt, .md, .html or .jsonl files found")
+        raise NoInputError(names, "no .txt, .md, .html, .jsonl or .pdf files found")
     return found
 
 
@@ -215,9 +216,11 @@ def _read_source(path: Path) -> Iterator[Document | DocumentError]:
 
 def _read_file(path: Path) -> Document:
     """One article from a .txt, .md or .html file (or any other, as text)."""
-    text = _decode(_read_bytes(path), str(path))
     suffix = _suffix(path)
     doc_id = slugify(path.stem)
+    if suffix == ".pdf":
+        return _pdf_document(_read_bytes(path), id=doc_id, path=str(path))
+    text = _decode(_read_bytes(path), str(path))
     if suffix in (".html", ".htm"):
         return _html_document(text, id=doc_id, path=str(path), url=page_url(path))
     return _plain_document(text, id=doc_id, path=str(path), markdown=suffix == ".md")
@@ -447,6 +450,21 @@ def _strip_markdown_line(line: str) -> str:
 
 # --------------------------------------------------------------------------
 # HTML
+
+
+def _pdf_document(data: bytes, *, id: str, path: str) -> Document:
+    """A .pdf article: its paragraphs without page furniture, as :func:`kg.read.pdf.read_pdf` finds them."""
+    try:
+        article = read_pdf(data)
+    except PdfError as error:
+        raise DocumentError(path, str(error)) from None
+    return Document(
+        id=id,
+        text=_with_title(article.title, article.body),
+        path=path,
+        title=article.title,
+        url=page_url(Path(path)),
+    )
 
 
 def _html_document(html: str, *, id: str, path: str, url: str | None = None) -> Document:
