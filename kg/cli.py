@@ -35,7 +35,14 @@ from kg.rdf.formats import FORMATS, RDF_FORMATS, format_for
 from kg.rdf.mapping import check_base
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.validate import load_shapes
-from kg.read.documents import DocumentError, NoInputError, find_sources, read_sources
+from kg.read.documents import (
+    DocumentError,
+    NoInputError,
+    find_sources,
+    read_sources,
+    skipped_files,
+    skipped_summary,
+)
 from kg.read.fetch import Fetcher, is_url
 from kg.read.web import fetch_pages, page_links, web_folder
 from kg.sparql.query import QueryError, parse_params, saved_queries
@@ -204,8 +211,10 @@ def build_command(
     web = _web_fetcher(cache_dir, no_cache)
     try:
         check_base(base)
+        _check_spacy_model(spacy_model)
         files = tuple(path for path in paths if not is_url(path))
         sources = _sources(files, keep_watching) if files else []
+        _say_skipped(files)
         unfetched: list[str] = []
         sources += _fetched(
             paths, feeds, sitemaps, web, on_error=lambda message: (unfetched.append(message), _warn(message))
@@ -252,6 +261,39 @@ def build_command(
     except (ValueError, OSError, ImportError) as exc:
         raise click.ClickException(str(exc)) from None
     sys.exit(max(show(report), 1 if unfetched else 0))
+
+
+def _say_skipped(files: tuple[str, ...]) -> None:
+    """One line naming the files under the folders that are not read, and why."""
+    summary = skipped_summary(skipped_files(files))
+    if summary:
+        _warn(summary)
+
+
+def _check_spacy_model(name: str | None) -> None:
+    """A spaCy pipeline that is neither a folder nor installed: one line naming the installed ones."""
+    if name is None or os.path.isdir(name):
+        return
+    import importlib.util
+
+    if importlib.util.find_spec(name.replace("-", "_")) is not None:
+        return
+    installed = ", ".join(installed_pipelines()) or "none"
+    raise BadUsage(f"spaCy pipeline {name!r} is not installed (installed pipelines: {installed})")
+
+
+def installed_pipelines() -> list[str]:
+    """The names spaCy loads installed pipeline packages by."""
+    from importlib.metadata import packages_distributions
+
+    import spacy.util
+
+    models = {name.replace("-", "_").lower() for name in spacy.util.get_installed_models()}
+    return sorted(
+        module
+        for module, dists in packages_distributions().items()
+        if any(dist.replace("-", "_").lower() in models for dist in dists)
+    )
 
 
 def _web_fetcher(cache_dir: str | None, no_cache: bool) -> Fetcher:
@@ -359,6 +401,7 @@ def read_command(paths: tuple[str, ...], jsonl: bool, cache_dir: str | None, no_
         sources = find_sources(files) if files else []
     except NoInputError as exc:
         raise BadUsage(str(exc)) from None
+    _say_skipped(files)
     failures: list[str] = []
     sources += _fetched(paths, (), (), _web_fetcher(cache_dir, no_cache), on_error=failures.append)
     for failure in failures:

