@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from spacy.language import Language
 
 from kg.facts import ArticleFacts, Document
+from kg.nlp.pieces import facts_in_pieces
 from kg.nlp.pipeline import doc_to_facts, shared_pipeline
 from kg.read.documents import DocumentError
 
@@ -50,6 +51,9 @@ def _run_batch(
 ) -> Iterator[ArticleFacts]:
     if not batch:
         return
+    if any(len(document.text) > nlp.max_length for document in batch):
+        yield from _run_with_long(batch, nlp, on_error)
+        return
     try:
         docs = list(nlp.pipe((d.text for d in batch), batch_size=BATCH_SIZE))
     except Exception:  # noqa: BLE001 - isolate the culprit below
@@ -63,3 +67,21 @@ def _run_batch(
             yield doc_to_facts(nlp(document.text), document)
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
             on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
+
+
+def _run_with_long(
+    batch: list[Document], nlp: Language, on_error: Callable[[str], None]
+) -> Iterator[ArticleFacts]:
+    """A batch holding articles over ``nlp.max_length``: those run in pieces, in order with the others."""
+    short: list[Document] = []
+    for document in batch:
+        if len(document.text) <= nlp.max_length:
+            short.append(document)
+            continue
+        yield from _run_batch(short, nlp, on_error)
+        short = []
+        try:
+            yield facts_in_pieces(nlp, document)
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
+            on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
+    yield from _run_batch(short, nlp, on_error)
