@@ -44,7 +44,7 @@ from kg.read.documents import (
     skipped_summary,
 )
 from kg.read.fetch import Fetcher, is_url
-from kg.read.web import fetch_pages, page_links, web_folder
+from kg.read.web import FeedFollower, fetch_pages, page_links, web_folder
 from kg.sparql.query import QueryError, parse_params, saved_queries
 from kg.sparql.query import query as run_query
 from kg.version import __version__
@@ -167,6 +167,14 @@ def main() -> None:
     help="With --watch, seconds between two looks at the corpus.",
 )
 @click.option(
+    "--feed-interval",
+    type=click.FloatRange(min=1),
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --watch, seconds between two asks of each feed and sitemap.",
+)
+@click.option(
     "--lang-any",
     is_flag=True,
     help="Read text in any language (by default, text that is not English is skipped).",
@@ -195,6 +203,7 @@ def build_command(
     shards: str | None,
     keep_watching: bool,
     interval: float,
+    feed_interval: float,
     lang_any: bool,
     timings: bool,
     quiet: bool,
@@ -222,9 +231,14 @@ def build_command(
         sources = _sources(files, keep_watching) if files else []
         _say_skipped(files)
         unfetched: list[str] = []
-        sources += _fetched(
-            paths, feeds, sitemaps, web, on_error=lambda message: (unfetched.append(message), _warn(message))
-        )
+        if not keep_watching:  # with --watch, the follower fetches (see _watch)
+            sources += _fetched(
+                paths,
+                feeds,
+                sitemaps,
+                web,
+                on_error=lambda message: (unfetched.append(message), _warn(message)),
+            )
         if not sources and not keep_watching:
             raise NoInputError(" ".join(paths + feeds + sitemaps), "no page could be fetched")
         if validate:
@@ -251,9 +265,9 @@ def build_command(
     show = partial(_show_report, output=output, store=store, strict=strict, timings=timings, quiet=quiet)
     try:
         if keep_watching:
-            if len(files) < len(paths) or feeds or sitemaps:
-                raise BadUsage("--watch follows folders and files, not URLs, feeds or sitemaps")
-            _watch(paths, output, interval, options, show)
+            urls = tuple(path for path in paths if is_url(path))
+            follower = FeedFollower(web, urls, feeds, sitemaps, every=feed_interval, on_error=_warn)
+            _watch(files, output, interval, options, show, follower)
             return
         with _progress(len(sources), quiet) as advance:
             report = build(
@@ -335,10 +349,12 @@ def _warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
-def _watch(paths: tuple[str, ...], output: str | None, interval: float, options: dict, show) -> None:
-    """``kg build --watch``: build, then build again after each change, until Ctrl-C."""
+def _watch(
+    paths: tuple[str, ...], output: str | None, interval: float, options: dict, show, pages: FeedFollower
+) -> None:
+    """``kg build --watch``: build, then build again after each change (new feed items too), until Ctrl-C."""
     try:
-        for report in watch(paths, interval=interval, output=output, on_error=_warn, **options):
+        for report in watch(paths, interval=interval, output=output, on_error=_warn, pages=pages, **options):
             click.echo(f"[{time.strftime('%H:%M:%S')}] ", err=True, nl=False)
             show(report)
     except KeyboardInterrupt:

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kg.builder.watch import watch
 from kg.cli import main
 from kg.read.feeds import feed_links, sitemap_links
 from kg.read.fetch import Fetcher, FetchError
+from kg.read.web import FeedFollower
 
 NEWS_PAGE = (Path(__file__).parent / "data" / "news_page.html").read_text(encoding="utf-8")
 SECOND_PAGE = (Path(__file__).parent / "data" / "frigates_page.html").read_text(encoding="utf-8")
@@ -203,3 +205,33 @@ def test_nothing_fetched_is_bad_usage(site: Site, tmp_path: Path) -> None:
     )
     assert status == 2
     assert "no page could be fetched" in err
+
+
+def test_watch_follows_a_feed_new_items_fetched_and_built(site: Site, tmp_path: Path) -> None:
+    """kg build --feed URL --watch: an item added to the feed is fetched once and built."""
+    one_item = _rss(site.base).replace(
+        f"<item><title>Frigates</title><link>{site.base}/news/frigates.html</link></item>", ""
+    )
+    site.pages["/rss.xml"] = (200, "application/rss+xml", one_item.encode())
+    fetcher = Fetcher(tmp_path / "web", pause=0)
+    follower = FeedFollower(fetcher, feeds=(f"{site.base}/rss.xml",), every=0.2)
+    stop = threading.Event()
+    reports = []
+    builds = watch(
+        [],
+        interval=0.2,
+        stop=stop,
+        pages=follower,
+        output=str(tmp_path / "out.ttl"),
+        cache=str(tmp_path),
+        jobs=1,
+    )
+    reports.append(next(builds))
+    assert reports[0].articles == 1
+    site.pages["/rss.xml"] = (200, "application/rss+xml", _rss(site.base).encode())
+    reports.append(next(builds))
+    stop.set()
+    assert reports[1].articles == 2
+    assert b"Kosiniak-Kamysz" in (tmp_path / "out.ttl").read_bytes()
+    assert site.asked("/news/fund.html") == 1 and site.asked("/news/frigates.html") == 1
+    assert site.asked("/rss.xml") >= 2

@@ -7,13 +7,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.read.feeds import feed_links, sitemap_links
 from kg.read.fetch import Fetcher, FetchError
 
-__all__ = ["fetch_pages", "page_links", "web_folder"]
+__all__ = ["FeedFollower", "fetch_pages", "page_links", "web_folder"]
 
 
 def web_folder(cache: str | Path) -> Path:
@@ -37,6 +39,35 @@ def page_links(
         except FetchError as error:
             on_error(str(error))
     return list(links)
+
+
+@dataclass
+class FeedFollower:
+    """The saved pages of feeds, sitemaps and URLs, the feeds asked for again every ``every`` seconds.
+
+    ``kg build --feed URL --watch`` calls it at each look at the corpus: a new
+    item is fetched once and kept; between two asks of a feed, the pages
+    already known are given without a request.
+    """
+
+    fetcher: Fetcher
+    urls: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    every: float = 300.0
+    on_error: Callable[[str], None] = lambda message: None
+    _pages: list[Path] = field(default_factory=list)
+    _asked: float | None = None
+
+    def __call__(self) -> list[Path]:
+        now = time.monotonic()
+        if self._asked is None or now - self._asked >= self.every:
+            self._asked = now
+            links = page_links(
+                self.urls, self.fetcher, feeds=self.feeds, sitemaps=self.sitemaps, on_error=self.on_error
+            )
+            self._pages = fetch_pages(links, self.fetcher, on_error=self.on_error)
+        return list(self._pages)
 
 
 def fetch_pages(
