@@ -132,13 +132,15 @@ def build(
     on_progress: Callable[[], None] = lambda: None,
     validate: bool = True,
     shapes: str | Path | None = None,
+    lang_any: bool = False,
 ) -> BuildReport:
     """Build the graph of ``paths``, write it to ``output`` and validate it; return the figures.
 
     The file is written even when the graph breaks a shape: the violations are
     in ``report.validation``, for the caller to decide (``kg build --strict`` exits 1).
     ``shapes`` replaces ontology/shapes.ttl; ``validate=False`` skips the check,
-    which on very large corpora takes longer than the build.
+    which on very large corpora takes longer than the build. Text that is surely
+    not English is skipped (reported through ``on_error``) unless ``lang_any``.
 
     ``store`` is a store directory (see :mod:`kg.sparql.store`) that receives each
     article's named graph, replacing the article's earlier build. Without an
@@ -182,6 +184,7 @@ def build(
         on_progress=on_progress,
         validate=validate,
         shapes=shapes,
+        lang_any=lang_any,
     )
     return run.run_build(paths, options)
 

@@ -21,18 +21,30 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import time
 from functools import partial
+from pathlib import Path
 
 import click
 
 from kg.api import BuildReport, GraphReadError, ValidationReport, build, validate_file
+from kg.builder.cache import default_folder
 from kg.builder.watch import watch
 from kg.rdf.formats import FORMATS, RDF_FORMATS, format_for
 from kg.rdf.mapping import check_base
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.validate import load_shapes
-from kg.read.documents import DocumentError, NoInputError, find_sources
+from kg.read.documents import (
+    DocumentError,
+    NoInputError,
+    find_sources,
+    read_sources,
+    skipped_files,
+    skipped_summary,
+)
+from kg.read.fetch import Fetcher, is_url
+from kg.read.web import FeedFollower, fetch_pages, page_links, web_folder
 from kg.sparql.query import QueryError, parse_params, saved_queries
 from kg.sparql.query import query as run_query
 from kg.sparql.snapshots import StoreInUseError
@@ -55,7 +67,9 @@ def main() -> None:
 
 
 @main.command("build")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str), metavar="PATH|URL...")
+@click.option("--feed", "feeds", multiple=True, metavar="URL", help="Build the items of an RSS or Atom feed.")
+@click.option("--sitemap", "sitemaps", multiple=True, metavar="URL", help="Build the pages a sitemap lists.")
 @click.option(
     "-o",
     "--output",
@@ -153,10 +167,25 @@ def main() -> None:
     show_default=True,
     help="With --watch, seconds between two looks at the corpus.",
 )
+@click.option(
+    "--feed-interval",
+    type=click.FloatRange(min=1),
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --watch, seconds between two asks of each feed and sitemap.",
+)
+@click.option(
+    "--lang-any",
+    is_flag=True,
+    help="Read text in any language (by default, text that is not English is skipped).",
+)
 @click.option("--timings", is_flag=True, help="Print the seconds of each stage as JSON on stderr.")
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings only.")
 def build_command(
     paths: tuple[str, ...],
+    feeds: tuple[str, ...],
+    sitemaps: tuple[str, ...],
     output: str | None,
     store: str | None,
     fmt: str | None,
@@ -175,6 +204,8 @@ def build_command(
     shards: str | None,
     keep_watching: bool,
     interval: float,
+    feed_interval: float,
+    lang_any: bool,
     timings: bool,
     quiet: bool,
 ) -> None:
@@ -186,13 +217,31 @@ def build_command(
       kg build seeds/ --store seeds.store
       kg build corpus/ --store corpus.store --no-validate --jobs 2
       kg build corpus/ --store corpus.store --watch   # and again as articles arrive
+      kg build https://example.org/news/story.html --feed https://example.org/rss -o news.ttl
     """
     if output is None and store is None:
         raise BadUsage("nothing to write: give --output FILE, --store DIR or both")
+    if not (paths or feeds or sitemaps):
+        raise BadUsage("nothing to read: give a PATH, a URL, --feed URL or --sitemap URL")
     fmt = fmt or format_for(output)
+    web = _web_fetcher(cache_dir, no_cache)
     try:
         check_base(base)
-        sources = _sources(paths, keep_watching)
+        _check_spacy_model(spacy_model)
+        files = tuple(path for path in paths if not is_url(path))
+        sources = _sources(files, keep_watching) if files else []
+        _say_skipped(files)
+        unfetched: list[str] = []
+        if not keep_watching:  # with --watch, the follower fetches (see _watch)
+            sources += _fetched(
+                paths,
+                feeds,
+                sitemaps,
+                web,
+                on_error=lambda message: (unfetched.append(message), _warn(message)),
+            )
+        if not sources and not keep_watching:
+            raise NoInputError(" ".join(paths + feeds + sitemaps), "no page could be fetched")
         if validate:
             load_shapes(shapes)
     except (NoInputError, ValueError, GraphReadError) as exc:
@@ -212,11 +261,14 @@ def build_command(
         scheduler=scheduler,
         workers=workers,
         shards=shards,
+        lang_any=lang_any,
     )
     show = partial(_show_report, output=output, store=store, strict=strict, timings=timings, quiet=quiet)
     try:
         if keep_watching:
-            _watch(paths, output, interval, options, show)
+            urls = tuple(path for path in paths if is_url(path))
+            follower = FeedFollower(web, urls, feeds, sitemaps, every=feed_interval, on_error=_warn)
+            _watch(files, output, interval, options, show, follower)
             return
         with _progress(len(sources), quiet) as advance:
             report = build(
@@ -232,7 +284,58 @@ def build_command(
         raise BadUsage(f"{exc.filename}: {exc.strerror}") from None
     except (ValueError, OSError, ImportError) as exc:
         raise click.ClickException(str(exc)) from None
-    sys.exit(show(report))
+    sys.exit(max(show(report), 1 if unfetched else 0))
+
+
+def _say_skipped(files: tuple[str, ...]) -> None:
+    """One line naming the files under the folders that are not read, and why."""
+    summary = skipped_summary(skipped_files(files))
+    if summary:
+        _warn(summary)
+
+
+def _check_spacy_model(name: str | None) -> None:
+    """A spaCy pipeline that is neither a folder nor installed: one line naming the installed ones."""
+    if name is None or os.path.isdir(name):
+        return
+    import importlib.util
+
+    if importlib.util.find_spec(name.replace("-", "_")) is not None:
+        return
+    installed = ", ".join(installed_pipelines()) or "none"
+    raise BadUsage(f"spaCy pipeline {name!r} is not installed (installed pipelines: {installed})")
+
+
+def installed_pipelines() -> list[str]:
+    """The names spaCy loads installed pipeline packages by."""
+    from importlib.metadata import packages_distributions
+
+    import spacy.util
+
+    models = {name.replace("-", "_").lower() for name in spacy.util.get_installed_models()}
+    return sorted(
+        module
+        for module, dists in packages_distributions().items()
+        if any(dist.replace("-", "_").lower() in models for dist in dists)
+    )
+
+
+def _web_fetcher(cache_dir: str | None, no_cache: bool) -> Fetcher:
+    """Fetched pages are kept in the cache folder (a temporary one with --no-cache, fetched anew)."""
+    if no_cache:
+        return Fetcher(Path(tempfile.mkdtemp(prefix="kg-web-")), refetch=True)
+    return Fetcher(web_folder(cache_dir or default_folder()))
+
+
+def _fetched(
+    paths: tuple[str, ...], feeds: tuple[str, ...], sitemaps: tuple[str, ...], web: Fetcher, on_error=None
+) -> list:
+    """The saved copies of the pages named by URL, by a feed or by a sitemap."""
+    urls = [path for path in paths if is_url(path)]
+    if not (urls or feeds or sitemaps):
+        return []
+    links = page_links(urls, web, feeds=feeds, sitemaps=sitemaps, on_error=on_error or _warn)
+    return fetch_pages(links, web, on_error=on_error or _warn)
 
 
 def _sources(paths: tuple[str, ...], keep_watching: bool) -> list:
@@ -249,10 +352,12 @@ def _warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
-def _watch(paths: tuple[str, ...], output: str | None, interval: float, options: dict, show) -> None:
-    """``kg build --watch``: build, then build again after each change, until Ctrl-C."""
+def _watch(
+    paths: tuple[str, ...], output: str | None, interval: float, options: dict, show, pages: FeedFollower
+) -> None:
+    """``kg build --watch``: build, then build again after each change (new feed items too), until Ctrl-C."""
     try:
-        for report in watch(paths, interval=interval, output=output, on_error=_warn, **options):
+        for report in watch(paths, interval=interval, output=output, on_error=_warn, pages=pages, **options):
             click.echo(f"[{time.strftime('%H:%M:%S')}] ", err=True, nl=False)
             show(report)
     except KeyboardInterrupt:
@@ -287,6 +392,87 @@ def _print_violations(checked: ValidationReport, output: str) -> None:
     if len(lines) > SHOWN_VIOLATIONS:
         more = len(lines) - SHOWN_VIOLATIONS
         click.echo(f"shacl: ... and {more} more violations (run kg validate {output})", err=True)
+
+
+@main.command("read")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH|URL...")
+@click.option(
+    "--jsonl",
+    is_flag=True,
+    help="One JSON object per document (id, path, title, date, url, publisher, text).",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    metavar="DIR",
+    help="Where fetched pages are kept  [default: $KG_CACHE_DIR or ~/.cache/kg]",
+)
+@click.option("--no-cache", is_flag=True, help="Fetch pages anew, and keep none.")
+@click.option(
+    "--lang-any",
+    is_flag=True,
+    help="Show text in any language (by default, text that is not English is skipped).",
+)
+def read_command(
+    paths: tuple[str, ...], jsonl: bool, cache_dir: str | None, no_cache: bool, lang_any: bool
+) -> None:
+    """Show each document exactly as kg build reads it: title, date, url, publisher and text.
+
+    What a build puts into the graph, and what benchmarks/extraction.py scores.
+    Exit status: 0 all read; 1 some could not be read (each named on stderr);
+    2 nothing to read.
+
+    \b
+    Examples:
+      kg read seeds/
+      kg read saved-page.html --jsonl
+      kg read https://example.org/news/story.html
+    """
+    files = tuple(path for path in paths if not is_url(path))
+    try:
+        sources = find_sources(files) if files else []
+    except NoInputError as exc:
+        raise BadUsage(str(exc)) from None
+    _say_skipped(files)
+    failures: list[str] = []
+    sources += _fetched(paths, (), (), _web_fetcher(cache_dir, no_cache), on_error=failures.append)
+    for failure in failures:
+        _warn(failure)
+    if not sources:
+        raise BadUsage("nothing could be read")
+    status, first = (1 if failures else 0), True
+    for item in read_sources(sources, lang_any=lang_any):
+        if isinstance(item, DocumentError):
+            _warn(str(item))
+            status = 1
+            continue
+        if jsonl:
+            click.echo(json.dumps(_document_fields(item), ensure_ascii=False))
+        else:
+            click.echo(("" if first else "\n") + _document_text(item))
+        first = False
+    sys.exit(status)
+
+
+def _document_fields(doc) -> dict[str, str | None]:
+    return {
+        "id": doc.id,
+        "path": doc.path,
+        "title": doc.title,
+        "date": doc.date,
+        "url": doc.url,
+        "publisher": doc.publisher,
+        "text": doc.text,
+    }
+
+
+def _document_text(doc) -> str:
+    """A document for a person: its fields, one a line, then its text."""
+    fields = _document_fields(doc)
+    text = fields.pop("text")
+    head = "\n".join(f"{name}: {value}" for name, value in fields.items() if value)
+    return f"{head}\n\n{text}\n"
 
 
 @main.command("validate")

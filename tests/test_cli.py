@@ -242,7 +242,7 @@ def test_folder_with_nothing_to_read_is_exit_2(kg_build, tmp_path):
     out = tmp_path / "graph.ttl"
     result = kg_build(folder, "-o", out)
     assert result.exit_code == 2
-    assert "no .txt, .md, .html or .jsonl files found" in result.stderr
+    assert "no .txt, .md, .html, .jsonl or .pdf files found" in result.stderr
     assert str(folder) in result.stderr or folder.name in result.stderr
     assert not out.exists()
 

@@ -190,7 +190,7 @@ def test_html_body_and_metadata(tmp_path: Path) -> None:
     doc = read_doc(write(tmp_path / "pool.html", PAGE))
     assert doc.title == HEADLINE
     assert doc.url == "https://example.org/news/pool-funds"
-    assert doc.date == "2025-01-14T09:30:00Z"
+    assert doc.date == "2025-01-14"
     assert doc.publisher == "Defence Daily"
     assert doc.text == (
         f"{HEADLINE}\n\n"
@@ -201,44 +201,42 @@ def test_html_body_and_metadata(tmp_path: Path) -> None:
     )
 
 
-def test_html_without_article_drops_boilerplate(tmp_path: Path) -> None:
-    page = (
-        "<html><head><title>Navy budget rises</title>"
-        '<meta property="og:url" content="https://example.org/navy"></head>'
-        "<body><header>Site banner</header><nav>Menu</nav>"
-        "<div>The navy budget rises by 4%.<div>Shipyards welcome it.</div></div>"
-        '<p><time datetime="2025-02-01">1 Feb</time> update</p>'
-        "<noscript>Enable JS</noscript><form>Subscribe</form>"
-        "<footer>Contact</footer></body></html>"
-    )
-    doc = read_doc(write(tmp_path / "navy.htm", page))
-    assert doc.title == "Navy budget rises"
-    assert doc.url == "https://example.org/navy"
-    assert doc.date == "2025-02-01"
-    assert doc.text == (
-        "Navy budget rises\n\nThe navy budget rises by 4%.\n\nShipyards welcome it.\n\n1 Feb update"
-    )
+NEWS_PAGE = Path(__file__).parent / "data" / "news_page.html"
 
 
-def test_html_prefers_the_longest_article_and_keeps_its_header(tmp_path: Path) -> None:
-    page = (
-        "<body><article><p>Teaser: navy budget</p></article>"
-        "<article><header><h1>Frigate deal signed</h1><p>By A. Writer</p></header>"
-        '<p>The two governments signed the frigate deal on <time datetime="2025-04-02">'
-        "Wednesday</time> in Oslo.</p><svg><title>share icon</title></svg></article>"
-        "<article><p>Teaser: tank orders</p></article></body>"
+def test_a_saved_news_page_keeps_the_story_not_its_furniture(tmp_path: Path) -> None:
+    """Byline, photo credit, menus, share buttons, related links and the footer stay out of the text.
+
+    They were read as article text before, and the credit's photographer and the
+    related stories' people became entities of the graph.
+    """
+    doc = read_doc(write(tmp_path / "fund.html", NEWS_PAGE.read_text(encoding="utf-8")))
+    assert doc.title == "EU ministers agree to pool funds for air defence"
+    assert (doc.url, doc.date, doc.publisher) == (
+        "https://example.org/news/air-defence-fund",
+        "2025-01-14",
+        "Defence Daily",
     )
-    doc = read_doc(write(tmp_path / "deal.html", page))
-    assert (doc.title, doc.date) == ("Frigate deal signed", "2025-04-02")
-    assert doc.text == (
-        "Frigate deal signed\n\nBy A. Writer\n\n"
-        "The two governments signed the frigate deal on Wednesday in Oslo."
-    )
+    paragraphs = doc.text.split("\n\n")
+    assert paragraphs[0] == doc.title
+    assert paragraphs[1].startswith("Defence ministers of the European Union agreed on Tuesday")
+    assert paragraphs[-1].startswith("Talks on the details resume in May")
+    assert len(paragraphs) == 6
+    for furniture in (
+        "Jean Dupont",
+        "Anna Kowalska",
+        "Papperger",
+        "cookies",
+        "Copyright",
+        "Europe\n",
+        "Share",
+    ):
+        assert furniture not in doc.text
 
 
 def test_html_without_text_is_an_error(tmp_path: Path) -> None:
     error = read_error(write(tmp_path / "a.html", "<html><script>x()</script></html>"))
-    assert "no text" in error.reason
+    assert error.reason == "no article text found in the HTML"
 
 
 # --- JSON lines ------------------------------------------------------------
@@ -312,7 +310,7 @@ def test_folder_with_nothing_to_read(tmp_path: Path) -> None:
     write(tmp_path / "corpus" / ".hidden.txt", LEAD)
     with pytest.raises(NoInputError) as caught:
         read_documents([tmp_path / "corpus"])
-    assert str(caught.value) == (f"{tmp_path / 'corpus'}: no .txt, .md, .html or .jsonl files found")
+    assert str(caught.value) == (f"{tmp_path / 'corpus'}: no .txt, .md, .html, .jsonl or .pdf files found")
 
 
 def test_nonexistent_path(tmp_path: Path) -> None:

@@ -378,7 +378,9 @@ def test_kg_view_writes_the_page_and_replaces_an_old_one(seeds_ttl: Path, tmp_pa
     assert result.exit_code == 0, result.output
     net = project(Graph().parse(seeds_ttl))
     n, e = len(net), net.number_of_edges()
-    summary = rf"{n} nodes and {e} edges drawn of {n} and {e} \(physics layout, \d+ KB\) in [\d.]+ s -> .*\n"
+    summary = (
+        rf"{n} nodes and {e} edges drawn of {n} and {e} \(precomputed layout, \d+ KB\) in [\d.]+ s -> .*\n"
+    )
     assert re.fullmatch(summary, result.stderr)
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.html"]  # no temporary file left

@@ -52,6 +52,7 @@ class BuildOptions:
     on_progress: Callable[[], None] = _nothing
     validate: bool = True
     shapes: str | Path | None = None
+    lang_any: bool = False
 
     def check(self) -> None:
         """ValueError for options no build can follow, before anything is read or written."""

@@ -117,7 +117,7 @@ def read_plan(
     plan = Plan(options.base)
     plan.stored_keys = article_keys(options.store) if options.skips_unchanged else {}  # type: ignore[arg-type]
     version = pipeline_version(options.spacy_model)
-    for item in read_sources(sources):
+    for item in read_sources(sources, lang_any=options.lang_any):
         if isinstance(item, DocumentError):
             plan.unreadable += 1
             on_error(str(item))

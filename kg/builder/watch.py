@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kg.builder import run
@@ -45,22 +45,30 @@ def corpus_state(paths: Iterable[str | Path]) -> CorpusState:
     return tuple(state)
 
 
+def _no_pages() -> list[Path]:
+    return []
+
+
 def changes(
-    paths: Iterable[str | Path], interval: float, stop: threading.Event | None = None
+    paths: Iterable[str | Path],
+    interval: float,
+    stop: threading.Event | None = None,
+    pages: Callable[[], list[Path]] = _no_pages,
 ) -> Iterator[CorpusState]:
     """The corpus now, then each time it has changed and stayed still for one ``interval``.
 
     Waiting for the corpus to stay still means a file still being copied is
     read once it is whole, and a batch of new articles is built once.
-    Ends when ``stop`` is set.
+    ``pages`` gives the saved pages of followed feeds at each look (new items
+    fetched as they appear). Ends when ``stop`` is set.
     """
     paths = as_path_list(paths)
     stop = stop or threading.Event()
-    built = corpus_state(paths)
+    built = corpus_state([*paths, *pages()])
     yield built
     seen = built
     while not stop.wait(interval):
-        now = corpus_state(paths)
+        now = corpus_state([*paths, *pages()])
         if now == seen and now != built:
             built = now
             yield now
@@ -72,6 +80,7 @@ def watch(
     *,
     interval: float = 2.0,
     stop: threading.Event | None = None,
+    pages: Callable[[], list[Path]] = _no_pages,
     **options,
 ) -> Iterator[BuildReport]:
     """:func:`kg.api.build` of ``paths``, then again after each change: one report per build.
@@ -82,14 +91,21 @@ def watch(
     nothing to extract. A corpus with no article left is not
     built (there is nothing to write); it is built again once articles come
     back. Set ``stop`` (a :class:`threading.Event`) to end the watch between
-    builds.
+    builds. ``pages`` gives the saved pages of the feeds followed
+    (:class:`kg.read.web.FeedFollower`), built with the files of ``paths``.
     """
     paths = as_path_list(paths)
     settings = BuildOptions(**options)
     loaded = settings.engine != "local"
-    for state in changes(paths, interval, stop):
+    latest: list[Path] = []
+
+    def remembered() -> list[Path]:
+        latest[:] = pages()
+        return latest
+
+    for state in changes(paths, interval, stop, remembered):
         if state:
-            yield run.run_build(paths, settings)
+            yield run.run_build([*paths, *latest], settings)
         if not loaded:  # while waiting, so that the first change need not wait for spaCy
             run.shared_pipeline(settings.spacy_model)
             loaded = True

@@ -1,8 +1,9 @@
-"""Where the nodes of a large network go: computed here, so the browser need not simulate physics.
+"""Where the nodes go: computed here, before the page is written, so it shows its final picture at load.
 
-Up to :data:`PHYSICS_UP_TO` nodes, vis-network's physics lays the network out
-in the page (nicer) and stops once settled. Beyond, the page would take long
-to settle, so networkx computes the layout once and physics stays off: each
+A layout left to vis-network's physics appears only after the browser has
+run it, so a screenshot, a printed page or a slow machine showed an empty or
+moving canvas (issue 21). So networkx computes the layout of every network
+(:data:`PHYSICS_UP_TO` is 0) and physics stays off: each
 connected part gets a seeded spring layout (the same page every time),
 scaled to its size, and the parts are packed in rows, largest first, with the
 loners in a grid at the end. One layout of the whole would fling the loners
@@ -18,8 +19,8 @@ from importlib.util import find_spec
 
 import networkx as nx
 
-#: Up to this many nodes the browser lays the network out (nicer); more get a precomputed layout.
-PHYSICS_UP_TO = 150
+#: Up to this many nodes the browser would lay the network out; 0: every page gets a precomputed layout.
+PHYSICS_UP_TO = 0
 #: networkx lays out a part of more nodes with its sparse solver, which needs SciPy.
 _DENSE_LAYOUT_LIMIT = 500
 #: Pixels between neighbours in a precomputed layout.
@@ -35,7 +36,7 @@ Positions = dict[str, tuple[float, float]]
 
 
 def layout(net: nx.MultiDiGraph) -> Positions:
-    """Positions in pixels for a network too big for the browser's physics; {} to leave it to the browser."""
+    """Positions in pixels of every node; {} (the browser's physics) only up to PHYSICS_UP_TO nodes."""
     if len(net) <= PHYSICS_UP_TO:
         return {}
     simple = nx.Graph(net.to_undirected(as_view=True))

@@ -12,6 +12,7 @@ from spacy.language import Language
 
 from kg.facts import ArticleFacts, Document
 from kg.nlp.budget import OverBudget, article_seconds, time_budget
+from kg.nlp.pieces import facts_in_pieces
 from kg.nlp.pipeline import doc_to_facts, shared_pipeline
 from kg.read.documents import DocumentError
 
@@ -52,6 +53,9 @@ def _run_batch(
     """The batch through ``nlp.pipe``; if it fails or runs over its time, one document at a time."""
     if not batch:
         return
+    if any(len(document.text) > nlp.max_length for document in batch):
+        yield from _run_with_long(batch, nlp, on_error)
+        return
     seconds = article_seconds()
     try:
         with time_budget(seconds * len(batch)):
@@ -77,3 +81,21 @@ def _run_batch(
             on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
             continue
         yield article
+
+
+def _run_with_long(
+    batch: list[Document], nlp: Language, on_error: Callable[[str], None]
+) -> Iterator[ArticleFacts]:
+    """A batch holding articles over ``nlp.max_length``: those run in pieces, in order with the others."""
+    short: list[Document] = []
+    for document in batch:
+        if len(document.text) <= nlp.max_length:
+            short.append(document)
+            continue
+        yield from _run_batch(short, nlp, on_error)
+        short = []
+        try:
+            yield facts_in_pieces(nlp, document)
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
+            on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
+    yield from _run_batch(short, nlp, on_error)

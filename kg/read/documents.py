@@ -28,11 +28,14 @@ import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from html.parser import HTMLParser
 from pathlib import Path
 
 from kg.facts import Document
 from kg.ids import digest, slugify
+from kg.read.fetch import URL_SUFFIX, page_url
+from kg.read.html import NoArticleText, read_html
+from kg.read.language import not_english
+from kg.read.pdf import PdfError, read_pdf
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -42,9 +45,11 @@ __all__ = [
     "read_documents",
     "read_sources",
     "read_text",
+    "skipped_files",
+    "skipped_summary",
 ]
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".pdf")
 
 # A title is a short line: longer first paragraphs are the lead, not a headline.
 TITLE_MAX_WORDS = 25
@@ -108,7 +113,7 @@ def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 found.append(source)
     if not found:
         names = ", ".join(str(path) for path in given)
-        raise NoInputError(names, "no .txt, .md, .html or .jsonl files found")
+        raise NoInputError(names, "no .txt, .md, .html, .jsonl or .pdf files found")
     return found
 
 
@@ -153,6 +158,45 @@ def _walk(folder: Path) -> list[tuple[Path, str]]:
     return sorted(found, key=lambda source: source[0].parts)
 
 
+def skipped_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The files under the folders of ``paths`` that are not read: not an article format.
+
+    Hidden files and folders are left out (as :func:`find_sources` does), and
+    so is the address kept beside a fetched page. Why: a build names what it
+    skipped, so that a PNG or a CSV never vanishes without a word.
+    """
+    skipped: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+            skipped += [
+                Path(root, name)
+                for name in sorted(files)
+                if not name.startswith(".")
+                and _suffix(name) not in SUPPORTED_SUFFIXES
+                and not (
+                    name.endswith(URL_SUFFIX) and _suffix(name[: -len(URL_SUFFIX)]) in SUPPORTED_SUFFIXES
+                )
+            ]
+    return skipped
+
+
+def skipped_summary(skipped: list[Path]) -> str | None:
+    """One line of what was skipped and why: ``3 skipped: 2 .png, 1 .csv — not article formats``."""
+    if not skipped:
+        return None
+    counts: dict[str, int] = {}
+    for path in skipped:
+        kind = _suffix(path) or "no suffix"
+        counts[kind] = counts.get(kind, 0) + 1
+    kinds = ", ".join(
+        f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    )
+    return f"{len(skipped)} skipped: {kinds} — not article formats"
+
+
 def _suffix(name: str | Path) -> str:
     return os.path.splitext(name)[1].lower()
 
@@ -174,16 +218,27 @@ def read_documents(
     return read_sources(find_sources(paths))
 
 
-def read_sources(sources: list[Path]) -> Iterator[Document | DocumentError]:
+def read_sources(sources: list[Path], *, lang_any: bool = False) -> Iterator[Document | DocumentError]:
     """Each article of ``sources`` (files :func:`find_sources` found), as :func:`read_documents` reads them.
 
     For a caller that found the files first: to fail on a missing path before
-    it writes anything, or to know how many files there are.
+    it writes anything, or to know how many files there are. Text that is
+    surely not English is a `DocumentError` naming its language, unless
+    ``lang_any``: kg's rules read English only.
     """
     seen: set[str] = set()
     for source in sources:
         for item in _read_source(source):
+            if isinstance(item, Document) and not lang_any:
+                item = _english_only(item)
             yield _unique(item, seen) if isinstance(item, Document) else item
+
+
+def _english_only(doc: Document) -> Document | DocumentError:
+    language = not_english(doc.text)
+    if language is None:
+        return doc
+    return DocumentError(doc.path, f"text is in {language}, not English: skipped (--lang-any reads it)")
 
 
 def _unique(doc: Document, seen: set[str]) -> Document:
@@ -216,11 +271,13 @@ def _read_source(path: Path) -> Iterator[Document | DocumentError]:
 
 def _read_file(path: Path) -> Document:
     """One article from a .txt, .md or .html file (or any other, as text)."""
-    text = _decode(_read_bytes(path), str(path))
     suffix = _suffix(path)
     doc_id = slugify(path.stem)
+    if suffix == ".pdf":
+        return _pdf_document(_read_bytes(path), id=doc_id, path=str(path))
+    text = _decode(_read_bytes(path), str(path))
     if suffix in (".html", ".htm"):
-        return _html_document(text, id=doc_id, path=str(path))
+        return _html_document(text, id=doc_id, path=str(path), url=page_url(path))
     return _plain_document(text, id=doc_id, path=str(path), markdown=suffix == ".md")
 
 
@@ -499,163 +556,39 @@ def _strip_markdown_line(line: str) -> str:
 # --------------------------------------------------------------------------
 # HTML
 
-# Elements whose content is never article text: code, menus, page furniture.
-_SKIP_TAGS = frozenset(
-    {"script", "style", "noscript", "template", "svg", "math", "title"}
-    | {"nav", "footer", "aside", "form", "iframe", "button", "select", "dialog"}
-)
-# Elements that start a new paragraph (a blank line in `Document.text`).
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table"}
-    | {"h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "address"}
-    | {"section", "article", "main", "header", "figure", "figcaption", "caption"}
-    | {"details", "summary", "fieldset", "body"}
-    | {"nav", "footer", "aside", "form", "iframe", "dialog"}
-)
 
-
-class _HtmlExtractor(HTMLParser):
-    """Collects paragraphs and metadata in one pass over an HTML page.
-
-    Paragraphs are kept twice, for the whole page and per top-level
-    <article>, because only at the end is it known whether the page has an
-    article to prefer over its surroundings.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.paragraphs: list[str] = []
-        self.articles: list[list[str]] = []
-        self.article_times: list[str | None] = []
-        self.page_time: str | None = None
-        self._skipping: list[str] = []  # open elements whose content is dropped
-        self._article_depth = 0
-        self._fragments: list[str] = []
-        self._capture: dict[str, list[str]] = {}  # "title" / "h1" text, if open
-
-    # Tags -----------------------------------------------------------------
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
-        self._read_metadata(tag, attributes)
-        if tag in _BLOCK_TAGS:
-            self._flush()
-        if self._starts_capture(tag):
-            self._capture[tag] = []
-        if self._skipping or tag in _SKIP_TAGS or self._is_page_header(tag):
-            # Remember the elements whose end tags matter, so that the region
-            # ends at the right </nav> and a nested </article> is not counted.
-            if tag in _SKIP_TAGS or tag == "header" or tag == "article":
-                self._skipping.append(tag)
-            return
-        if tag == "article":
-            self._article_depth += 1
-            if self._article_depth == 1:
-                self.articles.append([])
-                self.article_times.append(None)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK_TAGS:
-            self._flush()
-        if tag in self._capture:
-            text = _one_line("".join(self._capture.pop(tag)))
-            if text:
-                self.meta.setdefault(tag, text)
-        if tag in self._skipping:
-            while self._skipping.pop() != tag:  # also closes unclosed children
-                pass
-        elif tag == "article" and self._article_depth:
-            self._article_depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        for captured in self._capture.values():
-            captured.append(data)
-        if not self._skipping:
-            self._fragments.append(data)
-
-    def close(self) -> None:
-        super().close()
-        self._flush()
-
-    # Helpers --------------------------------------------------------------
-
-    def _starts_capture(self, tag: str) -> bool:
-        """Whether to record this element's text as a title candidate.
-
-        An <h1> counts even inside a skipped page header (that is often where
-        the headline is), but a <title> only in the page head: an <svg> icon
-        has a <title> of its own.
-        """
-        if tag == "h1":
-            return "h1" not in self.meta
-        return tag == "title" and "title" not in self.meta and not self._skipping
-
-    def _is_page_header(self, tag: str) -> bool:
-        """A <header> outside any <article> is the site's banner, not news.
-
-        Inside an article it holds the headline and byline, which are kept.
-        """
-        return tag == "header" and not self._article_depth
-
-    def _flush(self) -> None:
-        """End the current paragraph, with its inline whitespace collapsed."""
-        paragraph = _one_line("".join(self._fragments))
-        self._fragments = []
-        if paragraph:
-            self.paragraphs.append(paragraph)
-            if self._article_depth:
-                self.articles[-1].append(paragraph)
-
-    def _read_metadata(self, tag: str, attributes: dict[str, str]) -> None:
-        if tag == "meta":
-            key = (attributes.get("property") or attributes.get("name", "")).lower()
-            content = _one_line(attributes.get("content", ""))
-            if key and content:
-                self.meta.setdefault(key, content)
-        elif tag == "link" and "canonical" in attributes.get("rel", "").lower().split():
-            if attributes.get("href"):
-                self.meta.setdefault("canonical", attributes["href"].strip())
-        elif tag == "time" and attributes.get("datetime") and not self._skipping:
-            when = attributes["datetime"].strip()
-            if self._article_depth and self.article_times[-1] is None:
-                self.article_times[-1] = when
-            if self.page_time is None:
-                self.page_time = when
-
-
-def _html_document(html: str, *, id: str, path: str) -> Document:
-    """An .html article: the body of its <article> (or page), with metadata.
-
-    When a page has several <article> elements (teasers for related stories
-    are often marked up as articles too) the one with the most text is taken.
-    """
-    parser = _HtmlExtractor()
+def _pdf_document(data: bytes, *, id: str, path: str) -> Document:
+    """A .pdf article: its paragraphs without page furniture, as :func:`kg.read.pdf.read_pdf` finds them."""
     try:
-        parser.feed(html)
-        parser.close()
-    except (AssertionError, ValueError) as error:  # html.parser's own failures
-        raise DocumentError(path, f"cannot parse HTML: {error}") from None
-    meta = parser.meta
-    body, article_time = parser.paragraphs, None
-    if parser.articles:
-        longest = max(
-            range(len(parser.articles)),
-            key=lambda i: sum(map(len, parser.articles[i])),
-        )
-        body, article_time = parser.articles[longest], parser.article_times[longest]
-    title = meta.get("og:title") or meta.get("h1") or meta.get("title")
-    text = _with_title(title, "\n\n".join(body))
-    if not text:
-        raise DocumentError(path, "no text found in the HTML")
+        article = read_pdf(data)
+    except PdfError as error:
+        raise DocumentError(path, str(error)) from None
     return Document(
         id=id,
-        text=text,
+        text=_with_title(article.title, article.body),
         path=path,
-        title=title,
-        url=meta.get("canonical") or meta.get("og:url"),
-        date=meta.get("article:published_time") or article_time or parser.page_time,
-        publisher=meta.get("og:site_name"),
+        title=article.title,
+        url=page_url(Path(path)),
+    )
+
+
+def _html_document(html: str, *, id: str, path: str, url: str | None = None) -> Document:
+    """An .html article: its main text and metadata, as :func:`kg.read.html.read_html` finds them.
+
+    ``url``: where kg fetched the page from (the page's canonical link wins).
+    """
+    try:
+        article = read_html(html, url=url)
+    except NoArticleText as error:
+        raise DocumentError(path, str(error)) from None
+    return Document(
+        id=id,
+        text=_with_title(article.title, article.body),
+        path=path,
+        title=article.title,
+        url=article.url,
+        date=article.date,
+        publisher=article.publisher,
     )
 
 

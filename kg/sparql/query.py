@@ -70,6 +70,11 @@ class Param:
     name: str
     help: str
 
+    @property
+    def names_an_entity(self) -> bool:
+        """Whether the value is an entity's name: its help says so ("a name as written")."""
+        return "a name as written" in self.help
+
 
 @dataclass(frozen=True)
 class SavedQuery:
@@ -139,7 +144,7 @@ def term(value: str) -> ox.NamedNode | ox.Literal:
         return ox.NamedNode(value)
     prefix, colon, local = value.partition(":")
     if colon and prefix in QUERY_PREFIXES and not re.search(r"\s", local):
-        return ox.NamedNode(QUERY_PREFIXES[prefix] + local)
+        return ox.NamedNode(QUERY_PREFIXES[prefix] + re.sub(r"\\(.)", r"\1", local))  # as tables print it
     return ox.Literal(value)
 
 
@@ -151,6 +156,44 @@ def bind(query: SavedQuery, params: Mapping[str, str] | None) -> dict[ox.Variabl
         known = ", ".join(sorted(declared)) or "none"
         raise QueryError(f"{query.name} has no parameter {', '.join(unknown)} (it takes: {known})")
     return {ox.Variable(name): term(value) for name, value in params.items()}
+
+
+_NAMES = """
+SELECT DISTINCT ?entity ?label WHERE {
+  VALUES ?wanted { %s }
+  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
+  ?entity rdfs:label ?label .
+  FILTER (REGEX(STR(?entity), "/(person|organization|country|place|program)/[^/]+$"))  # entities, not events
+  FILTER (%s)
+} ORDER BY ?label ?entity
+"""
+_EXACT = "LCASE(STR(?name)) = LCASE(?wanted)"
+_PART = "CONTAINS(CONCAT(' ', LCASE(STR(?name)), ' '), CONCAT(' ', LCASE(?wanted), ' '))"
+AMBIGUOUS_SHOWN = 5
+
+
+def entity_named(store: ox.Store, name: str, options: Mapping[str, object]) -> ox.Literal | None:
+    """The label of the one entity ``name`` names, as ``kg view --focus`` finds it, or None.
+
+    A name the graph holds as a label or another name is left as it is (the
+    saved queries match those); otherwise a unique entity one of whose names
+    holds ``name`` as whole words ("Stoltenberg" for "Jens Stoltenberg") is
+    taken. Several: a `QueryError` naming them, as ``--focus`` does.
+    """
+    wanted = str(ox.Literal(" ".join(name.split())))  # N-Triples form: quotes and backslashes escaped
+    for test in (_EXACT, _PART):
+        rows = list(store.query(_NAMES % (wanted, test), prefixes=QUERY_PREFIXES, **options))
+        found: dict[str, str] = {}
+        for row in rows:
+            found.setdefault(row["entity"].value, row["label"].value)
+        if len(found) == 1:
+            return None if test == _EXACT else ox.Literal(next(iter(found.values())))
+        if len(found) > 1:
+            if test == _EXACT:
+                return None
+            shown = ", ".join(sorted(set(found.values()))[:AMBIGUOUS_SHOWN])
+            raise QueryError(f"{name!r} names several entities: {shown}; give the full name or the IRI")
+    return None
 
 
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
@@ -340,9 +383,32 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def syntax_message(exc: SyntaxError) -> str:
-    """Oxigraph's "error at 3:14: expected ..." as "line 3, column 14: expected ..."."""
+def unknown_prefix(text: str) -> str | None:
+    """The first prefix a query uses that neither it (PREFIX) nor kg (the ontology's) declares."""
+    declared = set(QUERY_PREFIXES)
+    tokens = [m for m in _TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
+    for i, match in enumerate(tokens):
+        if match.lastgroup != "pname":
+            continue
+        prefix = match.group().split(":", 1)[0]
+        if i > 0 and tokens[i - 1].group().upper() == "PREFIX":
+            declared.add(prefix)
+        elif prefix not in declared:
+            return prefix
+    return None
+
+
+def syntax_message(exc: SyntaxError, text: str = "") -> str:
+    """Oxigraph's "error at 3:14: expected ..." as "line 3, column 14: expected ...".
+
+    An undeclared prefix is named ("unknown prefix foo:"), not answered with
+    the grammar's list of every character that could have come next.
+    """
     message = _one_line(str(exc))
+    prefix = unknown_prefix(text) if "Prefix not found" in message else None
+    if prefix is not None:
+        known = " ".join(f"{name}:" for name in sorted(QUERY_PREFIXES) if name)
+        return f"unknown prefix {prefix}: (declare it with PREFIX {prefix}: <...>; kg declares {known})"
     match = re.match(r"error at (\d+):(\d+): (.*)", message)
     if match:
         return f"syntax error at line {match.group(1)}, column {match.group(2)}: {match.group(3)}"
@@ -376,6 +442,11 @@ def run(
         options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph]
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    for param in saved.params:
+        variable = ox.Variable(param.name)
+        value = substitutions.get(variable)
+        if param.names_an_entity and isinstance(value, ox.Literal):
+            substitutions[variable] = entity_named(store, value.value, options) or value
     try:
         answer = store.query(
             saved.text,
@@ -385,7 +456,7 @@ def run(
         )
         result = from_oxigraph(answer, limit)
     except SyntaxError as exc:
-        raise QuerySyntaxError(syntax_message(exc)) from None
+        raise QuerySyntaxError(syntax_message(exc, saved.text)) from None
     except RuntimeError as exc:  # e.g. a parameter the SELECT does not project
         raise QueryError(_one_line(str(exc))) from None
     except OSError as exc:  # a SERVICE that could not be reached, a store read error

@@ -174,12 +174,37 @@ def term_json(term: Term) -> dict:
     return found
 
 
+# A prefixed name's local part (SPARQL 1.1 PN_LOCAL) takes these only after a backslash;
+# "-" and "." are plain inside it but not at its start ("." not at its end either).
+_ALWAYS_ESCAPED = frozenset("~!$&'()*+,;=/?#@%")
+
+
 def compact(iri: str) -> str:
-    """An IRI with the project's prefixes: ``r:person/boris-pistorius``, ``dkg:Person``."""
+    """An IRI as a SPARQL term that parses when pasted back into a query.
+
+    With the project's prefixes where the local part can be one, its reserved
+    characters escaped (``r:person\\/boris-pistorius``, ``dkg:Person``), else
+    in full (``<https://...>``).
+    """
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
         if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
+            local = _local_name(iri[len(str(namespace)) :])
+            return f"{prefix}:{local}" if local is not None else f"<{iri}>"
     return f"<{iri}>"
+
+
+def _local_name(local: str) -> str | None:
+    """``local`` written as a PN_LOCAL, reserved characters escaped; None when it cannot be one."""
+    written = []
+    for i, char in enumerate(local):
+        edge = (i == 0 and char in "-.") or (i == len(local) - 1 and char == ".")
+        if char in _ALWAYS_ESCAPED or edge:
+            written.append("\\" + char)
+        elif char.isalnum() or char in "_-.:":
+            written.append(char)
+        else:
+            return None
+    return "".join(written)
 
 
 def display(term: Term | None) -> str:
