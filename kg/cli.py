@@ -232,14 +232,16 @@ def build_command(
         sources = _sources(files, keep_watching) if files else []
         _say_skipped(files)
         unfetched: list[str] = []
+        fetched: list = []
         if not keep_watching:  # with --watch, the follower fetches (see _watch)
-            sources += _fetched(
+            fetched = _fetched(
                 paths,
                 feeds,
                 sitemaps,
                 web,
                 on_error=lambda message: (unfetched.append(message), _warn(message)),
             )
+        sources += fetched
         if not sources and not keep_watching:
             raise NoInputError(" ".join(paths + feeds + sitemaps), "no page could be fetched")
         if validate:
@@ -272,7 +274,9 @@ def build_command(
             return
         with _progress(len(sources), quiet) as advance:
             report = build(
-                paths,  # listed again by the build: a file gone since is not an error of the whole build
+                # The files are listed again by the build (a file gone since is not an error of the whole
+                # build); the pages named by URL are read from their saved copies.
+                [*files, *fetched],
                 output,
                 on_error=lambda message: (_warn(message), advance()),
                 on_progress=advance,

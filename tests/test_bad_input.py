@@ -331,11 +331,6 @@ def test_a_closed_quote_keeps_the_paragraphs_facts(nlp):
     assert (len(facts.statements), len(facts.events)) == (1, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/nlp/segments.py: an unclosed opening “ makes the rest of the paragraph one quotation,"
-    " and every fact in it is dropped",
-)
 def test_an_unclosed_quote_keeps_the_rest_of_the_paragraphs_facts(nlp):
     from kg.facts import Document
     from kg.nlp.pipeline import doc_to_facts
