@@ -884,3 +884,15 @@ def test_opening_connective_before_the_subject(extract):
     statement = only(facts)
     assert statement.speaker == TAMM
     assert statement.text == "the plan as a “necessary step”"
+
+
+def test_orphan_quote_goes_to_the_speaker_before_it_not_after(extract):
+    paragraphs = [
+        "Estonian Defence Minister Kalle Tamm spoke in Tapa.",
+        "“We are ready,” he said. “And the plant runs day and night.”",
+    ]
+    paragraphs += [
+        f"“Shell number {n} is ready,” Finnish Defence Minister Aino Virtanen said." for n in range(12)
+    ]
+    facts = extract("\n\n".join(paragraphs))
+    assert [s.text for s in said_by(facts, TAMM)] == ["We are ready", "And the plant runs day and night"]

@@ -34,7 +34,7 @@ over the mentions, so the finder stays linear in the article's length.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass, field
 
 from spacy.language import Language
@@ -443,8 +443,9 @@ class StatementFinder:
             self.next_quote[i] = i if self.state.in_quote[i] else self.next_quote[i + 1]
         self.title_case = False  # set while the finder reads a headline in title case
         self.forced: dict[int, tuple[list[str], int, int]] = {}  # verb -> its subject, read elsewhere
-        # Speakers by type, in the order they spoke: (token, key).
-        self.history: dict[str, list[tuple[int, str]]] = {}
+        # Speakers by type, in token order: where they spoke and who.
+        self.history_at: dict[str, list[int]] = {}
+        self.history: dict[str, list[str]] = {}
         self.last_person: list[tuple[int, str]] = [
             (m.start, m.key) for m in self.state.mentions if m.type == "Person" and m.key
         ]
@@ -504,18 +505,22 @@ class StatementFinder:
         return m if m is not None and m.type in SPEAKER_TYPES and m.key else None
 
     def _remember(self, i: int, key: str) -> None:
+        """Speaker ``key`` spoke at token i; kept in token order per type (nearly always an append)."""
         kind = key.split("/")[0].capitalize()
-        self.history.setdefault(kind if kind in SPEAKER_TYPES else "Organization", []).append((i, key))
+        kind = kind if kind in SPEAKER_TYPES else "Organization"
+        at, keys = self.history_at.setdefault(kind, []), self.history.setdefault(kind, [])
+        n = bisect_right(at, i)
+        at.insert(n, i)
+        keys.insert(n, key)
 
     def _last_speaker(self, types: set[str], before: int) -> str | None:
+        """The last speaker of one of ``types`` at or before token ``before``."""
         best: tuple[int, str] | None = None
         for type_ in types:
-            rows = self.history.get(type_, [])
-            for n in range(len(rows) - 1, max(-1, len(rows) - 1 - self.limits.description_candidates), -1):
-                if rows[n][0] <= before:
-                    if best is None or rows[n][0] > best[0]:
-                        best = rows[n]
-                    break
+            at = self.history_at.get(type_, [])
+            n = bisect_right(at, before) - 1
+            if n >= 0 and (best is None or at[n] > best[0]):
+                best = (at[n], self.history[type_][n])
         return best[1] if best else None
 
     def _last_person_mentioned(self, before: int) -> str | None:
