@@ -896,3 +896,17 @@ def test_orphan_quote_goes_to_the_speaker_before_it_not_after(extract):
     ]
     facts = extract("\n\n".join(paragraphs))
     assert [s.text for s in said_by(facts, TAMM)] == ["We are ready", "And the plant runs day and night"]
+
+
+def test_an_elided_century_is_no_quote_mark(extract):
+    statement = only(
+        extract(
+            "“I come from the '90s, a long time ago,\" Finnish Defence Minister Aino Virtanen told "
+            "the moderator."
+        )
+    )
+    assert (statement.speaker, statement.text, statement.direct) == (
+        VIRTANEN,
+        "I come from the '90s, a long time ago",
+        True,
+    )
