@@ -910,3 +910,22 @@ def test_an_elided_century_is_no_quote_mark(extract):
         "I come from the '90s, a long time ago",
         True,
     )
+
+
+# --- staying linear ------------------------------------------------------------------------
+
+
+def test_nested_attributions_keep_the_output_linear(nlp):
+    """ "X said Y said X said ...": each content may hold a few attributions, not all the rest."""
+    text = "Estonian Defence Minister Kalle Tamm and Finnish Defence Minister Aino Virtanen met. "
+    text += "Tamm said Virtanen said " * 1500 + "the border is quiet."
+    doc = nlp(text)
+    found = doc._.kg.statements
+    assert found
+    assert sum(f.end - f.start for f in found) <= 10 * len(doc)
+
+
+def test_many_intros_and_verbs_in_one_sentence(nlp):
+    text = "Estonian Defence Minister Kalle Tamm spoke. " + "according to him, said " * 3000 + "the end."
+    doc = nlp(text)
+    assert sum(f.end - f.start for f in doc._.kg.statements) <= 10 * len(doc)

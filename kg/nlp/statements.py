@@ -277,6 +277,13 @@ class StatementLimits:
     max_setting: int = 12
     #: "SECRETARY OF THE ARMY DAN ROE: ...": the longest speaker label of a transcript line.
     max_label: int = 8
+    #: The longest content a statement can have, in tokens: what is said runs to the end of
+    #: its clause, and no rule reads further (every rule stays linear in the article's length).
+    max_content: int = 400
+    #: "X said Y told Z that ...": how many attributions a content may hold inside it.
+    max_nested: int = 2
+    #: How many "according to" of one sentence are read.
+    max_intros: int = 4
     #: The shortest content a statement can have.
     min_content: int = 2
     #: The shortest reported content that may open with a determiner ("revealed the details" is none).
@@ -915,7 +922,7 @@ class StatementFinder:
         act: bool = False,
         remember: bool = True,
     ) -> Found | None:
-        start, end = self._trim(start, end)
+        start, end = self._trim(start, min(end, start + self.limits.max_content))
         if end - start < self.limits.min_content or not speakers:
             return None
         if not act and self.lower[start] in {"on", "upon", "about"}:
@@ -987,15 +994,18 @@ class StatementFinder:
             if speakers:
                 previous = speakers
                 plans.append((v, speakers, subj_start, subj_end))
-            elif self.lower[v] not in ACT_VERBS and not self._inside_content(plans, v):
-                self.unattributed.append((s.start, s.end))  # "local media reported"
+            elif self.lower[v] not in ACT_VERBS and not plans:
+                # "local media reported" (a verb without a speaker after another's is in its content)
+                self.unattributed.append((s.start, s.end))
         for n, (v, speakers, subj_start, subj_end) in enumerate(plans):
-            limit = s.end
-            for w, _, other_start, _ in plans[n + 1 :]:
+            limit = min(s.end, v + self.limits.max_content)
+            later = plans[n + 1 : n + 2 + self.limits.max_nested]
+            for depth, (w, _, other_start, _) in enumerate(later):
                 first = w if other_start < 0 else min(w, other_start)
-                if other_start >= 0 and self._after_verb(v, s.end) >= other_start:
+                nested = other_start >= 0 and self._after_verb(v, s.end) >= other_start
+                if nested and depth < self.limits.max_nested:
                     continue  # "X said Y warned that ...": Y's attribution is inside X's content
-                limit = first
+                limit = min(limit, first)
                 break
             limit = self._clause_end(v, limit, s.end)
             if subj_start < 0:
@@ -1026,10 +1036,6 @@ class StatementFinder:
         if word.endswith("ing"):
             return before not in {",", "and", "while", "before", "after", "when", "—"}
         return before in {"to", "and"} and not word.endswith(("ed", "s")) and not self._went_on_to(v)
-
-    def _inside_content(self, plans: list, v: int) -> bool:
-        """A speech verb inside another's content ("... was a Polish initiative proposed ...")."""
-        return bool(plans)
 
     def _subject(self, s: Span, v: int) -> tuple[list[str], int, int]:
         """Who speaks through verb v: the subject before it or after it, or the one quoted."""
@@ -1097,7 +1103,8 @@ class StatementFinder:
         if first < v and self.lower[first] in PERSON_PRONOUNS | THING_PRONOUNS:
             key = self.resolve_pronoun(first)  # "He apologized, saying ..."
             return [key] if key else []
-        for m in self.state.mentions[self._first_mention(s.start) :]:
+        n = self._first_mention(s.start)
+        for m in self.state.mentions[n : n + self.limits.description_candidates]:
             if m.start >= v:
                 break
             if m.type in SPEAKER_TYPES and m.key and not self.state.in_quote[m.start]:
@@ -1290,9 +1297,10 @@ class StatementFinder:
         ("Tamm said ..., according to Reuters"): it only says where the news came from.
         """
         lower, text, in_quote = self.state.lower, self.state.text, self.state.in_quote
-        starts = within(self.intro_at, s.start, s.end)
+        starts = within(self.intro_at, s.start, s.end)[: self.limits.max_intros]
         if not starts:
             return False
+        speaking: dict[int, bool] = {}  # verb -> whether it has a speaker of its own
         for phrase in lexicon.phrases("report_intros.txt"):
             n = len(phrase)
             for i in starts:
@@ -1302,9 +1310,9 @@ class StatementFinder:
                     continue
                 j = i + n
                 source_end = self._source_end(j, s.end)
-                own = [v for v in verbs if not i <= v < source_end]
-                if any(self._subject(s, v)[0] for v in own):
-                    return False  # a speaker of its own: "according to" names the news source
+                for v in verbs:
+                    if not i <= v < source_end and speaking.setdefault(v, bool(self._subject(s, v)[0])):
+                        return False  # a speaker of its own: "according to" names the news source
                 speakers = self._cited_in(j, source_end) or self.speakers_ending_at(source_end - 1, j)[0]
                 before = self._trim(s.start, i)
                 after = (
@@ -1392,7 +1400,8 @@ class StatementFinder:
                 speaker = self._speaker_mention(i - 1)
                 if speaker is None or self.lower[i + 2] not in {"to", "for", "that"}:
                     continue
-                end = next((k for k in range(i + 3, s.end) if self.text[k] in {",", ";"}), s.end)
+                stop = min(s.end, i + 3 + self.limits.max_content)
+                end = next((k for k in range(i + 3, stop) if self.text[k] in {",", ";"}), stop)
                 first = i + 2 if self.lower[i + 2] == "to" else i + 3
                 self.add([speaker.key], first, end, s, i)
 
@@ -1407,6 +1416,7 @@ class StatementFinder:
 
     def _clause_limit(self, start: int, end: int) -> int:
         """The end of the clause from ``start``: the next semicolon, or a comma before a new clause."""
+        end = min(end, start + self.limits.max_content)
         for k in range(start, end):
             if self.text[k] == ";" or (
                 self.text[k] == "," and k + 1 < end and self.lower[k + 1] in {"but", "while", "which"}
