@@ -884,3 +884,48 @@ def test_opening_connective_before_the_subject(extract):
     statement = only(facts)
     assert statement.speaker == TAMM
     assert statement.text == "the plan as a “necessary step”"
+
+
+def test_orphan_quote_goes_to_the_speaker_before_it_not_after(extract):
+    paragraphs = [
+        "Estonian Defence Minister Kalle Tamm spoke in Tapa.",
+        "“We are ready,” he said. “And the plant runs day and night.”",
+    ]
+    paragraphs += [
+        f"“Shell number {n} is ready,” Finnish Defence Minister Aino Virtanen said." for n in range(12)
+    ]
+    facts = extract("\n\n".join(paragraphs))
+    assert [s.text for s in said_by(facts, TAMM)] == ["We are ready", "And the plant runs day and night"]
+
+
+def test_an_elided_century_is_no_quote_mark(extract):
+    statement = only(
+        extract(
+            "“I come from the '90s, a long time ago,\" Finnish Defence Minister Aino Virtanen told "
+            "the moderator."
+        )
+    )
+    assert (statement.speaker, statement.text, statement.direct) == (
+        VIRTANEN,
+        "I come from the '90s, a long time ago",
+        True,
+    )
+
+
+# --- staying linear ------------------------------------------------------------------------
+
+
+def test_nested_attributions_keep_the_output_linear(nlp):
+    """ "X said Y said X said ...": each content may hold a few attributions, not all the rest."""
+    text = "Estonian Defence Minister Kalle Tamm and Finnish Defence Minister Aino Virtanen met. "
+    text += "Tamm said Virtanen said " * 1500 + "the border is quiet."
+    doc = nlp(text)
+    found = doc._.kg.statements
+    assert found
+    assert sum(f.end - f.start for f in found) <= 10 * len(doc)
+
+
+def test_many_intros_and_verbs_in_one_sentence(nlp):
+    text = "Estonian Defence Minister Kalle Tamm spoke. " + "according to him, said " * 3000 + "the end."
+    doc = nlp(text)
+    assert sum(f.end - f.start for f in doc._.kg.statements) <= 10 * len(doc)

@@ -133,6 +133,8 @@ def paragraphs(text: list[str]) -> list[tuple[int, int]]:
 def _opens_single(state: DocState, i: int) -> bool:
     """A ' or ‘ starts a quotation when it sticks to the next word, not the last."""
     before_space = i == 0 or state.space_after[i - 1] or state.is_punct[i - 1]
+    if i + 1 < len(state.text) and state.text[i + 1][:1].isdigit():
+        return False  # "the '60s", "in '24": an elided century
     return before_space and not state.space_after[i] and i + 1 < len(state.text)
 
 

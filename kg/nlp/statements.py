@@ -34,7 +34,7 @@ over the mentions, so the finder stays linear in the article's length.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass, field
 
 from spacy.language import Language
@@ -277,6 +277,13 @@ class StatementLimits:
     max_setting: int = 12
     #: "SECRETARY OF THE ARMY DAN ROE: ...": the longest speaker label of a transcript line.
     max_label: int = 8
+    #: The longest content a statement can have, in tokens: what is said runs to the end of
+    #: its clause, and no rule reads further (every rule stays linear in the article's length).
+    max_content: int = 400
+    #: "X said Y told Z that ...": how many attributions a content may hold inside it.
+    max_nested: int = 2
+    #: How many "according to" of one sentence are read.
+    max_intros: int = 4
     #: The shortest content a statement can have.
     min_content: int = 2
     #: The shortest reported content that may open with a determiner ("revealed the details" is none).
@@ -443,8 +450,9 @@ class StatementFinder:
             self.next_quote[i] = i if self.state.in_quote[i] else self.next_quote[i + 1]
         self.title_case = False  # set while the finder reads a headline in title case
         self.forced: dict[int, tuple[list[str], int, int]] = {}  # verb -> its subject, read elsewhere
-        # Speakers by type, in the order they spoke: (token, key).
-        self.history: dict[str, list[tuple[int, str]]] = {}
+        # Speakers by type, in token order: where they spoke and who.
+        self.history_at: dict[str, list[int]] = {}
+        self.history: dict[str, list[str]] = {}
         self.last_person: list[tuple[int, str]] = [
             (m.start, m.key) for m in self.state.mentions if m.type == "Person" and m.key
         ]
@@ -504,18 +512,22 @@ class StatementFinder:
         return m if m is not None and m.type in SPEAKER_TYPES and m.key else None
 
     def _remember(self, i: int, key: str) -> None:
+        """Speaker ``key`` spoke at token i; kept in token order per type (nearly always an append)."""
         kind = key.split("/")[0].capitalize()
-        self.history.setdefault(kind if kind in SPEAKER_TYPES else "Organization", []).append((i, key))
+        kind = kind if kind in SPEAKER_TYPES else "Organization"
+        at, keys = self.history_at.setdefault(kind, []), self.history.setdefault(kind, [])
+        n = bisect_right(at, i)
+        at.insert(n, i)
+        keys.insert(n, key)
 
     def _last_speaker(self, types: set[str], before: int) -> str | None:
+        """The last speaker of one of ``types`` at or before token ``before``."""
         best: tuple[int, str] | None = None
         for type_ in types:
-            rows = self.history.get(type_, [])
-            for n in range(len(rows) - 1, max(-1, len(rows) - 1 - self.limits.description_candidates), -1):
-                if rows[n][0] <= before:
-                    if best is None or rows[n][0] > best[0]:
-                        best = rows[n]
-                    break
+            at = self.history_at.get(type_, [])
+            n = bisect_right(at, before) - 1
+            if n >= 0 and (best is None or at[n] > best[0]):
+                best = (at[n], self.history[type_][n])
         return best[1] if best else None
 
     def _last_person_mentioned(self, before: int) -> str | None:
@@ -910,7 +922,7 @@ class StatementFinder:
         act: bool = False,
         remember: bool = True,
     ) -> Found | None:
-        start, end = self._trim(start, end)
+        start, end = self._trim(start, min(end, start + self.limits.max_content))
         if end - start < self.limits.min_content or not speakers:
             return None
         if not act and self.lower[start] in {"on", "upon", "about"}:
@@ -982,15 +994,18 @@ class StatementFinder:
             if speakers:
                 previous = speakers
                 plans.append((v, speakers, subj_start, subj_end))
-            elif self.lower[v] not in ACT_VERBS and not self._inside_content(plans, v):
-                self.unattributed.append((s.start, s.end))  # "local media reported"
+            elif self.lower[v] not in ACT_VERBS and not plans:
+                # "local media reported" (a verb without a speaker after another's is in its content)
+                self.unattributed.append((s.start, s.end))
         for n, (v, speakers, subj_start, subj_end) in enumerate(plans):
-            limit = s.end
-            for w, _, other_start, _ in plans[n + 1 :]:
+            limit = min(s.end, v + self.limits.max_content)
+            later = plans[n + 1 : n + 2 + self.limits.max_nested]
+            for depth, (w, _, other_start, _) in enumerate(later):
                 first = w if other_start < 0 else min(w, other_start)
-                if other_start >= 0 and self._after_verb(v, s.end) >= other_start:
+                nested = other_start >= 0 and self._after_verb(v, s.end) >= other_start
+                if nested and depth < self.limits.max_nested:
                     continue  # "X said Y warned that ...": Y's attribution is inside X's content
-                limit = first
+                limit = min(limit, first)
                 break
             limit = self._clause_end(v, limit, s.end)
             if subj_start < 0:
@@ -1021,10 +1036,6 @@ class StatementFinder:
         if word.endswith("ing"):
             return before not in {",", "and", "while", "before", "after", "when", "—"}
         return before in {"to", "and"} and not word.endswith(("ed", "s")) and not self._went_on_to(v)
-
-    def _inside_content(self, plans: list, v: int) -> bool:
-        """A speech verb inside another's content ("... was a Polish initiative proposed ...")."""
-        return bool(plans)
 
     def _subject(self, s: Span, v: int) -> tuple[list[str], int, int]:
         """Who speaks through verb v: the subject before it or after it, or the one quoted."""
@@ -1092,7 +1103,8 @@ class StatementFinder:
         if first < v and self.lower[first] in PERSON_PRONOUNS | THING_PRONOUNS:
             key = self.resolve_pronoun(first)  # "He apologized, saying ..."
             return [key] if key else []
-        for m in self.state.mentions[self._first_mention(s.start) :]:
+        n = self._first_mention(s.start)
+        for m in self.state.mentions[n : n + self.limits.description_candidates]:
             if m.start >= v:
                 break
             if m.type in SPEAKER_TYPES and m.key and not self.state.in_quote[m.start]:
@@ -1285,9 +1297,10 @@ class StatementFinder:
         ("Tamm said ..., according to Reuters"): it only says where the news came from.
         """
         lower, text, in_quote = self.state.lower, self.state.text, self.state.in_quote
-        starts = within(self.intro_at, s.start, s.end)
+        starts = within(self.intro_at, s.start, s.end)[: self.limits.max_intros]
         if not starts:
             return False
+        speaking: dict[int, bool] = {}  # verb -> whether it has a speaker of its own
         for phrase in lexicon.phrases("report_intros.txt"):
             n = len(phrase)
             for i in starts:
@@ -1297,9 +1310,9 @@ class StatementFinder:
                     continue
                 j = i + n
                 source_end = self._source_end(j, s.end)
-                own = [v for v in verbs if not i <= v < source_end]
-                if any(self._subject(s, v)[0] for v in own):
-                    return False  # a speaker of its own: "according to" names the news source
+                for v in verbs:
+                    if not i <= v < source_end and speaking.setdefault(v, bool(self._subject(s, v)[0])):
+                        return False  # a speaker of its own: "according to" names the news source
                 speakers = self._cited_in(j, source_end) or self.speakers_ending_at(source_end - 1, j)[0]
                 before = self._trim(s.start, i)
                 after = (
@@ -1387,7 +1400,8 @@ class StatementFinder:
                 speaker = self._speaker_mention(i - 1)
                 if speaker is None or self.lower[i + 2] not in {"to", "for", "that"}:
                     continue
-                end = next((k for k in range(i + 3, s.end) if self.text[k] in {",", ";"}), s.end)
+                stop = min(s.end, i + 3 + self.limits.max_content)
+                end = next((k for k in range(i + 3, stop) if self.text[k] in {",", ";"}), stop)
                 first = i + 2 if self.lower[i + 2] == "to" else i + 3
                 self.add([speaker.key], first, end, s, i)
 
@@ -1402,6 +1416,7 @@ class StatementFinder:
 
     def _clause_limit(self, start: int, end: int) -> int:
         """The end of the clause from ``start``: the next semicolon, or a comma before a new clause."""
+        end = min(end, start + self.limits.max_content)
         for k in range(start, end):
             if self.text[k] == ";" or (
                 self.text[k] == "," and k + 1 < end and self.lower[k + 1] in {"but", "while", "which"}

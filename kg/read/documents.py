@@ -363,7 +363,7 @@ def _decode(data: bytes, path: str) -> str:
 #: No-break and other fixed-width spaces, each written as one plain space: the same
 #: length, so every offset stays, but the tokenizer no longer makes a token of each
 #: ("Trump\u00a0said" is two words, not three).
-SPACES = str.maketrans({c: " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003"})
+FIXED_SPACES = re.compile("[\u00a0\u2002\u2003\u2007\u2009\u200a\u202f]")
 
 
 def _normalise(text: str) -> str:
@@ -372,7 +372,9 @@ def _normalise(text: str) -> str:
     Nothing else is touched: curly quotes, dashes and spacing inside the text
     are evidence the pipeline quotes back.
     """
-    text = text.removeprefix("\ufeff").translate(SPACES)
+    text = text.removeprefix("\ufeff")
+    if FIXED_SPACES.search(text):
+        text = FIXED_SPACES.sub(" ", text)
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
