@@ -246,8 +246,11 @@ class KnownEntityRuler:
     def __call__(self, doc: Doc) -> Doc:
         state = doc._.kg
         words = state.text if state is not None else [t.text for t in doc]
-        # "Iceland and Norway- will": a dash glued to a name is no part of it
-        words = [w[:-1] if len(w) > 2 and w[-1] == "-" and w[-2].isalpha() else w for w in words]
+        glued = [i for i, w in enumerate(words) if w[-1:] == "-" and len(w) > 2 and w[-2].isalpha()]
+        if glued:  # "Iceland and Norway- will": the dash is no part of the name
+            words = list(words)
+            for i in glued:
+                words[i] = words[i][:-1]
         matches = self.names.find(words)
         if not self.overwrite:  # names do not replace the entities already set
             matches = [m for m in matches if not any(t.ent_type for t in doc[m[0] : m[1]])]
@@ -293,10 +296,12 @@ class EntityFinder:
         self.sentence_starts = {s.start for s in self.state.sentences}
         self.text, self.lower = self.state.text, self.state.lower
         self.capitalised = [word[:1].isupper() and is_capitalised_word(word) for word in self.text]
+        self.caps = [i for i, capitalised in enumerate(self.capitalised) if capitalised]
         self.common_acronyms = self._acronyms_of_common_nouns()
-        self.title_at = lexicon.doc_titles(self.state)[0]
-        self.heading_at = self._headings()
-        self.equipment_acronyms = self._acronyms_of_equipment()
+        self.title_at = lexicon.doc_titles(self.state)
+        self.heads = lexicon.table("org_heads.txt")
+        self._heading_at: set[int] | None = None  # found when an acronym first asks
+        self._equipment_acronyms: set[str] | None = None
 
     # -- candidates ---------------------------------------------------------
 
@@ -321,7 +326,7 @@ class EntityFinder:
     def chunks(self) -> list[tuple[int, int]]:
         """Maximal runs of capitalised words, with "of", "for the", "von der" inside."""
         text, lower, cap, space_after = self.text, self.lower, self.capitalised, self.state.space_after
-        caps = [i for i, capitalised in enumerate(cap) if capitalised]
+        caps = self.caps
         runs, n = [], len(text)
         i = caps[0] if caps else n
         while i < n:
@@ -362,7 +367,7 @@ class EntityFinder:
         """
         joined: list[tuple[int, int]] = []
         lower, text = self.lower, self.text
-        domain = lexicon.words("portfolio_words.txt") | lexicon.words("role_modifiers.txt")
+        domain = lexicon.title_domain()
         for start, end in runs:
             if joined and joined[-1][1] + 1 == start and lower[start - 1] == "and":
                 first_start, first_end = joined[-1]
@@ -422,7 +427,8 @@ class EntityFinder:
         found, text, lower = set(), self.text, self.lower
         nouns = lexicon.words("equipment_nouns.txt")
         window = self.limits.equipment_noun_window
-        for i, word in enumerate(text):
+        for i in self.caps:
+            word = text[i]
             if not word.isupper() or word in found or not ACRONYM.match(word):
                 continue
             if i > 0 and (lower[i - 1][:1].isdigit() or lower[i - 1] in NUMBER_WORDS):
@@ -483,6 +489,8 @@ class EntityFinder:
         one body: their first part has its head.
         """
         lower = self.lower
+        if end - start < 3:
+            return None
         for k in range(start + 1, end - 1):
             if lower[k] not in {"of", "for"} or not self.text[k].islower():
                 continue
@@ -574,12 +582,11 @@ class EntityFinder:
         if split is not None:  # "Kalle Tamm of the Baltic Sea Institute": a name, then another
             return self._classify_piece(start, split) + self._classify_piece(split, end)
         # A title inside the run: the name follows it ("Defense Minister Boris Pistorius").
-        heads = lexicon.table("org_heads.txt")
+        heads, lower, title_at = self.heads, self.lower, self.title_at
         titles = [
             i
             for i in range(start, end)
-            if (self._is_title_word(i) and not (i + 1 < end and self.lower[i + 1] in heads))
-            or self._is_honorific(i)
+            if (i in title_at and not (i + 1 < end and lower[i + 1] in heads)) or self._is_honorific(i)
         ]  # "Chief of the General Staff X": "General" names the staff
         if titles:
             before = self._title_owner(start, titles[0])
@@ -612,7 +619,9 @@ class EntityFinder:
         "Minister of Defence", "Commissioner for Trade": the title runs on. "Stacey
         Vell of the Harbour Islands": a person, then where she is from.
         """
-        domain = lexicon.words("role_modifiers.txt") | lexicon.words("portfolio_words.txt")
+        if end - start < 3:
+            return None
+        domain = lexicon.title_domain()
         for k in range(start + 1, end - 1):
             if self.lower[k] in {"of", "for"} and self.text[k].islower():
                 before = k - 1
@@ -633,6 +642,7 @@ class EntityFinder:
         given name on, else its last two words.
         """
         modifiers, text, lower = lexicon.words("role_modifiers.txt"), self.text, self.lower
+        domain = lexicon.title_domain()
         after_connector = None
         while i < end and (lower[i] in modifiers or text[i] == "-" or lower[i] == "the" and after_connector):
             if lower[i] in {"for", "of", "the"}:
@@ -640,7 +650,6 @@ class EntityFinder:
             i += 1
         if after_connector is None:
             return i
-        domain = modifiers | lexicon.words("portfolio_words.txt")
         while i < end and (lower[i] in domain or lower[i] in {"and", "the"}):
             i += 1
         given = lexicon.given_names()
@@ -787,7 +796,9 @@ class EntityFinder:
         text = self.text[start]
         if text in self.common_acronyms or text.casefold() in lexicon.words("not_entities.txt"):
             return None
-        if text in self.equipment_acronyms or start in self.heading_at:
+        if self._equipment_acronyms is None:
+            self._equipment_acronyms, self._heading_at = self._acronyms_of_equipment(), self._headings()
+        if text in self._equipment_acronyms or start in self._heading_at:
             return None  # "120 VSHORADS", "a KSAMS system"; a heading in capitals
         if text.casefold() in lexicon.table("currencies.tsv"):
             return None  # "EUR 20 million"

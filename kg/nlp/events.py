@@ -19,6 +19,7 @@ a news conference"). A capital that hosts the event is its place (see
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 
 from spacy.language import Language
@@ -35,6 +36,10 @@ MEET_VERBS = {"met", "meet", "meets"}
 MEET_FOLLOWERS = lexicon.words("meet_followers.txt")
 VERB_TRIGGERS = lexicon.words("event_verbs.txt")
 AGREEMENT_VERBS = lexicon.words("agreement_verbs.txt")
+AGREEMENT_NOUNS = lexicon.words("agreement_nouns.txt")
+TOPIC_CUES = lexicon.words("topic_cues.txt")
+PARTICIPANT_CUES = lexicon.words("participant_cues.txt")
+EVENT_MODIFIERS = lexicon.words("event_modifiers.txt")
 ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 MONTHS = (
@@ -88,13 +93,14 @@ class EventFinder:
         self.triggers = lexicon.table("event_triggers.txt")
         self.trigger_at = [i for i, word in enumerate(self.lower) if word in self.triggers]
         self.sentence_mentions = mentions_by_sentence(self.state.mentions, self.state.sentences)
-        self.title_at = lexicon.doc_titles(self.state)[0]
+        self.title_at = lexicon.doc_titles(self.state)
         self.adjectives = lexicon.gazetteer().by_adjective
         self.modifiers = lexicon.words("role_modifiers.txt")
-        # token -> the reported statement (kg_statements) whose words it is in, built once
-        self.reported_at = {
-            k: st for st in self.state.statements if not st.direct for k in range(st.start, st.end)
-        }
+        # the reported statements (kg_statements) by where their words start, for bisection
+        self.reported = sorted(
+            (st.start, st.end, n) for n, st in enumerate(self.state.statements) if not st.direct
+        )
+        self.reported_starts = [start for start, _, _ in self.reported]
         self.events: list[FoundEvent] = []
         self.by_phrase: dict[str, FoundEvent] = {}  # "nato summit" -> the event first named so
 
@@ -123,7 +129,7 @@ class EventFinder:
     def _agreement_after(self, i: int, s: Span) -> bool:
         """ "concluded a number of agreements", "inked a deal": the verb has an agreement for object."""
         stop = min(s.end, i + 1 + self.limits.agreement_window)
-        return any(self.lower[j] in lexicon.words("agreement_nouns.txt") for j in range(i + 1, stop))
+        return any(self.lower[j] in AGREEMENT_NOUNS for j in range(i + 1, stop))
 
     def _meets_someone(self, i: int, s: Span, mentions: list[Mention]) -> bool:
         """People meet with someone, somewhere or some day; states "meet a target"."""
@@ -203,7 +209,7 @@ class EventFinder:
             return False
         return (
             bool(self.doc[j].ent_type_)
-            or self.lower[j] in lexicon.words("event_modifiers.txt")
+            or self.lower[j] in EVENT_MODIFIERS
             or ORDINAL.fullmatch(self.lower[j]) is not None  # "the 27th meeting"
         )
 
@@ -214,17 +220,29 @@ class EventFinder:
         until a participant cue ("with"). "Estonia and Latvia signed ..., Tamm
         said": the event is in the reported words, and so are its participants.
         """
-        reported = self.reported_at.get(i)
+        reported = self._reported_at(i)
         if self._setting_of_speech(i):
             # "Tamm announced the aid during a briefing with Virtanen": both take part; "Tamm said
             # at a news conference that Estonia ...": the reported words after "that" do not
             stop = next((k for k in range(i, s.end) if self.lower[k] in {"that", ",", ";", ":"}), s.end)
-            mentions = [m for m in mentions if m.start not in self.reported_at or i < m.start < stop]
+            mentions = [m for m in mentions if self._reported_at(m.start) is None or i < m.start < stop]
         elif reported is not None:
-            mentions = [m for m in mentions if self.reported_at.get(m.start) is reported]
+            mentions = [m for m in mentions if self._reported_at(m.start) == reported]
         else:
-            mentions = [m for m in mentions if m.start not in self.reported_at]
+            mentions = [m for m in mentions if self._reported_at(m.start) is None]
         return [m for m in mentions if m.type in PARTICIPANTS and not self._is_topic(m, i, s)]
+
+    def _reported_at(self, k: int) -> int | None:
+        """The reported statement whose words hold token k (the last one to start before it), if any."""
+        n = bisect_right(self.reported_starts, k) - 1
+        while n >= 0:
+            start, end, number = self.reported[n]
+            if k < end:
+                return number
+            if n == 0 or self.reported[n - 1][1] <= start:
+                return None  # statements do not nest: an earlier one ends before this one starts
+            n -= 1
+        return None
 
     def _setting_of_speech(self, i: int) -> bool:
         """ "said at a news conference", "announced during a briefing": the event is where one spoke."""
@@ -241,7 +259,7 @@ class EventFinder:
         a participant cue ("with", "between"). A name that is part of the event's
         phrase ("the NATO summit") takes part.
         """
-        topics, cues = lexicon.words("topic_cues.txt"), lexicon.words("participant_cues.txt")
+        topics, cues = TOPIC_CUES, PARTICIPANT_CUES
         lower, mention_at = self.lower, self.state.mention_at
         if m.end + 1 < s.end and lower[m.end] in {"'s", "’s"} and lower[m.end + 1] in topics:
             return True  # "Russia's invasion"
@@ -277,8 +295,9 @@ class EventFinder:
         earlier = earlier or next(
             (e for e in self.events if forum is not None and e.forum == forum.key), None
         )
-        label = self._label(i, kind, forum, place)
-        phrase = self._label(i, kind, None, None).casefold()
+        phrase = self._label(i, kind, None, None)
+        label = phrase if forum is None and place is None else self._label(i, kind, forum, place)
+        phrase = phrase.casefold()
         if earlier is None and forum is None and " " in phrase:
             # "the NATO summit" named again: the same event ("meeting" alone may be another)
             earlier = self.by_phrase.get(phrase)

@@ -20,7 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from kg import facts
 from kg.facts import ENTITY_TYPES
 from kg.nlp import derived
-from kg.nlp.phrases import PhraseTable, longest_first
+from kg.nlp.phrases import PhraseTable
 from kg.rdf import namespaces, vocab
 from kg.rdf.namespaces import DEFAULT_BASE, DKG
 from kg.rdf.vocab import CLASSES_FILE, ENTITIES_FILE, kinds
@@ -70,32 +70,60 @@ def phrase_table(name: str) -> PhraseTable[str]:
     return PhraseTable((e, " ".join(e)) for e in sorted(entries) if len(e) > 1)
 
 
-def title_phrases(lower: Sequence[str]) -> dict[int, tuple[int, int]]:
-    """Token -> (start, end) of the multi-word title it is part of ("chief executive", "secretary general").
-
-    ``lower`` holds a doc's lowercase token texts; one dict probe per token.
-    """
-    found: dict[int, tuple[int, int]] = {}
-    for start, end, _ in longest_first(phrase_table("titles.txt").find(lower)):
-        for i in range(start, end):
-            found[i] = (start, end)
+@cache
+def _title_phrase_words() -> dict[str, list[tuple[tuple[str, ...], int]]]:
+    """Word -> the multi-word titles it is in, with its place in each ("general": secretary general, 1)."""
+    found: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for phrase in phrase_table("titles.txt").values:
+        for offset, word in enumerate(phrase):
+            found.setdefault(word, []).append((phrase, offset))
     return found
 
 
-def title_positions(lower: Sequence[str]) -> set[int]:
-    """The tokens that are a title word or part of a multi-word title of titles.txt."""
-    single = words("titles.txt")
-    return {i for i, word in enumerate(lower) if word in single} | title_phrases(lower).keys()
+@cache
+def title_domain() -> frozenset[str]:
+    """The words a title's portfolio may hold: role_modifiers.txt and portfolio_words.txt."""
+    return words("role_modifiers.txt") | words("portfolio_words.txt")
 
 
-def doc_titles(state) -> tuple[set[int], dict[int, tuple[int, int]]]:
-    """:func:`title_positions` and :func:`title_phrases` of a doc's ``DocState``, found once per doc.
+class Titles:
+    """The title words of one doc (titles.txt, multi-word ones included), looked up token by token.
 
-    Entities, roles and events all look for titles; they are kept on the state.
+    ``i in titles`` says whether token ``i`` is a title word or part of a
+    multi-word title ("chief executive", "secretary general"); nothing is
+    computed for the tokens no rule asks about.
     """
+
+    def __init__(self, lower: Sequence[str]):
+        self.lower = lower
+        self.single = words("titles.txt")
+        self.phrase_words = _title_phrase_words()
+        self._phrases: dict[int, tuple[int, int] | None] = {}
+
+    def __contains__(self, i: int) -> bool:
+        word = self.lower[i]
+        return word in self.single or (word in self.phrase_words and self.phrase(i) is not None)
+
+    def phrase(self, i: int) -> tuple[int, int] | None:
+        """(start, end) of the longest multi-word title token ``i`` is part of, if any."""
+        if i in self._phrases:
+            return self._phrases[i]
+        best, lower = None, self.lower
+        for phrase, offset in self.phrase_words.get(lower[i], ()):
+            start = i - offset
+            end = start + len(phrase)
+            longer = best is None or end - start > best[1] - best[0]
+            if longer and start >= 0 and end <= len(lower) and tuple(lower[start:end]) == phrase:
+                best = (start, end)
+        self._phrases[i] = best
+        return best
+
+
+def doc_titles(state) -> Titles:
+    """The :class:`Titles` of a doc's ``DocState``, made once: entities, roles and events all ask."""
     found = state.__dict__.get("_kg_titles")
     if found is None:
-        found = state.__dict__["_kg_titles"] = (title_positions(state.lower), title_phrases(state.lower))
+        found = state.__dict__["_kg_titles"] = Titles(state.lower)
     return found
 
 

@@ -15,6 +15,7 @@ Kingdom)".
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import cache, lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -71,7 +72,12 @@ def post_key(words: list[str]) -> str:
     post_synonyms.tsv then maps the wordings of one post to one ("Defense
     Secretary", "defence chief" -> "defence minister"; "PM" -> "prime minister").
     """
-    words = _synonyms([w for w in words if w not in POSSESSIVE and w != "-"])
+    return _post_key(tuple(words))
+
+
+@lru_cache(maxsize=4096)  # titles repeat: "defence minister" is worked out once
+def _post_key(title: tuple[str, ...]) -> str:
+    words = _synonyms([w for w in title if w not in POSSESSIVE and w != "-"])
     titles = lexicon.words("titles.txt")
     for k, word in enumerate(words):
         if word in {"of", "for"} and 0 < k < len(words) - 1 and words[k - 1] in titles:
@@ -84,19 +90,37 @@ def post_key(words: list[str]) -> str:
 
 
 def _synonyms(words: list[str]) -> list[str]:
-    table = lexicon.table("post_synonyms.tsv")
+    by_first = _synonyms_by_first_word()
     out, i = [], 0
     while i < len(words):
-        for phrase in lexicon.phrases("post_synonyms.tsv"):
+        for phrase, target in by_first.get(words[i], ()):
             if tuple(words[i : i + len(phrase)]) == phrase:
-                target = table[" ".join(phrase)][0]
-                out += [] if target == "-" else target.split()
+                out += target
                 i += len(phrase)
                 break
         else:
             out.append(words[i])
             i += 1
     return out
+
+
+@cache
+def _synonyms_by_first_word() -> dict[str, list[tuple[tuple[str, ...], list[str]]]]:
+    """post_synonyms.tsv by the first word of its wordings (longest first), with their replacement."""
+    table, found = lexicon.table("post_synonyms.tsv"), {}
+    for phrase in lexicon.phrases("post_synonyms.tsv"):  # longest first
+        target = table[" ".join(phrase)][0]
+        found.setdefault(phrase[0], []).append((phrase, [] if target == "-" else target.split()))
+    return found
+
+
+@cache
+def _ranks_by_last_word() -> dict[str, list[tuple[str, ...]]]:
+    """ranks.txt by the last word of each rank (longest first)."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for rank in lexicon.phrases("ranks.txt"):
+        found.setdefault(rank[-1], []).append(rank)
+    return found
 
 
 class RoleFinder:
@@ -107,10 +131,9 @@ class RoleFinder:
         self.text, self.lower = self.state.text, self.state.lower
         self.as_at = [i for i, word in enumerate(self.lower) if word == "as"]
         self.mention_at = self.state.mention_at
-        self.title_at, self.title_phrase_at = lexicon.doc_titles(self.state)
+        self.title_at = lexicon.doc_titles(self.state)
         self.honorifics = lexicon.words("honorifics.txt")
-        self.modifiers = lexicon.words("role_modifiers.txt") | lexicon.words("portfolio_words.txt")
-        self.ranks = lexicon.phrases("ranks.txt")
+        self.modifiers = lexicon.title_domain()
         self.role_verbs = lexicon.table("role_verbs.tsv")
         self.gaz = lexicon.gazetteer()
 
@@ -283,11 +306,11 @@ class RoleFinder:
     def _split_rank(self, span: tuple[int, int]) -> list[tuple[int, int]]:
         """ "Operational Commander Gen." before a name: a post, then a rank (two roles)."""
         start, end = span
-        for rank in self.ranks:
+        for rank in _ranks_by_last_word().get(self.lower[end - 1], ()):
             first = end - len(rank)
             if first <= start or tuple(self.lower[first:end]) != rank:
                 continue
-            phrase = self.title_phrase_at.get(end - 1)
+            phrase = self.title_at.phrase(end - 1)
             if phrase is not None and phrase[0] < first:
                 return [span]  # "Secretary General": one title, not a post and a rank
             rest = first
