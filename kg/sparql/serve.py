@@ -232,8 +232,7 @@ def _address_space() -> int:
 def _limit_child(limits: WorkerLimits) -> Response | None:
     """In the forked worker: leave the network, cap the memory; a Response when the query must not run."""
     faulthandler.disable()  # a worker stopped for its memory aborts: no dump of the server's threads
-    offline = leave_network()
-    if limits.offline and not offline:
+    if limits.offline and not leave_network():
         return text(HTTPStatus.FORBIDDEN, "this query cannot be checked for SERVICE here: refused")
     if limits.memory_mb is not None and (current := _address_space()):
         cap = current + limits.memory_mb * (1 << 20)
@@ -257,7 +256,8 @@ def in_worker(
     seconds (see :class:`WorkerPool`); when it says no, the child is stopped
     and the answer is a 503 busy.
     """
-    limits = timeout if isinstance(timeout, WorkerLimits) else WorkerLimits(timeout)
+    # A bare number: a time limit alone, as before (a fork and nothing else costs least).
+    limits = timeout if isinstance(timeout, WorkerLimits) else WorkerLimits(timeout, None, offline=False)
     if not hasattr(os, "fork"):
         return work()
     read_end, write_end = os.pipe()
@@ -334,9 +334,6 @@ def _reap(pid: int) -> int | None:
     """Collect the exit of a child; the signal that ended it, if it is known by now."""
     try:
         done, status = os.waitpid(pid, os.WNOHANG)
-        if done == 0:
-            time.sleep(0.005)  # a child that has answered is exiting: give it a moment
-            done, status = os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         return None
     if done == 0:
