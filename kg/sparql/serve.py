@@ -367,7 +367,9 @@ class WorkerPool:
     waiting). One still running after :data:`LONG_AFTER` seconds moves to the
     long lane (``long_workers`` at once) and is reniced to 19, so the short
     queries that follow get the CPU and a free short slot; when the long lane
-    is full it is stopped with a 503 at once instead. At most
+    is full it stays, niced, in its short slot. A query that ran out of time or
+    memory is remembered (:data:`LONG_QUERIES`): next time it goes straight
+    to the long lane, or gets a 503 at once when that is full. At most
     ``workers + long_workers`` workers exist, each capped in memory.
     """
 
@@ -388,11 +390,11 @@ class WorkerPool:
         held = [self.long if known_long else self.short]
 
         def make_long(pid: int) -> bool:
-            if held[0] is self.short:
-                if not self.long.acquire(blocking=False):
-                    return False
+            if held[0] is self.short and self.long.acquire(blocking=False):
                 held[0].release()
                 held[0] = self.long
+            # With the long lane full it stays where it is, niced: a query slowed down by a busy
+            # machine is not stopped for it. Queries that timed out come back known long.
             with contextlib.suppress(OSError):  # a worker that has just exited
                 os.setpriority(os.PRIO_PROCESS, pid, 19)
             return True
@@ -466,11 +468,11 @@ class Endpoint:
             )
         except Busy:
             return busy("every query worker is busy: try again shortly")
-        self._remember(key, long or kind in ("timeout", "memory", "busy"))
+        self._remember(key, kind in ("timeout", "memory"))
         return self._worker_answer(kind, value, limits)
 
     def _remember(self, key: tuple, long: bool) -> None:
-        """Keep the last :data:`LONG_QUERIES` queries that ran long: they skip the short lane next time."""
+        """Keep the last :data:`LONG_QUERIES` queries cut for time or memory: they skip the short lane."""
         with self.pool.lock:
             if long:
                 self.long_queries[key] = None
