@@ -24,15 +24,13 @@ What keeps it safe:
 * **Strict requests.** A ``Content-Length`` that is not a number is 400, a body
   over 1 MB is 413 (not read); either closes the connection. Idle and slow
   clients are cut after ``CLIENT_TIMEOUT`` seconds; the listen backlog is 1024.
-* **A time limit.** Oxigraph cannot be interrupted from another thread, so each
-  query runs in a child process forked from the server (the store is shared
-  copy-on-write, nothing is reloaded) and is killed when its time is up: the
-  client gets a 503 and the server carries on. The fork costs about 20 ms
-  per query (measured on the dev graph: 2 ms for ``posts`` run directly,
-  21 ms in a worker), nearly all of it copying the memory map of the
-  libraries ``import kg`` loads (spaCy): a bare Python forks in under 1 ms.
-  A pool of pre-forked workers would remove it, at the cost of respawning
-  the one killed by a time-out.
+* **A time limit.** Oxigraph cannot be interrupted from another thread, so
+  queries run in worker processes forked from the server (the store is
+  shared copy-on-write, nothing is reloaded) and reused
+  (:mod:`kg.sparql.workers`); a worker whose query runs out of time is killed
+  (the client gets a 503) and replaced. Forking a worker per query cost
+  13-17 ms and capped the server near 30 queries a second under load
+  (benchmarks/README.md); :func:`in_worker` still does that, for one-off work.
 * **A row limit.** At most ``max_rows`` rows (or triples) are read; a cut answer
   says so in the ``X-Kg-Truncated`` header.
 * **Loopback by default,** and requests naming another host are refused, so a
