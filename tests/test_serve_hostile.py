@@ -191,7 +191,9 @@ def test_chunked_bodies_are_refused(base) -> None:
 def test_a_query_past_its_memory_cap_gets_a_clear_503_and_the_server_stays_up(seeds_file) -> None:
     url, server = start(seeds_file, timeout=20.0, memory_mb=64, workers=2, queue=2)
     try:
-        hungry = "SELECT ?a ?b ?c ?d ?e ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?f"
+        hungry = (
+            "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?f ?i"  # sorted: all in memory
+        )
         status, _, body = get(url, hungry)
         assert status == 503 and b"memory" in body, body
         assert get(url, CHEAP)[0] == 200

@@ -24,15 +24,13 @@ What keeps it safe:
 * **Strict requests.** A ``Content-Length`` that is not a number is 400, a body
   over 1 MB is 413 (not read); either closes the connection. Idle and slow
   clients are cut after ``CLIENT_TIMEOUT`` seconds; the listen backlog is 1024.
-* **A time limit.** Oxigraph cannot be interrupted from another thread, so each
-  query runs in a child process forked from the server (the store is shared
-  copy-on-write, nothing is reloaded) and is killed when its time is up: the
-  client gets a 503 and the server carries on. The fork costs about 20 ms
-  per query (measured on the dev graph: 2 ms for ``posts`` run directly,
-  21 ms in a worker), nearly all of it copying the memory map of the
-  libraries ``import kg`` loads (spaCy): a bare Python forks in under 1 ms.
-  A pool of pre-forked workers would remove it, at the cost of respawning
-  the one killed by a time-out.
+* **A time limit.** Oxigraph cannot be interrupted from another thread, so
+  queries run in worker processes forked from the server (the store is
+  shared copy-on-write, nothing is reloaded) and reused
+  (:mod:`kg.sparql.workers`); a worker whose query runs out of time is killed
+  (the client gets a 503) and replaced. Forking a worker per query cost
+  13-17 ms and capped the server near 30 queries a second under load
+  (benchmarks/README.md); :func:`in_worker` still does that, for one-off work.
 * **A row limit.** At most ``max_rows`` rows (or triples) are read; a cut answer
   says so in the ``X-Kg-Truncated`` header.
 * **Loopback by default,** and requests naming another host are refused, so a
@@ -232,8 +230,7 @@ def _address_space() -> int:
 def _limit_child(limits: WorkerLimits) -> Response | None:
     """In the forked worker: leave the network, cap the memory; a Response when the query must not run."""
     faulthandler.disable()  # a worker stopped for its memory aborts: no dump of the server's threads
-    offline = leave_network()
-    if limits.offline and not offline:
+    if limits.offline and not leave_network():
         return text(HTTPStatus.FORBIDDEN, "this query cannot be checked for SERVICE here: refused")
     if limits.memory_mb is not None and (current := _address_space()):
         cap = current + limits.memory_mb * (1 << 20)
@@ -257,7 +254,8 @@ def in_worker(
     seconds (see :class:`WorkerPool`); when it says no, the child is stopped
     and the answer is a 503 busy.
     """
-    limits = timeout if isinstance(timeout, WorkerLimits) else WorkerLimits(timeout)
+    # A bare number: a time limit alone, as before (a fork and nothing else costs least).
+    limits = timeout if isinstance(timeout, WorkerLimits) else WorkerLimits(timeout, None, offline=False)
     if not hasattr(os, "fork"):
         return work()
     read_end, write_end = os.pipe()
@@ -334,9 +332,6 @@ def _reap(pid: int) -> int | None:
     """Collect the exit of a child; the signal that ended it, if it is known by now."""
     try:
         done, status = os.waitpid(pid, os.WNOHANG)
-        if done == 0:
-            time.sleep(0.005)  # a child that has answered is exiting: give it a moment
-            done, status = os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         return None
     if done == 0:
@@ -370,7 +365,9 @@ class WorkerPool:
     waiting). One still running after :data:`LONG_AFTER` seconds moves to the
     long lane (``long_workers`` at once) and is reniced to 19, so the short
     queries that follow get the CPU and a free short slot; when the long lane
-    is full it is stopped with a 503 at once instead. At most
+    is full it stays, niced, in its short slot. A query that ran out of time or
+    memory is remembered (:data:`LONG_QUERIES`): next time it goes straight
+    to the long lane, or gets a 503 at once when that is full. At most
     ``workers + long_workers`` workers exist, each capped in memory.
     """
 
@@ -391,11 +388,11 @@ class WorkerPool:
         held = [self.long if known_long else self.short]
 
         def make_long(pid: int) -> bool:
-            if held[0] is self.short:
-                if not self.long.acquire(blocking=False):
-                    return False
+            if held[0] is self.short and self.long.acquire(blocking=False):
                 held[0].release()
                 held[0] = self.long
+            # With the long lane full it stays where it is, niced: a query slowed down by a busy
+            # machine is not stopped for it. Queries that timed out come back known long.
             with contextlib.suppress(OSError):  # a worker that has just exited
                 os.setpriority(os.PRIO_PROCESS, pid, 19)
             return True
@@ -469,11 +466,11 @@ class Endpoint:
             )
         except Busy:
             return busy("every query worker is busy: try again shortly")
-        self._remember(key, long or kind in ("timeout", "memory", "busy"))
+        self._remember(key, kind in ("timeout", "memory"))
         return self._worker_answer(kind, value, limits)
 
     def _remember(self, key: tuple, long: bool) -> None:
-        """Keep the last :data:`LONG_QUERIES` queries that ran long: they skip the short lane next time."""
+        """Keep the last :data:`LONG_QUERIES` queries cut for time or memory: they skip the short lane."""
         with self.pool.lock:
             if long:
                 self.long_queries[key] = None
