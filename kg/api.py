@@ -22,15 +22,18 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Dataset, Graph
 
 from kg.builder import run
+from kg.builder.cache import default_folder
 from kg.builder.options import BuildOptions
 from kg.builder.report import BuildReport
-from kg.facts import ArticleFacts, FactCounts
+from kg.facts import ArticleFacts, Document, FactCounts
 from kg.rdf.export import union
 from kg.rdf.mapping import build_dataset, check_base
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.validate import GraphReadError, ValidationReport, Violation, read_graph, validate_file
 from kg.rdf.validate import validate as validate_graph
-from kg.read.documents import read_documents
+from kg.read.documents import DocumentError, find_sources, read_documents, read_sources
+from kg.read.fetch import Fetcher, is_url
+from kg.read.web import fetch_pages, web_folder
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -47,10 +50,33 @@ __all__ = [
     "build_graph",
     "build_on_dask",
     "extract",  # noqa: F822 - imported on first use: see __getattr__
+    "read_articles",
     "read_graph",
     "validate_file",
     "validate_graph",
 ]
+
+
+def read_articles(
+    sources: Iterable[str | Path],
+    *,
+    lang_any: bool = False,
+    cache: str | Path | None = None,
+    on_error: Callable[[str], None] = lambda message: None,
+) -> Iterator[Document | DocumentError]:
+    """``kg read``: each document of ``sources`` (paths or http(s) URLs) exactly as a build reads it.
+
+    URLs are fetched politely into ``web/`` of the ``cache`` folder (default:
+    the fact cache's) and kept, as ``kg build URL`` does; a page that cannot be
+    fetched is reported through ``on_error``. Raises `NoInputError` when a
+    path does not exist or holds nothing to read.
+    """
+    sources = [str(source) for source in sources]
+    files = [source for source in sources if not is_url(source)]
+    found = find_sources(files) if files else []
+    fetcher = Fetcher(web_folder(cache or default_folder()))
+    found += fetch_pages([source for source in sources if is_url(source)], fetcher, on_error=on_error)
+    return read_sources(found, lang_any=lang_any)
 
 
 def __getattr__(name: str) -> Any:

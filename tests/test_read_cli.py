@@ -113,3 +113,15 @@ def test_text_that_is_not_english_is_named_and_skipped_unless_lang_any(tmp_path:
     assert status == 1 and "German (de)" in err and "1 articles (1 skipped):" in err
     status, _, err = _kg("build", str(tmp_path), "-o", str(tmp_path / "o.ttl"), "--no-cache", "--lang-any")
     assert status == 0 and "2 articles:" in err
+
+
+def test_the_api_reads_what_kg_read_shows(tmp_path: Path) -> None:
+    from kg.api import read_articles
+
+    (tmp_path / "a.txt").write_text("Troops arrive\n\nThe troops arrived in Vilnius.\n", encoding="utf-8")
+    (tmp_path / "b.html").write_text((DATA / "news_page.html").read_text(encoding="utf-8"), encoding="utf-8")
+    _, out, _ = _kg("read", str(tmp_path), "--jsonl")
+    shown = [json.loads(line) for line in out.splitlines()]
+    read = list(read_articles([tmp_path]))
+    assert [doc.text for doc in read] == [doc["text"] for doc in shown]
+    assert [doc.title for doc in read] == [doc["title"] for doc in shown]

@@ -678,3 +678,21 @@ def test_5000_entities_render_within_budget_and_the_command_says_what_it_left_ou
     assert_quiet(browser, page)
     size = page.stat().st_size
     print(f"5,000 entities: kg view {built:.1f} s, ready in Chromium in {seconds:.1f} s, {size:,} bytes")
+
+
+def test_unconnected_nodes_can_be_hidden(browser, seeds_page) -> None:
+    path, _ = seeds_page
+    open_page(browser, path)
+    loners = browser.execute_script(
+        "var linked = {}; kg.edges.get().forEach(function (e) { linked[e.from] = linked[e.to] = true; });"
+        "return kg.nodes.get().filter(function (n) { return !linked[n.id]; }).length"
+    )
+    assert loners > 0
+    assert browser.find_element("id", "kg-loners-count").text == str(loners)
+    browser.find_element("id", "kg-hide-loners").click()
+    hidden = browser.execute_script("return kg.nodes.get({filter: function (n) { return n.hidden; }}).length")
+    assert hidden == loners
+    browser.find_element("id", "kg-hide-loners").click()
+    assert (
+        browser.execute_script("return kg.nodes.get({filter: function (n) { return n.hidden; }}).length") == 0
+    )

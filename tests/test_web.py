@@ -235,3 +235,13 @@ def test_watch_follows_a_feed_new_items_fetched_and_built(site: Site, tmp_path: 
     assert b"Kosiniak-Kamysz" in (tmp_path / "out.ttl").read_bytes()
     assert site.asked("/news/fund.html") == 1 and site.asked("/news/frigates.html") == 1
     assert site.asked("/rss.xml") >= 2
+
+
+def test_the_api_reads_a_url_as_kg_read_does(site: Site, tmp_path: Path) -> None:
+    from kg.api import read_articles
+
+    url, missing = f"{site.base}/news/frigates.html", f"{site.base}/news/gone.html"
+    errors: list[str] = []
+    (doc,) = read_articles([url, missing], cache=tmp_path, on_error=errors.append)
+    assert (doc.url, doc.title) == (url, "Navy orders frigates")
+    assert errors == [f"{missing}: HTTP 404 Not Found"]

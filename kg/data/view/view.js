@@ -86,6 +86,20 @@
   }
   network.setData({ nodes: nodes, edges: edges });
 
+  // Nodes with no edge are packed together after the connected parts; a box hides them.
+  var linked = {};
+  data.edges.forEach(function (item) { linked[item.from] = true; linked[item.to] = true; });
+  var loners = data.nodes.filter(function (item) { return !linked[item.id]; }).map(function (item) { return item.id; });
+  if (loners.length) {
+    document.getElementById("kg-loners-count").textContent = String(loners.length);
+    document.getElementById("kg-loners-box").hidden = false;
+    document.getElementById("kg-hide-loners").addEventListener("change", function (event) {
+      var hidden = event.target.checked;
+      nodes.update(loners.map(function (id) { return { id: id, hidden: hidden }; }));
+      network.fit();
+    });
+  }
+
   // The panel shows what the tooltip did, and more: the tooltip must not hide it.
   function hideTooltip() {
     var tooltip = container.querySelector("div.vis-tooltip");
