@@ -43,15 +43,30 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp import lexicon
 from kg.nlp.entities import Mention, mentions_by_sentence
-from kg.nlp.money import Amount, find_amounts
+from kg.nlp.money import Amount, find_amounts, may_hold_amounts
 from kg.nlp.segments import DocState, doc_state, within
 from kg.nlp.spans import FactSpans, entity_name, sentence_span
+
+
+@cache
+def _prepositions() -> tuple[dict[str, list], dict[str, list]]:
+    """funding_prepositions.tsv by first and by last word: {word: [(phrase tokens, role)]}, longest first."""
+    roles = lexicon.table("funding_prepositions.tsv")
+    first: dict[str, list] = {}
+    last: dict[str, list] = {}
+    for phrase in lexicon.phrases("funding_prepositions.tsv"):
+        entry = (phrase, roles[" ".join(phrase)][0])
+        first.setdefault(phrase[0], []).append(entry)
+        last.setdefault(phrase[-1], []).append(entry)
+    return first, last
+
 
 FUNDERS = {"Organization", "Country", "Person"}
 RECIPIENTS = {"Program", "Organization", "Country"}
@@ -155,31 +170,28 @@ class FundingFinder:
         self.text, self.lower = self.state.text, self.state.lower
         self.gaz = lexicon.gazetteer()
         self.kinds = lexicon.table("funding_triggers.tsv")
-        self.trigger_at = [
-            i for i, word in enumerate(self.lower) if word in self.kinds and i not in self.state.mention_at
-        ]
+        kinds, named = self.kinds, self.state.mention_at
+        self.trigger_at = [i for i, word in enumerate(self.lower) if word in kinds and i not in named]
         self.sentence_mentions = mentions_by_sentence(self.state.mentions, self.state.sentences)
-        self.prepositions = lexicon.table("funding_prepositions.tsv")
-        self.prep_phrases = lexicon.phrases("funding_prepositions.tsv")
-        self.prep_first = lexicon.first_words("funding_prepositions.tsv")
+        self.prep_first, self.prep_last = _prepositions()
         self.modifiers = lexicon.words("funding_modifiers.txt")
         self.generic = lexicon.phrases("funding_generic_funders.txt")
         self.breaks = lexicon.words("clause_breaks.txt")
         self.titles = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
-        self.program_nouns = lexicon.words("program_nouns.txt") | lexicon.words("program_heads.txt")
         self.times = lexicon.words("time_words.txt") | lexicon.words("months.txt")
         self.not_before = lexicon.words("funding_not_before.txt")
         self.verb_cues = lexicon.words("funding_verb_cues.txt")
         self.auxiliaries = lexicon.words("funding_auxiliaries.txt")
         self.negations = lexicon.words("funding_negations.txt")
+        self.flags: dict[str, tuple[str, frozenset[str]]] = {}  # funding word -> its kind and flags
+        self._amounts_of: tuple[int, list[Amount]] = (-1, [])  # (sentence start, its amounts)
         self.funders_seen: list[str] = []  # the article's funders, the latest first
         self.funders_of: dict[str, list[str]] = {}  # recipient -> its funders so far, the latest first
         self.last_recipient: str | None = None
         self.by_value: dict[tuple[Decimal, str | None], tuple[str, str]] = {}  # amount -> its ends
         self.program_sizes: dict[str, Amount] = {}  # programme key -> "the €150 billion X"
-        self.programs: list[tuple[int, str]] = []  # (sentence number, key) of programmes named so far
+        self.last_program: tuple[int, str] | None = None  # (sentence number, key) of the last programme named
         self.sentence_number = 0
-        self.countries: Counter[str] = Counter()  # country mentions so far, for "the ministry"
 
     # -- the words of a sentence --------------------------------------------------
 
@@ -206,12 +218,10 @@ class FundingFinder:
 
     def _prep_at(self, i: int, end: int) -> tuple[str | None, int]:
         """The role of the funding preposition starting at ``i`` and the index after it."""
-        if self.lower[i] not in self.prep_first:
-            return None, i
-        for phrase in self.prep_phrases:
+        for phrase, role in self.prep_first.get(self.lower[i], ()):
             stop = i + len(phrase)
             if stop <= end and tuple(self.lower[i:stop]) == phrase:
-                return self.prepositions[" ".join(phrase)][0], stop
+                return role, stop
         return None, i
 
     def _is_modifier(self, i: int) -> bool:
@@ -291,10 +301,10 @@ class FundingFinder:
         """What governs a name: a funding preposition's role, "other" for other prepositions, or None."""
         j = m.start - 1
         while j >= start and j >= m.start - 1 - self.limits.recipient_gap:
-            for phrase in self.prep_phrases:
+            for phrase, role in self.prep_last.get(self.lower[j], ()):
                 first = j - len(phrase) + 1
                 if first >= start and tuple(self.lower[first : j + 1]) == phrase:
-                    return self.prepositions[" ".join(phrase)][0]
+                    return role
             if self.lower[j] in OTHER_PREPOSITIONS:
                 return "other"
             if self.lower[j] in POSSESSIVE and j - 1 in self.state.mention_at:
@@ -357,9 +367,22 @@ class FundingFinder:
 
     def _home_state(self) -> str | None:
         states = [key for key in self.funders_seen if key.startswith("country/")]
-        if states:
-            return states[0]
-        return self.countries.most_common(1)[0][0] if self.countries else None
+        return states[0] if states else self._most_named_state()
+
+    def _most_named_state(self) -> str | None:
+        """The state the article has named most so far (read only when a rule needs it)."""
+        here = (
+            self.state.sentences[self.sentence_number].start
+            if self.sentence_number < len(self.state.sentences)
+            else len(self.text)
+        )
+        counts = Counter(
+            self._as_actor(m).key
+            for m in self.state.mentions
+            if m.start < here and self._as_actor(m).type == "Country"
+        )
+        counts.pop(None, None)
+        return counts.most_common(1)[0][0] if counts else None
 
     def _person_body(self, m: Mention, s: Span) -> str | None:
         """ "German Defense Minister Boris Pistorius": Germany; "UK Defence Secretary X": the UK."""
@@ -452,6 +475,9 @@ class FundingFinder:
         anchors = sorted([t.index for t in triggers] + amounts)
         i = triggers[0].index + 1
         while i < s.end:
+            if self.lower[i] not in self.prep_first:
+                i += 1
+                continue
             if self.lower[i] == "to" and self._purpose(i + 1, s.end):
                 break  # "to get more shells to Ukraine": what follows is the purpose's
             role, after = self._prep_at(i, s.end) if clauses.same(i, head.index) else (None, i)
@@ -603,33 +629,58 @@ class FundingFinder:
         return replace(m, type=state.type, key=state.key)
 
     def sentence_fundings(self, s: Span) -> list[FoundFunding]:
-        mentions = [self._as_actor(m) for m in self.sentence_mentions[s.start]]
+        raw = self.sentence_mentions[s.start]
         triggers = [i for i in within(self.trigger_at, s.start, s.end) if not self.state.in_quote[i]]
-        found = self._read(s, triggers, mentions) if triggers else []
-        found += self._owned_programs(s, mentions)
-        if any(m.type == "Program" for m in mentions):
-            self._program_sizes(s, mentions)
-        self.countries.update(m.key for m in mentions if m.type == "Country" and m.key)
-        self.programs += [(self.sentence_number, m.key) for m in mentions if m.type == "Program" and m.key]
-        self.sentence_number += 1
+        programs = [m for m in raw if m.type == "Program" and m.key]
+        if not triggers and not programs:
+            return []
+        found: list[FoundFunding] = []
+        money = may_hold_amounts(self.lower[s.start : s.end])
+        mentions = [self._as_actor(m) for m in raw]
+        if triggers:
+            found = self._read(s, triggers, mentions, money)
+        if programs:
+            found += self._owned_programs(s, mentions)
+            if money:
+                self._program_sizes(s, mentions)
+            self.last_program = (self.sentence_number, programs[-1].key)
         return _unique(found)
 
-    def _read(self, s: Span, trigger_at: list[int], mentions: list[Mention]) -> list[FoundFunding]:
+    def _amounts(self, s: Span) -> list[Amount]:
+        """The amounts of a sentence, read once."""
+        if self._amounts_of[0] != s.start:
+            self._amounts_of = (s.start, find_amounts(self.state.span_text(s.start, s.end)))
+        return self._amounts_of[1]
+
+    def _read(
+        self, s: Span, trigger_at: list[int], mentions: list[Mention], money: bool
+    ) -> list[FoundFunding]:
+        words = [(i, *self._word(self.lower[i])) for i in trigger_at]
+        if not money and not any("strong" in flags for _, _, flags in words):
+            return []  # no amount, and no word that says money moves without one
+        triggers = [(i, kind, flags) for i, kind, flags in words if self._is_trigger(i, s, flags)]
+        if not triggers:
+            return []
         clauses = self._clauses(s)
-        text = self.state.span_text(s.start, s.end)
-        amounts = [(self._token_of(s, a), a) for a in find_amounts(text)]
-        amounts = [(i, a) for i, a in amounts if not self.state.in_quote[i] and not self._level(i, a, s)]
+        amounts = []
+        if money:
+            amounts = [(self._token_of(s, a), a) for a in self._amounts(s)]
+            amounts = [(i, a) for i, a in amounts if not self.state.in_quote[i] and not self._level(i, a, s)]
         by_clause: dict[int, list[Trigger]] = {}
-        for i in trigger_at:
-            kind, *rest = self.kinds[self.lower[i]]
-            flags = frozenset(rest[0].split(",")) if rest and rest[0] else frozenset()
-            if not self._is_trigger(i, s, flags):
-                continue
+        for i, kind, flags in triggers:
             passive = "pp" in flags and self._passive(i, clauses.first(i))
             by_clause.setdefault(clauses.of[i], []).append(Trigger(i, kind, flags, passive))
         found: list[FoundFunding] = []
         previous: Frame | None = None
+        with_amounts = {clauses.of.get(i) for i, _ in amounts}
+        last_needed = max(with_amounts, default=-1)
         for cid, triggers in sorted(by_clause.items()):
+            if (
+                cid not in with_amounts
+                and cid > last_needed
+                and not any("strong" in t.flags for t in triggers)
+            ):
+                continue  # neither an amount nor a strong word here, nor a later clause to lend its ends to
             in_clause = [(i, a) for i, a in amounts if clauses.of.get(i) == cid]
             restated = [(i, a) for i, a in in_clause if self._restated(s, i, a)]
             for _, a in restated:  # "The 1.2 billion euros will finance ...": the earlier funding
@@ -643,6 +694,13 @@ class FundingFinder:
             if frame.funders or frame.recipients:
                 previous = frame
         return found
+
+    def _word(self, word: str) -> tuple[str, frozenset[str]]:
+        """A funding word's kind and flags (funding_triggers.tsv), read once."""
+        if word not in self.flags:
+            kind, *rest = self.kinds[word]
+            self.flags[word] = (kind, frozenset(rest[0].split(",") if rest and rest[0] else ()))
+        return self.flags[word]
 
     def _is_trigger(self, i: int, s: Span, flags: frozenset[str]) -> bool:
         """Not "in order to", "a fund-raiser", "state-funded", "finance minister", "hedge fund
@@ -757,8 +815,9 @@ class FundingFinder:
         if self.last_recipient:
             known = self.funders_of.get(self.last_recipient, [])
             return self.last_recipient if not funders or any(f in known for f in funders) else None
-        recent = [key for n, key in self.programs if n >= self.sentence_number - self.limits.program_window]
-        return recent[-1] if recent else None
+        if self.last_program and self.last_program[0] >= self.sentence_number - self.limits.program_window:
+            return self.last_program[1]
+        return None
 
     @staticmethod
     def _pairs(
@@ -838,8 +897,7 @@ class FundingFinder:
     def _shared_currency(self, amount: Amount, *keys: str) -> str | None:
         """ "3 billion kroner": DKK when Denmark pays or receives, NOK for Norway."""
         states = lexicon.table("currency_countries.tsv")
-        home = self.countries.most_common(1)[0][0] if self.countries else None
-        for candidates in (keys, (home,)):
+        for candidates in (keys, (self._most_named_state(),)):
             for code in amount.currencies:
                 if states.get(code.casefold(), ("",))[0] in candidates:
                     return code
@@ -857,13 +915,20 @@ class FundingFinder:
         return token if token is not None else s.start
 
     def _char_token(self, char: int) -> int | None:
-        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
-        return span.start if span is not None else None
+        """The token a character offset of the text falls in (a binary search over token offsets)."""
+        doc, low, high = self.doc, 0, len(self.doc)
+        while low < high:  # the first token starting after ``char``
+            mid = (low + high) // 2
+            if doc[mid].idx <= char:
+                low = mid + 1
+            else:
+                high = mid
+        return low - 1 if low > 0 else None
 
     def _program_sizes(self, s: Span, mentions: list[Mention]) -> None:
         """ "the EUR 150 billion Strategic Technologies for Europe Platform": what the programme holds."""
         starts = {m.start: m for m in mentions if m.type == "Program" and m.key}
-        for a in find_amounts(self.state.span_text(s.start, s.end)):
+        for a in self._amounts(s):
             end = self._char_token(s.start_char + a.end - 1)
             if end is None or self.state.in_quote[end] or a.value is None or not a.currency:
                 continue
@@ -876,8 +941,12 @@ class FundingFinder:
 
     def run(self) -> list[FoundFunding]:
         found = []
-        for s in self.state.sentences:
-            found += self.sentence_fundings(s)
+        starts = [s.start for s in self.state.sentences]
+        busy = {bisect_right(starts, i) - 1 for i in self.trigger_at}  # the sentences worth a look
+        busy |= {bisect_right(starts, m.start) - 1 for m in self.state.mentions if m.type == "Program"}
+        for n in sorted(busy - {-1}):
+            self.sentence_number = n
+            found += self.sentence_fundings(self.state.sentences[n])
         return self._converted_twice(self._sized(found))
 
     def _sized(self, found: list[FoundFunding]) -> list[FoundFunding]:
