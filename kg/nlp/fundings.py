@@ -7,34 +7,44 @@ clause itself name both ends. The word's kind says where the ends stand:
 
 - give: "Denmark will allocate €130 million to Ukraine", "Britain sent Ukraine
   £752 million", "Norway will support the initiative with $153 million";
-- receive: "Ukraine received €1 billion from the EU" (the roles turned round);
+- receive: "Ukraine received €1 billion from the EU" (the roles turned round;
+  a receiver needs a donor of its own);
 - noun: "Germany unveiled a €3 billion aid package for Ukraine", "Canada's
-  contribution to the initiative", "a loan from the bank to the company";
+  contribution to the initiative", "a loan from the bank to the company", "a
+  loan agreement with the bank";
 - contract: "the ministry signed a EUR 130 million contract with Saab", "a
   contract has been awarded to Thales" (the buyer funds the supplier);
 - buy / sell: "Estonia bought howitzers from X", "the sale of Apaches to Poland"
-  (the buyer pays).
+  (the buyer pays, and must be named).
 
-Prepositions (``funding_prepositions.tsv``) name the ends: "to"/"for" the
-recipient, "from" the source (a programme after "from" is only where the money
-comes from, never the recipient), "by" the agent of a participle ("funded by
-X"), "under"/"thanks to" a programme the money goes through (funded as well).
-Coordinated names ("Finland, Estonia and Portugal") each get their own funding,
-and "€4 million to X and €2 million to Y" pairs amounts and recipients in order.
-A minister stands for the state his title names ("German Defense Minister Boris
-Pistorius"); "the ministry" for the state of the article's funders.
+Prepositions (``funding_prepositions.tsv``) near a funding word or an amount
+name the ends: "to"/"for" the recipient, "from" the source (a programme after
+"from" is only where the money comes from, never the recipient), "by" the agent
+of a participle ("funded by X"), "under"/"thanks to" a programme the money goes
+through (funded as well); a purpose ("to buy shells for X") ends the search.
+Coordinated names ("Finland, Estonia and Portugal") and lists ("Belgium (€200
+million), Norway (€140 million)") give each funder its own funding, and "€4
+million to X and €2 million to Y" pairs amounts and recipients in order. A
+minister stands for the state his title names ("German Defense Minister Boris
+Pistorius"), a capital for its state, "the ministry" for the state of the
+article's funders. No funding word inside a name, a compound ("fund-raiser",
+"finance minister") or after a negation ("refused to pay").
 
 An end the clause does not name comes from the sentence's other clauses, then
-from the article's earlier fundings (a story about one donor and one recipient
-names them once): the recipient only when the clause names no other one ("in
-its army", "to the Czech initiative"), the funder never the recipient itself or
-one of its own bodies. "The 1.2 billion euros will finance ..." restates an
-earlier funding of that amount. "SAFE, the EU's new loan instrument" says who
-funds a programme.
+from the article (a story about one donor and one recipient names them once):
+the recipient only when the clause names no other one ("in its army", "to the
+Czech initiative") and its funder funded it before, the funder never the
+recipient itself or one of its own bodies, and never for a giver named by no
+entity ("The kingdom gave") or by "who". A quotation names both ends itself
+("“Norway will give Moldova €50 million,” he said"; not "“we will give”").
+"The 1.2 billion euros will finance ..." restates an earlier funding; "SAFE, the
+EU's new loan instrument" says who funds a programme, "the €150 billion SAFE"
+how much.
 
 Amounts keep the article's own figure and currency (a bracketed conversion is
-skipped), their qualifier ("more than"), and a currency several states share
-("kroner") is the one of the funding's state.
+skipped, and a headline that gives only the conversion is the same funding),
+their qualifier ("more than"), and a currency several states share ("kroner")
+is the one of the funding's state.
 """
 
 from __future__ import annotations
@@ -145,6 +155,7 @@ class Frame:
     strong: bool = False
     relative: bool = False  # "..., who has donated $250,000 to X": its subject is what "who" stands for
     unnamed_subject: bool = False  # "The kingdom gave ...": a subject that is no entity pays
+    quoted: bool = False  # in a quotation: both ends named there ("we" is no funder we know)
 
 
 @dataclass
@@ -200,9 +211,14 @@ class FundingFinder:
         of, start, relative = {}, {0: s.start}, {}
         number = current = 0
         outer: int | None = None
+        quoted = self.state.in_quote
         for i in range(s.start, s.end):
             word = self.lower[i]
-            if word in self.breaks and not self.state.in_quote[i]:
+            if i > s.start and quoted[i] != quoted[i - 1]:  # a quotation is a clause of its own
+                number += 1
+                current, outer = number, None
+                start[current] = i
+            elif word in self.breaks and not quoted[i]:
                 number += 1
                 outer = (current if outer is None else outer) if word in {"which", "who"} else None
                 current = number
@@ -463,7 +479,9 @@ class FundingFinder:
             "strong" in t.flags and not (t.kind == "noun" and self.lower[t.index - 1] == "to")
             for t in triggers
         )
-        frame = Frame(head.kind, strong=strong)  # "offered to loan it to X" lends no money
+        frame = Frame(
+            head.kind, strong=strong, quoted=self.state.in_quote[head.index]
+        )  # "to loan it" lends none
         # What the prepositions after the first funding word govern.
         agent: list[Mention] = []
         source: list[Mention] = []
@@ -630,7 +648,7 @@ class FundingFinder:
 
     def sentence_fundings(self, s: Span) -> list[FoundFunding]:
         raw = self.sentence_mentions[s.start]
-        triggers = [i for i in within(self.trigger_at, s.start, s.end) if not self.state.in_quote[i]]
+        triggers = within(self.trigger_at, s.start, s.end)
         programs = [m for m in raw if m.type == "Program" and m.key]
         if not triggers and not programs:
             return []
@@ -665,7 +683,7 @@ class FundingFinder:
         amounts = []
         if money:
             amounts = [(self._token_of(s, a), a) for a in self._amounts(s)]
-            amounts = [(i, a) for i, a in amounts if not self.state.in_quote[i] and not self._level(i, a, s)]
+            amounts = [(i, a) for i, a in amounts if not self._level(i, a, s)]
         by_clause: dict[int, list[Trigger]] = {}
         for i, kind, flags in triggers:
             passive = "pp" in flags and self._passive(i, clauses.first(i))
@@ -734,8 +752,10 @@ class FundingFinder:
         """The fundings of one clause, its missing ends taken from the sentence or the article."""
         funders = self._funder_keys(frame, s)
         named_funder = bool(funders)
-        if frame.relative:
-            previous = None  # a relative clause names its own ends
+        if frame.relative or frame.quoted:
+            previous = None  # a relative clause or a quotation names its own ends
+        if frame.quoted and not (funders and frame.named_recipient):
+            return []  # "“Germany will give Moldova €50 million,” he said" - not "“we will give”"
         if not funders and (frame.relative or frame.unnamed_subject):
             return []  # "..., who has donated": no earlier funder stands in for "who"
         if not funders and previous is not None:
