@@ -506,3 +506,16 @@ def test_a_headline_in_another_currency_is_the_same_funding(extract):
         "Denmark will allocate one billion Danish kroner (this is approximately €130 million) to Moldova."
     )
     assert [(f.amount, f.currency) for f in facts.fundings] == [("one billion Danish kroner", "DKK")]
+
+
+def test_a_pledge_quoted_with_both_ends_named(extract):
+    facts = extract("“Norway will provide another €50 million to Moldova,” Kari Lindqvist told reporters.")
+    assert pairs(facts) == [("country/norway", "country/moldova", Decimal("5e7"))]
+    assert [s.speaker for s in facts.statements] == ["person/kari-lindqvist"]
+
+
+def test_a_quoted_we_names_no_funder(extract):
+    facts = extract(
+        "Norway sent Moldova €40 million in March. “We will give another €50 million,” Kari Lindqvist said."
+    )
+    assert pairs(facts) == [("country/norway", "country/moldova", Decimal("4e7"))]

@@ -7,34 +7,44 @@ clause itself name both ends. The word's kind says where the ends stand:
 
 - give: "Denmark will allocate €130 million to Ukraine", "Britain sent Ukraine
   £752 million", "Norway will support the initiative with $153 million";
-- receive: "Ukraine received €1 billion from the EU" (the roles turned round);
+- receive: "Ukraine received €1 billion from the EU" (the roles turned round;
+  a receiver needs a donor of its own);
 - noun: "Germany unveiled a €3 billion aid package for Ukraine", "Canada's
-  contribution to the initiative", "a loan from the bank to the company";
+  contribution to the initiative", "a loan from the bank to the company", "a
+  loan agreement with the bank";
 - contract: "the ministry signed a EUR 130 million contract with Saab", "a
   contract has been awarded to Thales" (the buyer funds the supplier);
 - buy / sell: "Estonia bought howitzers from X", "the sale of Apaches to Poland"
-  (the buyer pays).
+  (the buyer pays, and must be named).
 
-Prepositions (``funding_prepositions.tsv``) name the ends: "to"/"for" the
-recipient, "from" the source (a programme after "from" is only where the money
-comes from, never the recipient), "by" the agent of a participle ("funded by
-X"), "under"/"thanks to" a programme the money goes through (funded as well).
-Coordinated names ("Finland, Estonia and Portugal") each get their own funding,
-and "€4 million to X and €2 million to Y" pairs amounts and recipients in order.
-A minister stands for the state his title names ("German Defense Minister Boris
-Pistorius"); "the ministry" for the state of the article's funders.
+Prepositions (``funding_prepositions.tsv``) near a funding word or an amount
+name the ends: "to"/"for" the recipient, "from" the source (a programme after
+"from" is only where the money comes from, never the recipient), "by" the agent
+of a participle ("funded by X"), "under"/"thanks to" a programme the money goes
+through (funded as well); a purpose ("to buy shells for X") ends the search.
+Coordinated names ("Finland, Estonia and Portugal") and lists ("Belgium (€200
+million), Norway (€140 million)") give each funder its own funding, and "€4
+million to X and €2 million to Y" pairs amounts and recipients in order. A
+minister stands for the state his title names ("German Defense Minister Boris
+Pistorius"), a capital for its state, "the ministry" for the state of the
+article's funders. No funding word inside a name, a compound ("fund-raiser",
+"finance minister") or after a negation ("refused to pay").
 
 An end the clause does not name comes from the sentence's other clauses, then
-from the article's earlier fundings (a story about one donor and one recipient
-names them once): the recipient only when the clause names no other one ("in
-its army", "to the Czech initiative"), the funder never the recipient itself or
-one of its own bodies. "The 1.2 billion euros will finance ..." restates an
-earlier funding of that amount. "SAFE, the EU's new loan instrument" says who
-funds a programme.
+from the article (a story about one donor and one recipient names them once):
+the recipient only when the clause names no other one ("in its army", "to the
+Czech initiative") and its funder funded it before, the funder never the
+recipient itself or one of its own bodies, and never for a giver named by no
+entity ("The kingdom gave") or by "who". A quotation names both ends itself
+("“Norway will give Moldova €50 million,” he said"; not "“we will give”").
+"The 1.2 billion euros will finance ..." restates an earlier funding; "SAFE, the
+EU's new loan instrument" says who funds a programme, "the €150 billion SAFE"
+how much.
 
 Amounts keep the article's own figure and currency (a bracketed conversion is
-skipped), their qualifier ("more than"), and a currency several states share
-("kroner") is the one of the funding's state.
+skipped, and a headline that gives only the conversion is the same funding),
+their qualifier ("more than"), and a currency several states share ("kroner")
+is the one of the funding's state.
 """
 
 from __future__ import annotations
@@ -43,15 +53,30 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp import lexicon
 from kg.nlp.entities import Mention, mentions_by_sentence
-from kg.nlp.money import Amount, find_amounts
+from kg.nlp.money import Amount, find_amounts, may_hold_amounts
 from kg.nlp.segments import DocState, doc_state, within
 from kg.nlp.spans import FactSpans, entity_name, sentence_span
+
+
+@cache
+def _prepositions() -> tuple[dict[str, list], dict[str, list]]:
+    """funding_prepositions.tsv by first and by last word: {word: [(phrase tokens, role)]}, longest first."""
+    roles = lexicon.table("funding_prepositions.tsv")
+    first: dict[str, list] = {}
+    last: dict[str, list] = {}
+    for phrase in lexicon.phrases("funding_prepositions.tsv"):
+        entry = (phrase, roles[" ".join(phrase)][0])
+        first.setdefault(phrase[0], []).append(entry)
+        last.setdefault(phrase[-1], []).append(entry)
+    return first, last
+
 
 FUNDERS = {"Organization", "Country", "Person"}
 RECIPIENTS = {"Program", "Organization", "Country"}
@@ -130,6 +155,7 @@ class Frame:
     strong: bool = False
     relative: bool = False  # "..., who has donated $250,000 to X": its subject is what "who" stands for
     unnamed_subject: bool = False  # "The kingdom gave ...": a subject that is no entity pays
+    quoted: bool = False  # in a quotation: both ends named there ("we" is no funder we know)
 
 
 @dataclass
@@ -155,31 +181,28 @@ class FundingFinder:
         self.text, self.lower = self.state.text, self.state.lower
         self.gaz = lexicon.gazetteer()
         self.kinds = lexicon.table("funding_triggers.tsv")
-        self.trigger_at = [
-            i for i, word in enumerate(self.lower) if word in self.kinds and i not in self.state.mention_at
-        ]
+        kinds, named = self.kinds, self.state.mention_at
+        self.trigger_at = [i for i, word in enumerate(self.lower) if word in kinds and i not in named]
         self.sentence_mentions = mentions_by_sentence(self.state.mentions, self.state.sentences)
-        self.prepositions = lexicon.table("funding_prepositions.tsv")
-        self.prep_phrases = lexicon.phrases("funding_prepositions.tsv")
-        self.prep_first = lexicon.first_words("funding_prepositions.tsv")
+        self.prep_first, self.prep_last = _prepositions()
         self.modifiers = lexicon.words("funding_modifiers.txt")
         self.generic = lexicon.phrases("funding_generic_funders.txt")
         self.breaks = lexicon.words("clause_breaks.txt")
         self.titles = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
-        self.program_nouns = lexicon.words("program_nouns.txt") | lexicon.words("program_heads.txt")
         self.times = lexicon.words("time_words.txt") | lexicon.words("months.txt")
         self.not_before = lexicon.words("funding_not_before.txt")
         self.verb_cues = lexicon.words("funding_verb_cues.txt")
         self.auxiliaries = lexicon.words("funding_auxiliaries.txt")
         self.negations = lexicon.words("funding_negations.txt")
+        self.flags: dict[str, tuple[str, frozenset[str]]] = {}  # funding word -> its kind and flags
+        self._amounts_of: tuple[int, list[Amount]] = (-1, [])  # (sentence start, its amounts)
         self.funders_seen: list[str] = []  # the article's funders, the latest first
         self.funders_of: dict[str, list[str]] = {}  # recipient -> its funders so far, the latest first
         self.last_recipient: str | None = None
         self.by_value: dict[tuple[Decimal, str | None], tuple[str, str]] = {}  # amount -> its ends
         self.program_sizes: dict[str, Amount] = {}  # programme key -> "the €150 billion X"
-        self.programs: list[tuple[int, str]] = []  # (sentence number, key) of programmes named so far
+        self.last_program: tuple[int, str] | None = None  # (sentence number, key) of the last programme named
         self.sentence_number = 0
-        self.countries: Counter[str] = Counter()  # country mentions so far, for "the ministry"
 
     # -- the words of a sentence --------------------------------------------------
 
@@ -188,9 +211,14 @@ class FundingFinder:
         of, start, relative = {}, {0: s.start}, {}
         number = current = 0
         outer: int | None = None
+        quoted = self.state.in_quote
         for i in range(s.start, s.end):
             word = self.lower[i]
-            if word in self.breaks and not self.state.in_quote[i]:
+            if i > s.start and quoted[i] != quoted[i - 1]:  # a quotation is a clause of its own
+                number += 1
+                current, outer = number, None
+                start[current] = i
+            elif word in self.breaks and not quoted[i]:
                 number += 1
                 outer = (current if outer is None else outer) if word in {"which", "who"} else None
                 current = number
@@ -206,12 +234,10 @@ class FundingFinder:
 
     def _prep_at(self, i: int, end: int) -> tuple[str | None, int]:
         """The role of the funding preposition starting at ``i`` and the index after it."""
-        if self.lower[i] not in self.prep_first:
-            return None, i
-        for phrase in self.prep_phrases:
+        for phrase, role in self.prep_first.get(self.lower[i], ()):
             stop = i + len(phrase)
             if stop <= end and tuple(self.lower[i:stop]) == phrase:
-                return self.prepositions[" ".join(phrase)][0], stop
+                return role, stop
         return None, i
 
     def _is_modifier(self, i: int) -> bool:
@@ -291,10 +317,10 @@ class FundingFinder:
         """What governs a name: a funding preposition's role, "other" for other prepositions, or None."""
         j = m.start - 1
         while j >= start and j >= m.start - 1 - self.limits.recipient_gap:
-            for phrase in self.prep_phrases:
+            for phrase, role in self.prep_last.get(self.lower[j], ()):
                 first = j - len(phrase) + 1
                 if first >= start and tuple(self.lower[first : j + 1]) == phrase:
-                    return self.prepositions[" ".join(phrase)][0]
+                    return role
             if self.lower[j] in OTHER_PREPOSITIONS:
                 return "other"
             if self.lower[j] in POSSESSIVE and j - 1 in self.state.mention_at:
@@ -357,9 +383,22 @@ class FundingFinder:
 
     def _home_state(self) -> str | None:
         states = [key for key in self.funders_seen if key.startswith("country/")]
-        if states:
-            return states[0]
-        return self.countries.most_common(1)[0][0] if self.countries else None
+        return states[0] if states else self._most_named_state()
+
+    def _most_named_state(self) -> str | None:
+        """The state the article has named most so far (read only when a rule needs it)."""
+        here = (
+            self.state.sentences[self.sentence_number].start
+            if self.sentence_number < len(self.state.sentences)
+            else len(self.text)
+        )
+        counts = Counter(
+            self._as_actor(m).key
+            for m in self.state.mentions
+            if m.start < here and self._as_actor(m).type == "Country"
+        )
+        counts.pop(None, None)
+        return counts.most_common(1)[0][0] if counts else None
 
     def _person_body(self, m: Mention, s: Span) -> str | None:
         """ "German Defense Minister Boris Pistorius": Germany; "UK Defence Secretary X": the UK."""
@@ -440,7 +479,9 @@ class FundingFinder:
             "strong" in t.flags and not (t.kind == "noun" and self.lower[t.index - 1] == "to")
             for t in triggers
         )
-        frame = Frame(head.kind, strong=strong)  # "offered to loan it to X" lends no money
+        frame = Frame(
+            head.kind, strong=strong, quoted=self.state.in_quote[head.index]
+        )  # "to loan it" lends none
         # What the prepositions after the first funding word govern.
         agent: list[Mention] = []
         source: list[Mention] = []
@@ -452,6 +493,9 @@ class FundingFinder:
         anchors = sorted([t.index for t in triggers] + amounts)
         i = triggers[0].index + 1
         while i < s.end:
+            if self.lower[i] not in self.prep_first:
+                i += 1
+                continue
             if self.lower[i] == "to" and self._purpose(i + 1, s.end):
                 break  # "to get more shells to Ukraine": what follows is the purpose's
             role, after = self._prep_at(i, s.end) if clauses.same(i, head.index) else (None, i)
@@ -603,33 +647,58 @@ class FundingFinder:
         return replace(m, type=state.type, key=state.key)
 
     def sentence_fundings(self, s: Span) -> list[FoundFunding]:
-        mentions = [self._as_actor(m) for m in self.sentence_mentions[s.start]]
-        triggers = [i for i in within(self.trigger_at, s.start, s.end) if not self.state.in_quote[i]]
-        found = self._read(s, triggers, mentions) if triggers else []
-        found += self._owned_programs(s, mentions)
-        if any(m.type == "Program" for m in mentions):
-            self._program_sizes(s, mentions)
-        self.countries.update(m.key for m in mentions if m.type == "Country" and m.key)
-        self.programs += [(self.sentence_number, m.key) for m in mentions if m.type == "Program" and m.key]
-        self.sentence_number += 1
+        raw = self.sentence_mentions[s.start]
+        triggers = within(self.trigger_at, s.start, s.end)
+        programs = [m for m in raw if m.type == "Program" and m.key]
+        if not triggers and not programs:
+            return []
+        found: list[FoundFunding] = []
+        money = may_hold_amounts(self.lower[s.start : s.end])
+        mentions = [self._as_actor(m) for m in raw]
+        if triggers:
+            found = self._read(s, triggers, mentions, money)
+        if programs:
+            found += self._owned_programs(s, mentions)
+            if money:
+                self._program_sizes(s, mentions)
+            self.last_program = (self.sentence_number, programs[-1].key)
         return _unique(found)
 
-    def _read(self, s: Span, trigger_at: list[int], mentions: list[Mention]) -> list[FoundFunding]:
+    def _amounts(self, s: Span) -> list[Amount]:
+        """The amounts of a sentence, read once."""
+        if self._amounts_of[0] != s.start:
+            self._amounts_of = (s.start, find_amounts(self.state.span_text(s.start, s.end)))
+        return self._amounts_of[1]
+
+    def _read(
+        self, s: Span, trigger_at: list[int], mentions: list[Mention], money: bool
+    ) -> list[FoundFunding]:
+        words = [(i, *self._word(self.lower[i])) for i in trigger_at]
+        if not money and not any("strong" in flags for _, _, flags in words):
+            return []  # no amount, and no word that says money moves without one
+        triggers = [(i, kind, flags) for i, kind, flags in words if self._is_trigger(i, s, flags)]
+        if not triggers:
+            return []
         clauses = self._clauses(s)
-        text = self.state.span_text(s.start, s.end)
-        amounts = [(self._token_of(s, a), a) for a in find_amounts(text)]
-        amounts = [(i, a) for i, a in amounts if not self.state.in_quote[i] and not self._level(i, a, s)]
+        amounts = []
+        if money:
+            amounts = [(self._token_of(s, a), a) for a in self._amounts(s)]
+            amounts = [(i, a) for i, a in amounts if not self._level(i, a, s)]
         by_clause: dict[int, list[Trigger]] = {}
-        for i in trigger_at:
-            kind, *rest = self.kinds[self.lower[i]]
-            flags = frozenset(rest[0].split(",")) if rest and rest[0] else frozenset()
-            if not self._is_trigger(i, s, flags):
-                continue
+        for i, kind, flags in triggers:
             passive = "pp" in flags and self._passive(i, clauses.first(i))
             by_clause.setdefault(clauses.of[i], []).append(Trigger(i, kind, flags, passive))
         found: list[FoundFunding] = []
         previous: Frame | None = None
+        with_amounts = {clauses.of.get(i) for i, _ in amounts}
+        last_needed = max(with_amounts, default=-1)
         for cid, triggers in sorted(by_clause.items()):
+            if (
+                cid not in with_amounts
+                and cid > last_needed
+                and not any("strong" in t.flags for t in triggers)
+            ):
+                continue  # neither an amount nor a strong word here, nor a later clause to lend its ends to
             in_clause = [(i, a) for i, a in amounts if clauses.of.get(i) == cid]
             restated = [(i, a) for i, a in in_clause if self._restated(s, i, a)]
             for _, a in restated:  # "The 1.2 billion euros will finance ...": the earlier funding
@@ -643,6 +712,13 @@ class FundingFinder:
             if frame.funders or frame.recipients:
                 previous = frame
         return found
+
+    def _word(self, word: str) -> tuple[str, frozenset[str]]:
+        """A funding word's kind and flags (funding_triggers.tsv), read once."""
+        if word not in self.flags:
+            kind, *rest = self.kinds[word]
+            self.flags[word] = (kind, frozenset(rest[0].split(",") if rest and rest[0] else ()))
+        return self.flags[word]
 
     def _is_trigger(self, i: int, s: Span, flags: frozenset[str]) -> bool:
         """Not "in order to", "a fund-raiser", "state-funded", "finance minister", "hedge fund
@@ -676,8 +752,10 @@ class FundingFinder:
         """The fundings of one clause, its missing ends taken from the sentence or the article."""
         funders = self._funder_keys(frame, s)
         named_funder = bool(funders)
-        if frame.relative:
-            previous = None  # a relative clause names its own ends
+        if frame.relative or frame.quoted:
+            previous = None  # a relative clause or a quotation names its own ends
+        if frame.quoted and not (funders and frame.named_recipient):
+            return []  # "“Germany will give Moldova €50 million,” he said" - not "“we will give”"
         if not funders and (frame.relative or frame.unnamed_subject):
             return []  # "..., who has donated": no earlier funder stands in for "who"
         if not funders and previous is not None:
@@ -757,8 +835,9 @@ class FundingFinder:
         if self.last_recipient:
             known = self.funders_of.get(self.last_recipient, [])
             return self.last_recipient if not funders or any(f in known for f in funders) else None
-        recent = [key for n, key in self.programs if n >= self.sentence_number - self.limits.program_window]
-        return recent[-1] if recent else None
+        if self.last_program and self.last_program[0] >= self.sentence_number - self.limits.program_window:
+            return self.last_program[1]
+        return None
 
     @staticmethod
     def _pairs(
@@ -838,8 +917,7 @@ class FundingFinder:
     def _shared_currency(self, amount: Amount, *keys: str) -> str | None:
         """ "3 billion kroner": DKK when Denmark pays or receives, NOK for Norway."""
         states = lexicon.table("currency_countries.tsv")
-        home = self.countries.most_common(1)[0][0] if self.countries else None
-        for candidates in (keys, (home,)):
+        for candidates in (keys, (self._most_named_state(),)):
             for code in amount.currencies:
                 if states.get(code.casefold(), ("",))[0] in candidates:
                     return code
@@ -857,13 +935,20 @@ class FundingFinder:
         return token if token is not None else s.start
 
     def _char_token(self, char: int) -> int | None:
-        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
-        return span.start if span is not None else None
+        """The token a character offset of the text falls in (a binary search over token offsets)."""
+        doc, low, high = self.doc, 0, len(self.doc)
+        while low < high:  # the first token starting after ``char``
+            mid = (low + high) // 2
+            if doc[mid].idx <= char:
+                low = mid + 1
+            else:
+                high = mid
+        return low - 1 if low > 0 else None
 
     def _program_sizes(self, s: Span, mentions: list[Mention]) -> None:
         """ "the EUR 150 billion Strategic Technologies for Europe Platform": what the programme holds."""
         starts = {m.start: m for m in mentions if m.type == "Program" and m.key}
-        for a in find_amounts(self.state.span_text(s.start, s.end)):
+        for a in self._amounts(s):
             end = self._char_token(s.start_char + a.end - 1)
             if end is None or self.state.in_quote[end] or a.value is None or not a.currency:
                 continue
@@ -876,8 +961,12 @@ class FundingFinder:
 
     def run(self) -> list[FoundFunding]:
         found = []
-        for s in self.state.sentences:
-            found += self.sentence_fundings(s)
+        starts = [s.start for s in self.state.sentences]
+        busy = {bisect_right(starts, i) - 1 for i in self.trigger_at}  # the sentences worth a look
+        busy |= {bisect_right(starts, m.start) - 1 for m in self.state.mentions if m.type == "Program"}
+        for n in sorted(busy - {-1}):
+            self.sentence_number = n
+            found += self.sentence_fundings(self.state.sentences[n])
         return self._converted_twice(self._sized(found))
 
     def _sized(self, found: list[FoundFunding]) -> list[FoundFunding]:

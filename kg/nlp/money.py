@@ -99,6 +99,17 @@ def _pattern() -> re.Pattern:
     )
 
 
+@cache
+def _currency_words() -> frozenset[str]:
+    return frozenset(form.split()[-1] for form in lexicon.table(CURRENCIES))
+
+
+def may_hold_amounts(tokens) -> bool:
+    """Whether some token (lowercase: "€", "us$", "dkk", "kroner") names a currency: a quick test
+    before :func:`find_amounts` (the tokenizer splits a symbol from its number)."""
+    return not _currency_words().isdisjoint(tokens)
+
+
 def find_amounts(text: str) -> list[Amount]:
     """Every amount of money in ``text``; conversions in brackets after one are skipped."""
     found: list[Amount] = []
