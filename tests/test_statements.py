@@ -944,3 +944,21 @@ def test_news_agency_as_the_source(extract, text):
     assert [(s.speaker, s.text) for s in statement] == [
         ("organization/baltic-news-agency", "The first battalion will move to Tapa in May")
     ]
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        (
+            "A spokesman for the Baltic Ammunition Agency said the first shells would arrive in May.",
+            "the first shells would arrive in May",
+        ),
+        (
+            "“The first shells will arrive in May,” officials at the Baltic Ammunition Agency said.",
+            "The first shells will arrive in May",
+        ),
+    ],
+)
+def test_someone_unnamed_speaking_for_a_body(extract, text, content):
+    statement = only(extract(text))
+    assert (statement.speaker, statement.text) == ("organization/baltic-ammunition-agency", content)
