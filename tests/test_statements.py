@@ -929,3 +929,36 @@ def test_many_intros_and_verbs_in_one_sentence(nlp):
     text = "Estonian Defence Minister Kalle Tamm spoke. " + "according to him, said " * 3000 + "the end."
     doc = nlp(text)
     assert sum(f.end - f.start for f in doc._.kg.statements) <= 10 * len(doc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The first battalion will move to Tapa in May, the state-run Baltic News Agency reported.",
+        "Baltic News Agency (BNA) covers the army.\n\n"
+        "The first battalion will move to Tapa in May, BNA reported on Friday.",
+    ],
+)
+def test_news_agency_as_the_source(extract, text):
+    statement = [s for s in extract(text).statements if s.text.startswith("The first")]
+    assert [(s.speaker, s.text) for s in statement] == [
+        ("organization/baltic-news-agency", "The first battalion will move to Tapa in May")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        (
+            "A spokesman for the Baltic Ammunition Agency said the first shells would arrive in May.",
+            "the first shells would arrive in May",
+        ),
+        (
+            "“The first shells will arrive in May,” officials at the Baltic Ammunition Agency said.",
+            "The first shells will arrive in May",
+        ),
+    ],
+)
+def test_someone_unnamed_speaking_for_a_body(extract, text, content):
+    statement = only(extract(text))
+    assert (statement.speaker, statement.text) == ("organization/baltic-ammunition-agency", content)

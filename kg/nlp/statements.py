@@ -236,6 +236,8 @@ ORG_NOUNS = lexicon.table("org_descriptions.tsv")
 SPEECH_NOUNS = lexicon.words("speech_nouns.txt")
 # "made an appeal", "renewed her call".
 NOUN_VERBS = lexicon.words("speech_noun_verbs.txt")
+# "a spokesman for the ministry": the body speaks.
+SPOKESPEOPLE = lexicon.words("spokespeople.txt")
 # "the statement said": whoever last made one.
 STATEMENT_NOUNS = lexicon.words("statement_nouns.txt")
 
@@ -622,6 +624,10 @@ class StatementFinder:
                 d.keys = d.keys | {m.key}
                 key = self.resolve_description(d, d.start)
                 return ([key] if key else []), d.start
+        if m is not None and m.type != "Person":
+            spoken = self._spoken_for(m, floor)
+            if spoken is not None:
+                return [m.key], spoken  # "a spokesman for the ministry said"
         if m is not None:
             keys, start = [m.key], m.start
             while start - 2 >= floor and self.lower[start - 1] == "and":
@@ -641,6 +647,21 @@ class StatementFinder:
             key = self.resolve_description(d, d.start)
             return ([key] if key else []), d.start
         return [], j
+
+    def _spoken_for(self, m: Mention, floor: int) -> int | None:
+        """ "a spokesman for the ministry", "officials at the agency": where the phrase starts, when
+        someone unnamed speaks for body ``m``."""
+        k = m.start - 1
+        if k >= floor and self.lower[k] == "the":
+            k -= 1
+        if k - 1 < floor or self.lower[k] not in {"for", "of", "at"} or self.lower[k - 1] not in SPOKESPEOPLE:
+            return None
+        start = k - 1
+        while start - 1 >= floor and start > k - 4 and self.text[start - 1].islower():
+            start -= 1  # "a senior defence ministry spokesman"
+            if self.lower[start] in {"a", "an", "the"}:
+                break
+        return start
 
     def _title_start(self, start: int, floor: int) -> int:
         """Extend a speaker's phrase left over its title ("Polish Prime Minister Donald Tusk")."""
