@@ -115,20 +115,30 @@ class InOrder:
                 future.cancel()
 
     def _recover(self, item: Batch, alone: bool) -> Iterator[BatchResult]:
-        """After a worker died: say so, skip an article that killed its worker alone, resubmit the rest."""
+        """After a worker died: say so, skip an article that killed its worker alone, resubmit the rest.
+
+        Every pending future fails when one worker dies, so the one this loop
+        was waiting for need not be the culprit: the dead workers' own records
+        (``deaths``) say which articles they held.
+        """
         assert self.recovery is not None
         deaths = self.recovery.restart()
-        held = {path for death in deaths for path in death.paths}
         waiting = [(item, alone)] + [(other, single) for other, _, single in self.pending]
         self.pending.clear()
-        if alone:  # it ran by itself and its worker died: the article is the cause
-            waiting.pop(0)
-            cause = deaths[0] if deaths else "its worker process died"
-            yield BatchResult(errors=[f"{item.documents[0].path}: skipped: {cause}"])
+        killer_of = {path: death for death in deaths for path in death.paths}
+        if not killer_of and alone:  # no record of what it held: the article that ran alone is the cause
+            killer_of = {item.documents[0].path: "its worker process died"}
+        causes = [batch for batch, single in waiting if single and batch.documents[0].path in killer_of]
+        if causes:
+            for batch in causes:
+                path = batch.documents[0].path
+                yield BatchResult(errors=[f"{path}: skipped: {killer_of[path]}"])
         else:
             yield BatchResult(errors=[f"{death}; extracting them again one at a time" for death in deaths])
         for batch, single in waiting:
-            if not single and any(d.path in held for d in batch.documents):
+            if batch in causes:
+                continue
+            if not single and any(d.path in killer_of for d in batch.documents):
                 for one in batch.one_by_one():
                     self._submit(one, alone=True)
             else:

@@ -95,7 +95,13 @@ def _run_with_long(
         yield from _run_batch(short, nlp, on_error)
         short = []
         try:
-            yield facts_in_pieces(nlp, document)
+            with time_budget(article_seconds()):
+                article = facts_in_pieces(nlp, document)
+        except OverBudget as exc:
+            on_error(f"{document.path}: extraction stopped: {exc}; skipped")
+            continue
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
             on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
+            continue
+        yield article
     yield from _run_batch(short, nlp, on_error)
