@@ -202,7 +202,7 @@ class FactCounts:
     """How many facts of each kind one article gave, and the keys of its entities.
 
     What a build's report needs of an article; much cheaper to send from a
-    worker process than the facts themselves (see :mod:`kg.builder.workers`).
+    worker process than the facts themselves (see :mod:`kg.builder.batches`).
     """
 
     document_id: str
