@@ -519,3 +519,31 @@ def test_a_quoted_we_names_no_funder(extract):
         "Norway sent Moldova €40 million in March. “We will give another €50 million,” Kari Lindqvist said."
     )
     assert pairs(facts) == [("country/norway", "country/moldova", Decimal("4e7"))]
+
+
+def test_several_funders_chipped_in(extract):
+    facts = extract("Finland, Estonia and Portugal chipped in €5 million each for Moldova's demining.")
+    assert sorted(f.funder for f in facts.fundings) == [
+        "country/estonia",
+        "country/finland",
+        "country/portugal",
+    ]
+    assert {f.recipient for f in facts.fundings} == {"country/moldova"}
+
+
+def test_a_list_of_contributors_with_their_amounts(extract):
+    facts = extract(
+        "Norway gave Moldova €10 million in May. The contributors include Sweden with $9.5 million, "
+        "Germany with $12.7 million and Norway with $3.8 million."
+    )
+    assert set(pairs(facts)) == {
+        ("country/norway", "country/moldova", Decimal("1e7")),
+        ("country/sweden", "country/moldova", Decimal("9.5e6")),
+        ("country/germany", "country/moldova", Decimal("1.27e7")),
+        ("country/norway", "country/moldova", Decimal("3.8e6")),
+    }
+
+
+def test_support_a_recipient_with_an_amount(extract):
+    funding = only(extract("Norway will support Moldova with $50 million."))
+    assert (funding.funder, funding.recipient) == ("country/norway", "country/moldova")

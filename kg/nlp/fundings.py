@@ -86,6 +86,7 @@ CONNECTORS = {",", "and", "&", "as", "well", "the"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 OWN = {"its", "their", "our", "his", "her", "own", "my"}
+LIST_OPENERS = {",", ":", "and", "include", "includes", "included", "including", "the"}
 OTHER_PREPOSITIONS = {"at", "of", "on", "against", "about", "after", "before", "during", "between", "among"}
 
 
@@ -776,18 +777,19 @@ class FundingFinder:
                 and not frame.other_recipient
                 and frame.kind not in {"buy", "contract", "sell", "receive"}
             ):
-                if not funders:
+                listed = [key for _, a in amounts if (key := self._listed_funder(a, amounts, s))]
+                if not funders and not listed:
                     return []  # the sentence names neither end
-                recipient = self._carried_recipient(funders)
+                recipient = self._carried_recipient(funders or listed)
                 groups, carried = ([(-1, [recipient])], True) if recipient else ([], False)
         elif not (frame.strong and frame.named_recipient and (named_funder or frame.kind == "contract")):
             return []  # no amount: only a strong word whose clause names both ends
         if not groups:
             return []
         found = []
-        listed = any(self._bracket_funder(a, amounts, s) for _, a in amounts)
+        listed = any(self._listed_funder(a, amounts, s) for _, a in amounts)
         for amount, keys in self._pairs(amounts, groups, carried, listed):
-            own = self._bracket_funder(amount, amounts, s)
+            own = self._listed_funder(amount, amounts, s)
             for recipient in keys:
                 if own is not None:  # "The Netherlands (€250 million), Belgium (€200 million)"
                     if own != recipient and not self._same_state(own, recipient):
@@ -805,15 +807,19 @@ class FundingFinder:
             self.last_recipient = found[0].recipient
         return found
 
-    def _bracket_funder(
-        self, amount: Amount | None, amounts: list[tuple[int, Amount]], s: Span
-    ) -> str | None:
-        """The funder named right before an amount in brackets: "Belgium (€200 million)"."""
+    def _listed_funder(self, amount: Amount | None, amounts: list[tuple[int, Amount]], s: Span) -> str | None:
+        """The funder a list names right before an amount: "Belgium (€200 million), Norway (€140
+        million)", "the U.K. with $9.5 million, Germany with $12.7 million" - not "support Ukraine
+        with $50 million", whose name is no item of a list."""
         at = next((i for i, a in amounts if a is amount), None)
-        if at is None or at - 2 < s.start or self.text[at - 1] != "(":
+        if at is None or at - 2 < s.start or self.lower[at - 1] not in {"(", "with"}:
             return None
         m = self.state.mention_at.get(at - 2)
-        return m.key if m is not None and m.type in FUNDERS else None
+        if m is None or m.type not in FUNDERS or m.end != at - 1:
+            return None
+        if self.lower[at - 1] == "with" and m.start > s.start and self.lower[m.start - 1] not in LIST_OPENERS:
+            return None
+        return m.key
 
     def _remember_funder(self, key: str) -> None:
         self.funders_seen = [key] + [k for k in self.funders_seen if k != key]
