@@ -547,3 +547,21 @@ def test_a_list_of_contributors_with_their_amounts(extract):
 def test_support_a_recipient_with_an_amount(extract):
     funding = only(extract("Norway will support Moldova with $50 million."))
     assert (funding.funder, funding.recipient) == ("country/norway", "country/moldova")
+
+
+def test_a_nationality_before_the_sum_names_its_funder(extract):
+    funding = only(extract("The corridor opens a route for Finnish military aid to Moldova."))
+    assert (funding.funder, funding.recipient) == ("country/finland", "country/moldova")
+
+
+def test_a_relative_clause_names_its_own_ends(extract):
+    facts = extract(
+        "Norway sent Moldova €40 million in March. "
+        "The minister praised the Baltic Shield Facility that paid €5 million for the radar."
+    )
+    assert pairs(facts) == [("country/norway", "country/moldova", Decimal("4e7"))]
+
+
+def test_what_is_given_in_exchange_is_no_recipient(extract):
+    facts = extract("Norway will give €5 million to Moldova in exchange for Georgia's support.")
+    assert pairs(facts) == [("country/norway", "country/moldova", Decimal("5e6"))]

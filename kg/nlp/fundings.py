@@ -86,6 +86,7 @@ CONNECTORS = {",", "and", "&", "as", "well", "the"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 OWN = {"its", "their", "our", "his", "her", "own", "my"}
+RELATIVES = {"which", "who", "that"}  # "..., which paid X": a clause whose subject is the name before it
 LIST_OPENERS = {",", ":", "and", "include", "includes", "included", "including", "the"}
 OTHER_PREPOSITIONS = {"at", "of", "on", "against", "about", "after", "before", "during", "between", "among"}
 
@@ -221,10 +222,10 @@ class FundingFinder:
                 start[current] = i
             elif word in self.breaks and not quoted[i]:
                 number += 1
-                outer = (current if outer is None else outer) if word in {"which", "who"} else None
+                outer = (current if outer is None else outer) if word in RELATIVES else None
                 current = number
                 start[current] = i
-                if word in {"which", "who"}:
+                if word in RELATIVES:
                     relative[current] = i - 2 if i - 1 > s.start and self.text[i - 1] == "," else i - 1
             elif outer is not None and word == ",":
                 of[i] = current
@@ -458,14 +459,21 @@ class FundingFinder:
         return head
 
     def _possessor(self, t: Trigger, start: int, by_start: dict[int, Mention]) -> Mention | None:
-        """ "Canada's contribution", "Britain's €4.5bn package": the funder of a sum."""
+        """ "Canada's contribution", "Britain's €4.5bn package", "Iranian military aid": the funder
+        of a sum (a name as a modifier, as in "Ukraine aid", may as well be the recipient)."""
         j = t.index - 1
-        while j > start and j >= t.index - 1 - self.limits.object_gap - 2:
+        while j >= start and j >= t.index - 1 - self.limits.object_gap - 2:
             if self.lower[j] in POSSESSIVE:
                 m = self.state.mention_at.get(j - 1)
                 return m if m is not None and m.type in FUNDERS else None
-            if not (self._is_modifier(j) or self.lower[j] in DETERMINERS) or j in self.state.mention_at:
-                return None
+            known = self.gaz.by_adjective.get(self.text[j])
+            if known is not None and known.type == "Country" and j not in self.state.mention_at:
+                return Mention(j, j + 1, "Country", self.text[j], known=known, key=known.key)
+            adjective = (
+                self.text[j].isalpha() and self.text[j].islower() and self.lower[j] not in self.prep_first
+            )
+            if not (self._is_modifier(j) or adjective) or j in self.state.mention_at:
+                return None  # "military" in "Iranian military aid" is passed over, "to" or a name is not
             j -= 1
         return None
 
