@@ -565,3 +565,24 @@ def test_a_relative_clause_names_its_own_ends(extract):
 def test_what_is_given_in_exchange_is_no_recipient(extract):
     facts = extract("Norway will give €5 million to Moldova in exchange for Georgia's support.")
     assert pairs(facts) == [("country/norway", "country/moldova", Decimal("5e6"))]
+
+
+def test_a_contract_to_buy_from_a_seller(extract):
+    funding = only(extract("Latvia signed a contract to import 40 radars from Kestrel Dynamics."))
+    assert (funding.funder, funding.recipient) == ("country/latvia", "organization/kestrel-dynamics")
+
+
+def test_it_is_the_state_the_sentence_named(extract):
+    funding = only(
+        extract("The Netherlands announced that it was allocating an additional €3.5 billion to Moldova.")
+    )
+    assert (funding.funder, funding.recipient) == ("country/netherlands", "country/moldova")
+
+
+def test_his_country_is_the_state_of_the_story(extract):
+    facts = extract(
+        "Norway sent Moldova €10 million in May. "
+        "Prime Minister Kari Lindqvist stated that his country is investing €700 million "
+        "in radars for Moldova."
+    )
+    assert ("country/norway", "country/moldova", Decimal("7e8")) in pairs(facts)

@@ -196,6 +196,7 @@ class FundingFinder:
         self.verb_cues = lexicon.words("funding_verb_cues.txt")
         self.auxiliaries = lexicon.words("funding_auxiliaries.txt")
         self.negations = lexicon.words("funding_negations.txt")
+        self.speech_verbs = frozenset(word.rstrip("+") for word in lexicon.words("speech_verbs.txt"))
         self.flags: dict[str, tuple[str, frozenset[str]]] = {}  # funding word -> its kind and flags
         self._amounts_of: tuple[int, list[Amount]] = (-1, [])  # (sentence start, its amounts)
         self.funders_seen: list[str] = []  # the article's funders, the latest first
@@ -221,11 +222,13 @@ class FundingFinder:
                 current, outer = number, None
                 start[current] = i
             elif word in self.breaks and not quoted[i]:
+                # "announced that it will give ...": what was said, a clause of its own but no relative one
+                relative_clause = word in RELATIVES and not (word == "that" and self._reports(i, s.start))
                 number += 1
-                outer = (current if outer is None else outer) if word in RELATIVES else None
+                outer = (current if outer is None else outer) if relative_clause else None
                 current = number
                 start[current] = i
-                if word in RELATIVES:
+                if relative_clause:
                     relative[current] = i - 2 if i - 1 > s.start and self.text[i - 1] == "," else i - 1
             elif outer is not None and word == ",":
                 of[i] = current
@@ -233,6 +236,10 @@ class FundingFinder:
                 continue
             of[i] = current
         return Clauses(of, start, relative)
+
+    def _reports(self, i: int, start: int) -> bool:
+        """ "announced (on Friday) that ...": "that" opens what was said, not a relative clause."""
+        return any(self.lower[j] in self.speech_verbs for j in range(max(start, i - 4), i))
 
     def _prep_at(self, i: int, end: int) -> tuple[str | None, int]:
         """The role of the funding preposition starting at ``i`` and the index after it."""
@@ -268,15 +275,31 @@ class FundingFinder:
                 return None
         return None
 
-    def _unnamed_subject(self, t: int, start: int, amounts: list[int]) -> bool:
-        """ "The kingdom gave ...", "it paid ...": the giver is named, but by no entity (so no
-        earlier funder stands in); not "€4 million will go to X" nor "..., contributing €30m"."""
+    def _subject_token(self, t: int, start: int) -> int:
+        """The token before a verb, over its auxiliaries ("has also pledged", "agreed to pay")."""
         j = t - 1
         while j >= start and (
             self.lower[j] in self.auxiliaries
             or (j + 1 < t and self.lower[j + 1] == "to" and self.text[j].islower() and self.text[j].isalpha())
         ):
             j -= 1
+        return j
+
+    def _pronoun_subject(self, t: int, start: int, s: Span, mentions: list[Mention]) -> Mention | None:
+        """ "Norway said it would give ...": "it" or "they" is the last state or body the sentence
+        named before it, outside any preposition."""
+        j = self._subject_token(t, start)
+        if j < s.start or self.lower[j] not in {"it", "they"}:
+            return None
+        for m in reversed(mentions):
+            if m.end <= j and m.type in {"Country", "Organization"} and self._governor(m, s.start) is None:
+                return m
+        return None
+
+    def _unnamed_subject(self, t: int, start: int, amounts: list[int]) -> bool:
+        """ "The kingdom gave ...", "it paid ...": the giver is named, but by no entity (so no
+        earlier funder stands in); not "€4 million will go to X" nor "..., contributing €30m"."""
+        j = self._subject_token(t, start)
         if j < start or self.state.is_punct[j] or j in self.state.mention_at:
             return False
         return not any(a <= j <= a + 4 for a in amounts) and not self.text[j][:1].isdigit()
@@ -294,7 +317,9 @@ class FundingFinder:
         word, text = self.lower[i], self.text[i]
         if not text.isalpha() or not text.islower() or word in DETERMINERS | OWN or word in self.modifiers:
             return False
-        return word in self.kinds or not (word.endswith("s") or word.endswith("ing"))
+        if word in self.kinds:  # "to buy jets from X" names the seller; "to get shells to X" no recipient
+            return self._word(word)[0] != "buy"
+        return not (word.endswith("s") or word.endswith("ing"))
 
     def _names_other(self, i: int, end: int) -> bool:
         """After "to"/"for"/"in": a recipient that is no entity ("in its army", "to the Czech
@@ -376,7 +401,7 @@ class FundingFinder:
     def _generic_funder(self, t: int, clauses: Clauses) -> str | None:
         """ "The ministry signed a contract": the state of the article's funders."""
         for i in range(t - 1, clauses.first(t) - 1, -1):
-            if self.lower[i] != "the" or not clauses.same(i, t):
+            if self.lower[i] not in {"the", "his", "her", "its", "their", "our"} or not clauses.same(i, t):
                 continue
             for phrase in self.generic:
                 if tuple(self.lower[i + 1 : i + 1 + len(phrase)]) == phrase:
@@ -569,7 +594,9 @@ class FundingFinder:
             frame.funders = agent or source
         elif kind in {"buy", "contract"}:  # the buyer pays the supplier
             suppliers = withs + (awarded_to if kind == "contract" else [])
-            if source and kind == "buy":  # "bought howitzers from X"
+            if source and any(
+                t.kind == "buy" for t in triggers
+            ):  # "bought howitzers from X", "a contract to import jets from X"
                 suppliers.append((source[0].start, source))
             named = sorted(suppliers, key=lambda r: r[0])[:1]
             frame.funders = agent or ([] if passive else [m for _, g in subject_group for m in g])
@@ -598,7 +625,11 @@ class FundingFinder:
             and not passive
             and self._verbal(head)
         ):
-            frame.unnamed_subject = self._unnamed_subject(head.index, start, amounts)
+            pronoun = self._pronoun_subject(head.index, start, s, mentions)
+            if pronoun is not None:
+                frame.funders = [pronoun]  # "the Netherlands announced that it was allocating ..."
+            else:
+                frame.unnamed_subject = self._unnamed_subject(head.index, start, amounts)
         if not frame.recipients and not frame.other_recipient and kind not in {"buy", "sell", "contract"}:
             programs = [
                 m
