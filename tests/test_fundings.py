@@ -586,3 +586,12 @@ def test_his_country_is_the_state_of_the_story(extract):
         "in radars for Moldova."
     )
     assert ("country/norway", "country/moldova", Decimal("7e8")) in pairs(facts)
+
+
+def test_a_loan_agreement_between_two_states_says_not_who_lends(extract):
+    assert extract("Japan signed a $300 million loan agreement with Moldova.").fundings == []
+    facts = extract(
+        "Moldova received $100 million from Japan in May. "
+        "Moldova signed a $300 million loan agreement with Japan."
+    )
+    assert ("country/japan", "country/moldova", Decimal("3e8")) in pairs(facts)

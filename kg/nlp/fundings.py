@@ -483,6 +483,13 @@ class FundingFinder:
                 return t
         return head
 
+    def _lends(self, partner: list[Mention], subject: list[Mention]) -> bool:
+        """ "X signed a loan agreement with Y": Y lends when it is a bank or body, or a state
+        the article already has funding X; between states with no such past, nobody can tell."""
+        if any(m.type != "Country" for m in partner):
+            return True
+        return any(p.key in self.funders_of.get(m.key, []) for p in partner for m in subject)
+
     def _possessor(self, t: Trigger, start: int, by_start: dict[int, Mention]) -> Mention | None:
         """ "Canada's contribution", "Britain's €4.5bn package", "Iranian military aid": the funder
         of a sum (a name as a modifier, as in "Ukraine aid", may as well be the recipient)."""
@@ -604,6 +611,10 @@ class FundingFinder:
             named = sorted(objects + recipients, key=lambda r: r[0])
             owner = self._possessor(head, start, by_start) if kind == "noun" else None
             lender = withs[0][1] if withs and kind == "noun" and "lender" in head.flags else []
+            if lender and subject_group and not self._lends(lender, subject_group[0][1]):
+                # "Japan signed a loan agreement with Ukraine": between two states either may lend
+                frame.other_recipient = True
+                return frame
             if agent:
                 frame.funders = agent
             elif owner is not None:
