@@ -595,3 +595,10 @@ def test_a_loan_agreement_between_two_states_says_not_who_lends(extract):
         "Moldova signed a $300 million loan agreement with Japan."
     )
     assert ("country/japan", "country/moldova", Decimal("3e8")) in pairs(facts)
+
+
+def test_a_company_that_contracts_with_a_state_sells_to_it(extract):
+    funding = only(
+        extract("Kestrel Dynamics signed a €300 million contract with Lithuania for artillery shells.")
+    )
+    assert (funding.funder, funding.recipient) == ("country/lithuania", "organization/kestrel-dynamics")

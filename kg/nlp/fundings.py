@@ -86,6 +86,7 @@ CONNECTORS = {",", "and", "&", "as", "well", "the"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 OWN = {"its", "their", "our", "his", "her", "own", "my"}
+STATE_KINDS = {"Ministry", "Government", "ArmedForces", "Agency"}  # a state's own bodies, as buyers
 RELATIVES = {"which", "who", "that"}  # "..., which paid X": a clause whose subject is the name before it
 LIST_OPENERS = {",", ":", "and", "include", "includes", "included", "including", "the"}
 OTHER_PREPOSITIONS = {"at", "of", "on", "against", "about", "after", "before", "during", "between", "among"}
@@ -483,6 +484,14 @@ class FundingFinder:
                 return t
         return head
 
+    def _sells_to(self, subject: list[Mention], partner: list[Mention]) -> bool:
+        """A company subject and a state (or a state's body) after "with": the state buys."""
+        company = bool(subject) and all(self._kind(m) == "DefenceCompany" for m in subject)
+        return company and all(m.type == "Country" or self._kind(m) in STATE_KINDS for m in partner)
+
+    def _kind(self, m: Mention) -> str | None:
+        return m.kind or (m.known.kind if m.known is not None else None)
+
     def _lends(self, partner: list[Mention], subject: list[Mention]) -> bool:
         """ "X signed a loan agreement with Y": Y lends when it is a bank or body, or a state
         the article already has funding X; between states with no such past, nobody can tell."""
@@ -607,6 +616,15 @@ class FundingFinder:
                 suppliers.append((source[0].start, source))
             named = sorted(suppliers, key=lambda r: r[0])[:1]
             frame.funders = agent or ([] if passive else [m for _, g in subject_group for m in g])
+            if (
+                kind == "contract"
+                and withs
+                and named == withs[:1]
+                and not agent
+                and self._sells_to(frame.funders, withs[0][1])
+            ):
+                # "Hanwha signed a deal with Poland": a company that contracts with a state sells to it
+                named, frame.funders = [(frame.funders[0].start, frame.funders)], withs[0][1]
         else:  # give, noun
             named = sorted(objects + recipients, key=lambda r: r[0])
             owner = self._possessor(head, start, by_start) if kind == "noun" else None
