@@ -519,3 +519,86 @@ def test_a_quoted_we_names_no_funder(extract):
         "Norway sent Moldova €40 million in March. “We will give another €50 million,” Kari Lindqvist said."
     )
     assert pairs(facts) == [("country/norway", "country/moldova", Decimal("4e7"))]
+
+
+def test_several_funders_chipped_in(extract):
+    facts = extract("Finland, Estonia and Portugal chipped in €5 million each for Moldova's demining.")
+    assert sorted(f.funder for f in facts.fundings) == [
+        "country/estonia",
+        "country/finland",
+        "country/portugal",
+    ]
+    assert {f.recipient for f in facts.fundings} == {"country/moldova"}
+
+
+def test_a_list_of_contributors_with_their_amounts(extract):
+    facts = extract(
+        "Norway gave Moldova €10 million in May. The contributors include Sweden with $9.5 million, "
+        "Germany with $12.7 million and Norway with $3.8 million."
+    )
+    assert set(pairs(facts)) == {
+        ("country/norway", "country/moldova", Decimal("1e7")),
+        ("country/sweden", "country/moldova", Decimal("9.5e6")),
+        ("country/germany", "country/moldova", Decimal("1.27e7")),
+        ("country/norway", "country/moldova", Decimal("3.8e6")),
+    }
+
+
+def test_support_a_recipient_with_an_amount(extract):
+    funding = only(extract("Norway will support Moldova with $50 million."))
+    assert (funding.funder, funding.recipient) == ("country/norway", "country/moldova")
+
+
+def test_a_nationality_before_the_sum_names_its_funder(extract):
+    funding = only(extract("The corridor opens a route for Finnish military aid to Moldova."))
+    assert (funding.funder, funding.recipient) == ("country/finland", "country/moldova")
+
+
+def test_a_relative_clause_names_its_own_ends(extract):
+    facts = extract(
+        "Norway sent Moldova €40 million in March. "
+        "The minister praised the Baltic Shield Facility that paid €5 million for the radar."
+    )
+    assert pairs(facts) == [("country/norway", "country/moldova", Decimal("4e7"))]
+
+
+def test_what_is_given_in_exchange_is_no_recipient(extract):
+    facts = extract("Norway will give €5 million to Moldova in exchange for Georgia's support.")
+    assert pairs(facts) == [("country/norway", "country/moldova", Decimal("5e6"))]
+
+
+def test_a_contract_to_buy_from_a_seller(extract):
+    funding = only(extract("Latvia signed a contract to import 40 radars from Kestrel Dynamics."))
+    assert (funding.funder, funding.recipient) == ("country/latvia", "organization/kestrel-dynamics")
+
+
+def test_it_is_the_state_the_sentence_named(extract):
+    funding = only(
+        extract("The Netherlands announced that it was allocating an additional €3.5 billion to Moldova.")
+    )
+    assert (funding.funder, funding.recipient) == ("country/netherlands", "country/moldova")
+
+
+def test_his_country_is_the_state_of_the_story(extract):
+    facts = extract(
+        "Norway sent Moldova €10 million in May. "
+        "Prime Minister Kari Lindqvist stated that his country is investing €700 million "
+        "in radars for Moldova."
+    )
+    assert ("country/norway", "country/moldova", Decimal("7e8")) in pairs(facts)
+
+
+def test_a_loan_agreement_between_two_states_says_not_who_lends(extract):
+    assert extract("Japan signed a $300 million loan agreement with Moldova.").fundings == []
+    facts = extract(
+        "Moldova received $100 million from Japan in May. "
+        "Moldova signed a $300 million loan agreement with Japan."
+    )
+    assert ("country/japan", "country/moldova", Decimal("3e8")) in pairs(facts)
+
+
+def test_a_company_that_contracts_with_a_state_sells_to_it(extract):
+    funding = only(
+        extract("Kestrel Dynamics signed a €300 million contract with Lithuania for artillery shells.")
+    )
+    assert (funding.funder, funding.recipient) == ("country/lithuania", "organization/kestrel-dynamics")

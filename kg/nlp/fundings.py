@@ -86,6 +86,9 @@ CONNECTORS = {",", "and", "&", "as", "well", "the"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 OWN = {"its", "their", "our", "his", "her", "own", "my"}
+STATE_KINDS = {"Ministry", "Government", "ArmedForces", "Agency"}  # a state's own bodies, as buyers
+RELATIVES = {"which", "who", "that"}  # "..., which paid X": a clause whose subject is the name before it
+LIST_OPENERS = {",", ":", "and", "include", "includes", "included", "including", "the"}
 OTHER_PREPOSITIONS = {"at", "of", "on", "against", "about", "after", "before", "during", "between", "among"}
 
 
@@ -194,6 +197,7 @@ class FundingFinder:
         self.verb_cues = lexicon.words("funding_verb_cues.txt")
         self.auxiliaries = lexicon.words("funding_auxiliaries.txt")
         self.negations = lexicon.words("funding_negations.txt")
+        self.speech_verbs = frozenset(word.rstrip("+") for word in lexicon.words("speech_verbs.txt"))
         self.flags: dict[str, tuple[str, frozenset[str]]] = {}  # funding word -> its kind and flags
         self._amounts_of: tuple[int, list[Amount]] = (-1, [])  # (sentence start, its amounts)
         self.funders_seen: list[str] = []  # the article's funders, the latest first
@@ -219,11 +223,13 @@ class FundingFinder:
                 current, outer = number, None
                 start[current] = i
             elif word in self.breaks and not quoted[i]:
+                # "announced that it will give ...": what was said, a clause of its own but no relative one
+                relative_clause = word in RELATIVES and not (word == "that" and self._reports(i, s.start))
                 number += 1
-                outer = (current if outer is None else outer) if word in {"which", "who"} else None
+                outer = (current if outer is None else outer) if relative_clause else None
                 current = number
                 start[current] = i
-                if word in {"which", "who"}:
+                if relative_clause:
                     relative[current] = i - 2 if i - 1 > s.start and self.text[i - 1] == "," else i - 1
             elif outer is not None and word == ",":
                 of[i] = current
@@ -231,6 +237,10 @@ class FundingFinder:
                 continue
             of[i] = current
         return Clauses(of, start, relative)
+
+    def _reports(self, i: int, start: int) -> bool:
+        """ "announced (on Friday) that ...": "that" opens what was said, not a relative clause."""
+        return any(self.lower[j] in self.speech_verbs for j in range(max(start, i - 4), i))
 
     def _prep_at(self, i: int, end: int) -> tuple[str | None, int]:
         """The role of the funding preposition starting at ``i`` and the index after it."""
@@ -266,15 +276,31 @@ class FundingFinder:
                 return None
         return None
 
-    def _unnamed_subject(self, t: int, start: int, amounts: list[int]) -> bool:
-        """ "The kingdom gave ...", "it paid ...": the giver is named, but by no entity (so no
-        earlier funder stands in); not "€4 million will go to X" nor "..., contributing €30m"."""
+    def _subject_token(self, t: int, start: int) -> int:
+        """The token before a verb, over its auxiliaries ("has also pledged", "agreed to pay")."""
         j = t - 1
         while j >= start and (
             self.lower[j] in self.auxiliaries
             or (j + 1 < t and self.lower[j + 1] == "to" and self.text[j].islower() and self.text[j].isalpha())
         ):
             j -= 1
+        return j
+
+    def _pronoun_subject(self, t: int, start: int, s: Span, mentions: list[Mention]) -> Mention | None:
+        """ "Norway said it would give ...": "it" or "they" is the last state or body the sentence
+        named before it, outside any preposition."""
+        j = self._subject_token(t, start)
+        if j < s.start or self.lower[j] not in {"it", "they"}:
+            return None
+        for m in reversed(mentions):
+            if m.end <= j and m.type in {"Country", "Organization"} and self._governor(m, s.start) is None:
+                return m
+        return None
+
+    def _unnamed_subject(self, t: int, start: int, amounts: list[int]) -> bool:
+        """ "The kingdom gave ...", "it paid ...": the giver is named, but by no entity (so no
+        earlier funder stands in); not "€4 million will go to X" nor "..., contributing €30m"."""
+        j = self._subject_token(t, start)
         if j < start or self.state.is_punct[j] or j in self.state.mention_at:
             return False
         return not any(a <= j <= a + 4 for a in amounts) and not self.text[j][:1].isdigit()
@@ -292,7 +318,9 @@ class FundingFinder:
         word, text = self.lower[i], self.text[i]
         if not text.isalpha() or not text.islower() or word in DETERMINERS | OWN or word in self.modifiers:
             return False
-        return word in self.kinds or not (word.endswith("s") or word.endswith("ing"))
+        if word in self.kinds:  # "to buy jets from X" names the seller; "to get shells to X" no recipient
+            return self._word(word)[0] != "buy"
+        return not (word.endswith("s") or word.endswith("ing"))
 
     def _names_other(self, i: int, end: int) -> bool:
         """After "to"/"for"/"in": a recipient that is no entity ("in its army", "to the Czech
@@ -374,7 +402,7 @@ class FundingFinder:
     def _generic_funder(self, t: int, clauses: Clauses) -> str | None:
         """ "The ministry signed a contract": the state of the article's funders."""
         for i in range(t - 1, clauses.first(t) - 1, -1):
-            if self.lower[i] != "the" or not clauses.same(i, t):
+            if self.lower[i] not in {"the", "his", "her", "its", "their", "our"} or not clauses.same(i, t):
                 continue
             for phrase in self.generic:
                 if tuple(self.lower[i + 1 : i + 1 + len(phrase)]) == phrase:
@@ -456,15 +484,37 @@ class FundingFinder:
                 return t
         return head
 
+    def _sells_to(self, subject: list[Mention], partner: list[Mention]) -> bool:
+        """A company subject and a state (or a state's body) after "with": the state buys."""
+        company = bool(subject) and all(self._kind(m) == "DefenceCompany" for m in subject)
+        return company and all(m.type == "Country" or self._kind(m) in STATE_KINDS for m in partner)
+
+    def _kind(self, m: Mention) -> str | None:
+        return m.kind or (m.known.kind if m.known is not None else None)
+
+    def _lends(self, partner: list[Mention], subject: list[Mention]) -> bool:
+        """ "X signed a loan agreement with Y": Y lends when it is a bank or body, or a state
+        the article already has funding X; between states with no such past, nobody can tell."""
+        if any(m.type != "Country" for m in partner):
+            return True
+        return any(p.key in self.funders_of.get(m.key, []) for p in partner for m in subject)
+
     def _possessor(self, t: Trigger, start: int, by_start: dict[int, Mention]) -> Mention | None:
-        """ "Canada's contribution", "Britain's €4.5bn package": the funder of a sum."""
+        """ "Canada's contribution", "Britain's €4.5bn package", "Iranian military aid": the funder
+        of a sum (a name as a modifier, as in "Ukraine aid", may as well be the recipient)."""
         j = t.index - 1
-        while j > start and j >= t.index - 1 - self.limits.object_gap - 2:
+        while j >= start and j >= t.index - 1 - self.limits.object_gap - 2:
             if self.lower[j] in POSSESSIVE:
                 m = self.state.mention_at.get(j - 1)
                 return m if m is not None and m.type in FUNDERS else None
-            if not (self._is_modifier(j) or self.lower[j] in DETERMINERS) or j in self.state.mention_at:
-                return None
+            known = self.gaz.by_adjective.get(self.text[j])
+            if known is not None and known.type == "Country" and j not in self.state.mention_at:
+                return Mention(j, j + 1, "Country", self.text[j], known=known, key=known.key)
+            adjective = (
+                self.text[j].isalpha() and self.text[j].islower() and self.lower[j] not in self.prep_first
+            )
+            if not (self._is_modifier(j) or adjective) or j in self.state.mention_at:
+                return None  # "military" in "Iranian military aid" is passed over, "to" or a name is not
             j -= 1
         return None
 
@@ -560,14 +610,29 @@ class FundingFinder:
             frame.funders = agent or source
         elif kind in {"buy", "contract"}:  # the buyer pays the supplier
             suppliers = withs + (awarded_to if kind == "contract" else [])
-            if source and kind == "buy":  # "bought howitzers from X"
+            if source and any(
+                t.kind == "buy" for t in triggers
+            ):  # "bought howitzers from X", "a contract to import jets from X"
                 suppliers.append((source[0].start, source))
             named = sorted(suppliers, key=lambda r: r[0])[:1]
             frame.funders = agent or ([] if passive else [m for _, g in subject_group for m in g])
+            if (
+                kind == "contract"
+                and withs
+                and named == withs[:1]
+                and not agent
+                and self._sells_to(frame.funders, withs[0][1])
+            ):
+                # "Hanwha signed a deal with Poland": a company that contracts with a state sells to it
+                named, frame.funders = [(frame.funders[0].start, frame.funders)], withs[0][1]
         else:  # give, noun
             named = sorted(objects + recipients, key=lambda r: r[0])
             owner = self._possessor(head, start, by_start) if kind == "noun" else None
             lender = withs[0][1] if withs and kind == "noun" and "lender" in head.flags else []
+            if lender and subject_group and not self._lends(lender, subject_group[0][1]):
+                # "Japan signed a loan agreement with Ukraine": between two states either may lend
+                frame.other_recipient = True
+                return frame
             if agent:
                 frame.funders = agent
             elif owner is not None:
@@ -589,7 +654,11 @@ class FundingFinder:
             and not passive
             and self._verbal(head)
         ):
-            frame.unnamed_subject = self._unnamed_subject(head.index, start, amounts)
+            pronoun = self._pronoun_subject(head.index, start, s, mentions)
+            if pronoun is not None:
+                frame.funders = [pronoun]  # "the Netherlands announced that it was allocating ..."
+            else:
+                frame.unnamed_subject = self._unnamed_subject(head.index, start, amounts)
         if not frame.recipients and not frame.other_recipient and kind not in {"buy", "sell", "contract"}:
             programs = [
                 m
@@ -776,18 +845,19 @@ class FundingFinder:
                 and not frame.other_recipient
                 and frame.kind not in {"buy", "contract", "sell", "receive"}
             ):
-                if not funders:
+                listed = [key for _, a in amounts if (key := self._listed_funder(a, amounts, s))]
+                if not funders and not listed:
                     return []  # the sentence names neither end
-                recipient = self._carried_recipient(funders)
+                recipient = self._carried_recipient(funders or listed)
                 groups, carried = ([(-1, [recipient])], True) if recipient else ([], False)
         elif not (frame.strong and frame.named_recipient and (named_funder or frame.kind == "contract")):
             return []  # no amount: only a strong word whose clause names both ends
         if not groups:
             return []
         found = []
-        listed = any(self._bracket_funder(a, amounts, s) for _, a in amounts)
+        listed = any(self._listed_funder(a, amounts, s) for _, a in amounts)
         for amount, keys in self._pairs(amounts, groups, carried, listed):
-            own = self._bracket_funder(amount, amounts, s)
+            own = self._listed_funder(amount, amounts, s)
             for recipient in keys:
                 if own is not None:  # "The Netherlands (€250 million), Belgium (€200 million)"
                     if own != recipient and not self._same_state(own, recipient):
@@ -805,15 +875,19 @@ class FundingFinder:
             self.last_recipient = found[0].recipient
         return found
 
-    def _bracket_funder(
-        self, amount: Amount | None, amounts: list[tuple[int, Amount]], s: Span
-    ) -> str | None:
-        """The funder named right before an amount in brackets: "Belgium (€200 million)"."""
+    def _listed_funder(self, amount: Amount | None, amounts: list[tuple[int, Amount]], s: Span) -> str | None:
+        """The funder a list names right before an amount: "Belgium (€200 million), Norway (€140
+        million)", "the U.K. with $9.5 million, Germany with $12.7 million" - not "support Ukraine
+        with $50 million", whose name is no item of a list."""
         at = next((i for i, a in amounts if a is amount), None)
-        if at is None or at - 2 < s.start or self.text[at - 1] != "(":
+        if at is None or at - 2 < s.start or self.lower[at - 1] not in {"(", "with"}:
             return None
         m = self.state.mention_at.get(at - 2)
-        return m.key if m is not None and m.type in FUNDERS else None
+        if m is None or m.type not in FUNDERS or m.end != at - 1:
+            return None
+        if self.lower[at - 1] == "with" and m.start > s.start and self.lower[m.start - 1] not in LIST_OPENERS:
+            return None
+        return m.key
 
     def _remember_funder(self, key: str) -> None:
         self.funders_seen = [key] + [k for k in self.funders_seen if k != key]
