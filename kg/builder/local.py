@@ -39,8 +39,9 @@ MIN_ARTICLES_PER_WORKER = 48
 #: Articles of one batch in this process. Few: the facts and triples of a batch are alive at once,
 #: and more of them make the garbage collector scan the pipeline's objects more often (+10% at 32).
 IN_PROCESS_BATCH = 8
-#: Batches each worker has waiting, so that none idles while the build takes a result.
-QUEUED_PER_WORKER = 4
+#: Batches submitted per worker ahead of the one the build waits for: enough work (about two
+#: seconds) that the workers go on while the build bulk-loads a store, which takes about one.
+QUEUED_PER_WORKER = 32
 
 
 def default_jobs() -> int:
