@@ -78,6 +78,16 @@ def _prepositions() -> tuple[dict[str, list], dict[str, list]]:
     return first, last
 
 
+@cache
+def _joined_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Titles (with their modifiers), time words (with months) and speech verbs, read once."""
+    titles = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
+    times = lexicon.words("time_words.txt") | lexicon.words("months.txt")
+    return titles, times, frozenset(word.rstrip("+") for word in lexicon.words("speech_verbs.txt"))
+
+
+_FLAGS: dict[str, tuple[str, frozenset[str]]] = {}
+
 FUNDERS = {"Organization", "Country", "Person"}
 RECIPIENTS = {"Program", "Organization", "Country"}
 ACTORS = FUNDERS | RECIPIENTS
@@ -191,14 +201,12 @@ class FundingFinder:
         self.modifiers = lexicon.words("funding_modifiers.txt")
         self.generic = lexicon.phrases("funding_generic_funders.txt")
         self.breaks = lexicon.words("clause_breaks.txt")
-        self.titles = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
-        self.times = lexicon.words("time_words.txt") | lexicon.words("months.txt")
+        self.titles, self.times, self.speech_verbs = _joined_words()
         self.not_before = lexicon.words("funding_not_before.txt")
         self.verb_cues = lexicon.words("funding_verb_cues.txt")
         self.auxiliaries = lexicon.words("funding_auxiliaries.txt")
         self.negations = lexicon.words("funding_negations.txt")
-        self.speech_verbs = frozenset(word.rstrip("+") for word in lexicon.words("speech_verbs.txt"))
-        self.flags: dict[str, tuple[str, frozenset[str]]] = {}  # funding word -> its kind and flags
+        self.flags = _FLAGS  # funding word -> its kind and flags, read once
         self._amounts_of: tuple[int, list[Amount]] = (-1, [])  # (sentence start, its amounts)
         self.funders_seen: list[str] = []  # the article's funders, the latest first
         self.funders_of: dict[str, list[str]] = {}  # recipient -> its funders so far, the latest first
@@ -723,6 +731,8 @@ class FundingFinder:
             return []
         found: list[FoundFunding] = []
         money = may_hold_amounts(self.lower[s.start : s.end])
+        if not money and not programs and not any("strong" in self._word(self.lower[i])[1] for i in triggers):
+            return []  # no amount, and no word that says money moves without one
         mentions = [self._as_actor(m) for m in raw]
         if triggers:
             found = self._read(s, triggers, mentions, money)
