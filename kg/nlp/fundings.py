@@ -10,10 +10,12 @@ clause itself name both ends. The word's kind says where the ends stand:
 - receive: "Ukraine received €1 billion from the EU" (the roles turned round;
   a receiver needs a donor of its own);
 - noun: "Germany unveiled a €3 billion aid package for Ukraine", "Canada's
-  contribution to the initiative", "a loan from the bank to the company", "a
-  loan agreement with the bank";
+  contribution to the initiative", "Iranian military aid to X", "a loan from
+  the bank to the company", "a loan agreement with the bank" (between two
+  states, only when the article already has one funding the other);
 - contract: "the ministry signed a EUR 130 million contract with Saab", "a
-  contract has been awarded to Thales" (the buyer funds the supplier);
+  contract has been awarded to Thales" (the buyer funds the supplier; a
+  company that contracts with a state sells to it);
 - buy / sell: "Estonia bought howitzers from X", "the sale of Apaches to Poland"
   (the buyer pays, and must be named).
 
