@@ -98,6 +98,7 @@ CONNECTORS = {",", "and", "&", "as", "well", "the"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 OWN = {"its", "their", "our", "his", "her", "own", "my"}
+LENDING_KINDS = {"EUInstitution", "InternationalOrganization", "Agency"}  # bodies that lend to others
 STATE_KINDS = {"Ministry", "Government", "ArmedForces", "Agency"}  # a state's own bodies, as buyers
 RELATIVES = {"which", "who", "that"}  # "..., which paid X": a clause whose subject is the name before it
 LIST_OPENERS = {",", ":", "and", "include", "includes", "included", "including", "the"}
@@ -502,12 +503,25 @@ class FundingFinder:
     def _kind(self, m: Mention) -> str | None:
         return m.kind or (m.known.kind if m.known is not None else None)
 
-    def _lends(self, partner: list[Mention], subject: list[Mention]) -> bool:
-        """ "X signed a loan agreement with Y": Y lends when it is a bank or body, or a state
-        the article already has funding X; between states with no such past, nobody can tell."""
-        if any(m.type != "Country" for m in partner):
-            return True
-        return any(p.key in self.funders_of.get(m.key, []) for p in partner for m in subject)
+    def _lender(self, partner: list[Mention], subject: list[Mention]) -> str | None:
+        """Who lends in "X signed a loan agreement with Y": the side that is a lending body (a
+        bank, an EU or international institution, an agency) when the other is not, else the
+        side the article already has funding the other; "subject", "partner" or None."""
+        partner_lends, subject_lends = self._lends(partner), self._lends(subject)
+        if partner_lends != subject_lends:
+            return "partner" if partner_lends else "subject"
+        if any(p.key in self.funders_of.get(m.key, []) for p in partner for m in subject):
+            return "partner"
+        if any(m.key in self.funders_of.get(p.key, []) for p in partner for m in subject):
+            return "subject"
+        return None
+
+    def _lends(self, group: list[Mention]) -> bool:
+        return any(
+            m.type == "Organization"
+            and (self._kind(m) in LENDING_KINDS or "bank" in (m.label or m.text).casefold().split())
+            for m in group
+        )
 
     def _possessor(self, t: Trigger, start: int, by_start: dict[int, Mention]) -> Mention | None:
         """ "Canada's contribution", "Britain's €4.5bn package", "Iranian military aid": the funder
@@ -639,10 +653,13 @@ class FundingFinder:
             named = sorted(objects + recipients, key=lambda r: r[0])
             owner = self._possessor(head, start, by_start) if kind == "noun" else None
             lender = withs[0][1] if withs and kind == "noun" and "lender" in head.flags else []
-            if lender and subject_group and not self._lends(lender, subject_group[0][1]):
-                # "Japan signed a loan agreement with Ukraine": between two states either may lend
-                frame.other_recipient = True
-                return frame
+            if lender and subject_group:
+                side = self._lender(lender, subject_group[0][1])
+                if side is None:  # "Japan signed a loan agreement with Ukraine": either may lend
+                    frame.other_recipient = True
+                    return frame
+                if side == "subject":  # "the EIB signed a loan agreement with Deutsche Bank"
+                    named, lender = [(withs[0][0], withs[0][1])], []
             if agent:
                 frame.funders = agent
             elif owner is not None:
