@@ -602,3 +602,13 @@ def test_a_company_that_contracts_with_a_state_sells_to_it(extract):
         extract("Kestrel Dynamics signed a €300 million contract with Lithuania for artillery shells.")
     )
     assert (funding.funder, funding.recipient) == ("country/lithuania", "organization/kestrel-dynamics")
+
+
+def test_a_bank_that_signs_a_loan_agreement_lends(extract):
+    funding = only(
+        extract("The European Investment Bank signed a €500 million loan agreement with Kestrel Dynamics.")
+    )
+    assert (funding.funder, funding.recipient) == (
+        "organization/european-investment-bank",
+        "organization/kestrel-dynamics",
+    )

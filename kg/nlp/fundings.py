@@ -10,10 +10,12 @@ clause itself name both ends. The word's kind says where the ends stand:
 - receive: "Ukraine received €1 billion from the EU" (the roles turned round;
   a receiver needs a donor of its own);
 - noun: "Germany unveiled a €3 billion aid package for Ukraine", "Canada's
-  contribution to the initiative", "a loan from the bank to the company", "a
-  loan agreement with the bank";
+  contribution to the initiative", "Iranian military aid to X", "a loan from
+  the bank to the company", "a loan agreement with the bank" (between two
+  states, only when the article already has one funding the other);
 - contract: "the ministry signed a EUR 130 million contract with Saab", "a
-  contract has been awarded to Thales" (the buyer funds the supplier);
+  contract has been awarded to Thales" (the buyer funds the supplier; a
+  company that contracts with a state sells to it);
 - buy / sell: "Estonia bought howitzers from X", "the sale of Apaches to Poland"
   (the buyer pays, and must be named).
 
@@ -78,6 +80,16 @@ def _prepositions() -> tuple[dict[str, list], dict[str, list]]:
     return first, last
 
 
+@cache
+def _joined_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Titles (with their modifiers), time words (with months) and speech verbs, read once."""
+    titles = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
+    times = lexicon.words("time_words.txt") | lexicon.words("months.txt")
+    return titles, times, frozenset(word.rstrip("+") for word in lexicon.words("speech_verbs.txt"))
+
+
+_FLAGS: dict[str, tuple[str, frozenset[str]]] = {}
+
 FUNDERS = {"Organization", "Country", "Person"}
 RECIPIENTS = {"Program", "Organization", "Country"}
 ACTORS = FUNDERS | RECIPIENTS
@@ -86,6 +98,7 @@ CONNECTORS = {",", "and", "&", "as", "well", "the"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 OWN = {"its", "their", "our", "his", "her", "own", "my"}
+LENDING_KINDS = {"EUInstitution", "InternationalOrganization", "Agency"}  # bodies that lend to others
 STATE_KINDS = {"Ministry", "Government", "ArmedForces", "Agency"}  # a state's own bodies, as buyers
 RELATIVES = {"which", "who", "that"}  # "..., which paid X": a clause whose subject is the name before it
 LIST_OPENERS = {",", ":", "and", "include", "includes", "included", "including", "the"}
@@ -191,14 +204,12 @@ class FundingFinder:
         self.modifiers = lexicon.words("funding_modifiers.txt")
         self.generic = lexicon.phrases("funding_generic_funders.txt")
         self.breaks = lexicon.words("clause_breaks.txt")
-        self.titles = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
-        self.times = lexicon.words("time_words.txt") | lexicon.words("months.txt")
+        self.titles, self.times, self.speech_verbs = _joined_words()
         self.not_before = lexicon.words("funding_not_before.txt")
         self.verb_cues = lexicon.words("funding_verb_cues.txt")
         self.auxiliaries = lexicon.words("funding_auxiliaries.txt")
         self.negations = lexicon.words("funding_negations.txt")
-        self.speech_verbs = frozenset(word.rstrip("+") for word in lexicon.words("speech_verbs.txt"))
-        self.flags: dict[str, tuple[str, frozenset[str]]] = {}  # funding word -> its kind and flags
+        self.flags = _FLAGS  # funding word -> its kind and flags, read once
         self._amounts_of: tuple[int, list[Amount]] = (-1, [])  # (sentence start, its amounts)
         self.funders_seen: list[str] = []  # the article's funders, the latest first
         self.funders_of: dict[str, list[str]] = {}  # recipient -> its funders so far, the latest first
@@ -492,12 +503,25 @@ class FundingFinder:
     def _kind(self, m: Mention) -> str | None:
         return m.kind or (m.known.kind if m.known is not None else None)
 
-    def _lends(self, partner: list[Mention], subject: list[Mention]) -> bool:
-        """ "X signed a loan agreement with Y": Y lends when it is a bank or body, or a state
-        the article already has funding X; between states with no such past, nobody can tell."""
-        if any(m.type != "Country" for m in partner):
-            return True
-        return any(p.key in self.funders_of.get(m.key, []) for p in partner for m in subject)
+    def _lender(self, partner: list[Mention], subject: list[Mention]) -> str | None:
+        """Who lends in "X signed a loan agreement with Y": the side that is a lending body (a
+        bank, an EU or international institution, an agency) when the other is not, else the
+        side the article already has funding the other; "subject", "partner" or None."""
+        partner_lends, subject_lends = self._lends(partner), self._lends(subject)
+        if partner_lends != subject_lends:
+            return "partner" if partner_lends else "subject"
+        if any(p.key in self.funders_of.get(m.key, []) for p in partner for m in subject):
+            return "partner"
+        if any(m.key in self.funders_of.get(p.key, []) for p in partner for m in subject):
+            return "subject"
+        return None
+
+    def _lends(self, group: list[Mention]) -> bool:
+        return any(
+            m.type == "Organization"
+            and (self._kind(m) in LENDING_KINDS or "bank" in (m.label or m.text).casefold().split())
+            for m in group
+        )
 
     def _possessor(self, t: Trigger, start: int, by_start: dict[int, Mention]) -> Mention | None:
         """ "Canada's contribution", "Britain's €4.5bn package", "Iranian military aid": the funder
@@ -629,10 +653,13 @@ class FundingFinder:
             named = sorted(objects + recipients, key=lambda r: r[0])
             owner = self._possessor(head, start, by_start) if kind == "noun" else None
             lender = withs[0][1] if withs and kind == "noun" and "lender" in head.flags else []
-            if lender and subject_group and not self._lends(lender, subject_group[0][1]):
-                # "Japan signed a loan agreement with Ukraine": between two states either may lend
-                frame.other_recipient = True
-                return frame
+            if lender and subject_group:
+                side = self._lender(lender, subject_group[0][1])
+                if side is None:  # "Japan signed a loan agreement with Ukraine": either may lend
+                    frame.other_recipient = True
+                    return frame
+                if side == "subject":  # "the EIB signed a loan agreement with Deutsche Bank"
+                    named, lender = [(withs[0][0], withs[0][1])], []
             if agent:
                 frame.funders = agent
             elif owner is not None:
@@ -723,6 +750,8 @@ class FundingFinder:
             return []
         found: list[FoundFunding] = []
         money = may_hold_amounts(self.lower[s.start : s.end])
+        if not money and not programs and not any("strong" in self._word(self.lower[i])[1] for i in triggers):
+            return []  # no amount, and no word that says money moves without one
         mentions = [self._as_actor(m) for m in raw]
         if triggers:
             found = self._read(s, triggers, mentions, money)
