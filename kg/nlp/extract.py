@@ -71,16 +71,9 @@ def _run_batch(
         yield from facts
         return
     for document in batch:
-        try:
-            with time_budget(seconds):
-                article = doc_to_facts(nlp(document.text), document)
-        except OverBudget as exc:
-            on_error(f"{document.path}: extraction stopped: {exc}; skipped")
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
-            on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
-            continue
-        yield article
+        article = _alone(document, lambda d: doc_to_facts(nlp(d.text), d), on_error)
+        if article is not None:
+            yield article
 
 
 def _run_with_long(
@@ -94,14 +87,21 @@ def _run_with_long(
             continue
         yield from _run_batch(short, nlp, on_error)
         short = []
-        try:
-            with time_budget(article_seconds()):
-                article = facts_in_pieces(nlp, document)
-        except OverBudget as exc:
-            on_error(f"{document.path}: extraction stopped: {exc}; skipped")
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
-            on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
-            continue
-        yield article
+        article = _alone(document, lambda d: facts_in_pieces(nlp, d), on_error)
+        if article is not None:
+            yield article
     yield from _run_batch(short, nlp, on_error)
+
+
+def _alone(
+    document: Document, extract_one: Callable[[Document], ArticleFacts], on_error: Callable[[str], None]
+) -> ArticleFacts | None:
+    """One article's facts within its time budget; None, and a message, when it fails or runs over."""
+    try:
+        with time_budget(article_seconds()):
+            return extract_one(document)
+    except OverBudget as exc:
+        on_error(f"{document.path}: extraction stopped: {exc}; skipped")
+    except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
+        on_error(f"{document.path}: extraction failed: {type(exc).__name__}: {exc}")
+    return None
