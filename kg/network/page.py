@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 #: vis-network, vendored: see its README.md for the version, the source and the licence.
 VIS_NETWORK_JS = VIEW_DATA / "vis-network" / "vis-network.min.js"
+#: Pixels an edge's label is high at the zoom the page opens at: readable without zooming in.
+MIN_LABEL_PX = 9
 #: Characters JSON may hold that would end or confuse the <script> it sits in, and their JSON escapes.
 _SCRIPT_SAFE = (
     ("<", "\\u003c"),
@@ -112,9 +114,23 @@ def page_data(sub: nx.MultiDiGraph, net: nx.MultiDiGraph, graph: Graph, position
         "nodes": vis.nodes,
         "edges": vis.edges,
         "options": vis_options(bool(positions)),
+        "home": home_view(sub, positions),
         "nodeInfo": {n["id"]: node_info(net, n["id"], prov) for n in vis.nodes},
         "edgeInfo": edge_infos,
     }
+
+
+def home_view(sub: nx.MultiDiGraph, positions: dict) -> dict:
+    """Where the page opens: the whole network, unless its labels would be smaller than ``min_label_px``.
+
+    Then the page opens at the smallest zoom at which an edge's label is
+    ``min_label_px`` high, centred on the biggest connected part; the wheel or
+    the "Whole graph" button shows the rest.
+    """
+    from kg.network.layout import largest_part_centre  # noqa: PLC0415 - layout imports numpy
+
+    centre = largest_part_centre(sub, positions)
+    return {"min_label_px": MIN_LABEL_PX, "centre": list(centre) if centre else None}
 
 
 def legend(sub: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:

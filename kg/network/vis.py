@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -27,6 +28,25 @@ VIEW_DATA = Path(str(resources.files("kg") / "data" / "view"))
 QUOTE_LABEL_CHARS = 42
 #: An edge's colour and dashes when relations.tsv does not name its relation.
 _UNSTYLED = {"color": "#999999", "dashed": False}
+#: Font size of a quote's or a meeting's label (an entity's is options.json's).
+_FACT_FONT_SIZE = 13
+#: Width of a character, in font sizes, generously: a sans-serif face and a serif one (measured in Chromium,
+#: the widest labels of the dev graph: 0.73 and 0.62 of the size, the median 0.55 and 0.43).
+_CHAR_WIDTH = {"sans": 0.6, "serif": 0.5}
+#: Pixels between a node's symbol and its label under it, as vis-network draws them.
+_LABEL_GAP = 4.0
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What a node covers on the page, around its centre: its symbol and the label under it, in pixels.
+
+    The layout spaces the nodes by these, so that no two labels are drawn over each other.
+    """
+
+    half_width: float
+    above: float
+    below: float
 
 
 @cache
@@ -72,10 +92,41 @@ def _node_size(attrs: dict) -> float:
     return round(min(12.0 + 6.0 * math.sqrt(mentions(attrs)), 48.0), 1)
 
 
+def footprint(attrs: dict) -> Footprint:
+    """The box a node and its label take (vis-network writes a node's label under its symbol)."""
+    size = _node_size(attrs)
+    font = _FACT_FONT_SIZE if not is_entity(attrs) else _default_font_sizes()[0]
+    face = "serif" if attrs.get("class") == "Statement" else "sans"
+    width = text_width(_node_label(attrs), font, face)
+    return Footprint(half_width=max(size, width / 2), above=size, below=size + _LABEL_GAP + font)
+
+
+def edge_label_width(attrs: dict) -> float:
+    """How long an edge's label is drawn, in pixels: the edge must be longer to show it whole."""
+    return text_width(str(attrs.get("label", "")), _default_font_sizes()[1], "sans")
+
+
+def edge_label_height() -> float:
+    """How high an edge's label is drawn, in pixels (its font size, and the white stroke around it)."""
+    return _default_font_sizes()[1] + 4.0
+
+
+def text_width(text: str, size: float, face: str) -> float:
+    """A label's width in pixels, estimated on the wide side (the layout runs where no font is measured)."""
+    return round(len(text) * size * _CHAR_WIDTH[face], 1)
+
+
+@cache
+def _default_font_sizes() -> tuple[float, float]:
+    """options.json's font sizes of node and edge labels."""
+    options = json.loads((VIEW_DATA / "options.json").read_text(encoding="utf-8"))
+    return float(options["nodes"]["font"]["size"]), float(options["edges"]["font"]["size"])
+
+
 def _fact_font(attrs: dict) -> dict:
     """Quotes and meetings in brown, quotes in a serif face."""
     font = {
-        "size": 13,
+        "size": _FACT_FONT_SIZE,
         "color": "#5c4a12",
         "face": "Georgia, serif" if attrs.get("class") == "Statement" else None,
     }

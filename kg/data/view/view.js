@@ -74,6 +74,18 @@
   var network = new vis.Network(container, {}, data.options);
 
   function ready() { document.documentElement.setAttribute("data-kg-ready", "true"); }
+
+  // The whole network, unless its edge labels would then be too small to read: then the zoom at which
+  // they are min_label_px high, on the middle of the biggest connected part.
+  var home = data.home || {};
+  function showHome() {
+    network.fit({ animation: false });
+    var least = (home.min_label_px || 0) / data.options.edges.font.size;
+    if (home.centre && network.getScale() < least) {
+      network.moveTo({ position: { x: home.centre[0], y: home.centre[1] }, scale: least, animation: false });
+    }
+  }
+
   if (data.options.physics && data.options.physics.enabled) {
     // Settle once, then stop: the picture holds still while it is read.
     network.once("stabilizationIterationsDone", function () {
@@ -81,10 +93,14 @@
       network.fit();
       network.once("afterDrawing", ready);
     });
+    network.setData({ nodes: nodes, edges: edges });
   } else {
+    network.setData({ nodes: nodes, edges: edges });
+    showHome();
     network.once("afterDrawing", ready);
+    network.redraw();
   }
-  network.setData({ nodes: nodes, edges: edges });
+  document.getElementById("kg-whole").addEventListener("click", function () { network.fit({ animation: false }); });
 
   // Nodes with no edge are packed together after the connected parts; a box hides them.
   var linked = {};
@@ -96,7 +112,7 @@
     document.getElementById("kg-hide-loners").addEventListener("change", function (event) {
       var hidden = event.target.checked;
       nodes.update(loners.map(function (id) { return { id: id, hidden: hidden }; }));
-      network.fit();
+      showHome();
     });
   }
 
@@ -147,5 +163,5 @@
   search.addEventListener("keydown", function (event) { if (event.key === "Enter") find(search.value); });
   search.addEventListener("change", function () { find(search.value); });
 
-  window.kg = { network: network, nodes: nodes, edges: edges, find: find, show: show, data: data };
+  window.kg = { network: network, showHome: showHome, nodes: nodes, edges: edges, find: find, show: show, data: data };
 })();
