@@ -4,13 +4,16 @@ A layout left to vis-network's physics appears only after the browser has
 run it, so a screenshot, a printed page or a slow machine showed an empty or
 moving canvas (issue 21). So networkx computes the layout of every network
 (:data:`PHYSICS_UP_TO` is 0) and physics stays off: each
-connected part gets a seeded spring layout (the same page every time), then
-is spread until no node's label covers another's and every edge is long
-enough to show its own label (:func:`spread`, sized by
-:func:`kg.network.vis.footprint`); the parts are packed in rows, largest
-first. The unconnected nodes come last, grouped by class in rows whose cells
-are as wide as their labels, so that their names do not run into each other.
-One layout of the whole would fling the loners to a ring around it and crowd the rest.
+connected part gets a seeded spring layout (the same page every time) of
+its nodes with more than one link, scaled until its edges are long enough
+for their labels, its one-link nodes (quotes) fanned out around the node
+they hang on; then it is spread until no node's label covers another's or
+an edge's label (:func:`spread`, boxes sized by
+:func:`kg.network.vis.footprint`). The parts are packed in rows, largest
+first, as wide as makes the whole largest in a laptop's window. The
+unconnected nodes come last, grouped by class in rows whose cells are as
+wide as their labels, so that their names do not run into each other. One
+layout of the whole would fling the loners to a ring around it and crowd the rest.
 """
 
 from __future__ import annotations
@@ -31,23 +34,33 @@ PHYSICS_UP_TO = 0
 #: networkx lays out a part of more nodes with its sparse solver, which needs SciPy.
 _DENSE_LAYOUT_LIMIT = 500
 #: Pixels between neighbours in a precomputed layout, before the labels are made room for.
-_SPACING = 110.0
+_SPACING = 60.0
 #: The seed of every random choice of a layout, so that the same graph gives the same page.
 _SEED = 7
 #: Iterations of networkx's spring layout.
 _SPRING_ITERATIONS = 80
 #: How far (in the spring layout's units) siblings placed beside one neighbour are moved apart.
 _JITTER = 0.04
+#: How much of the median edge's need the scale of a part meets (spread stretches the edges still short).
+_EDGE_SCALE = 1.0
 #: Pixels kept free around each node's box, and between parts and between the unconnected nodes.
 _MARGIN = 8.0
 #: Rounds of pushing overlapping boxes apart (each moves every overlapping pair apart by half the overlap).
 _SPREAD_ROUNDS = 300
-#: A part is spread only up to this many nodes (the pairwise overlaps of a part take n² memory).
-_SPREAD_LIMIT = 1500
-#: The row of unconnected nodes is at least this wide, in pixels.
+#: Pairs of boxes looked at, over all rounds (a round looks at every pair): a part of many boxes gets fewer
+#: rounds, so that a big view is still drawn in seconds (300 rounds up to 500 boxes, 18 for 2,000).
+_SPREAD_WORK = 300 * 500**2
+#: A part of more boxes (nodes and edge labels) is not spread: a round's pairs would take too much memory.
+_SPREAD_LIMIT = 2000
+#: The rows are at least this wide, in pixels.
 _MIN_ROW_WIDTH = 900.0
+#: Width over height of the window the page is laid out for (a laptop's, less the legend): the rows are as
+#: wide as makes the whole largest in it.
+_WINDOW_ASPECT = 1.4
 
 Positions = dict[str, tuple[float, float]]
+#: Left, top, width and height of a part, with its labels.
+Box = tuple[float, float, float, float]
 
 
 def layout(net: nx.MultiDiGraph) -> Positions:
@@ -59,10 +72,38 @@ def layout(net: nx.MultiDiGraph) -> Positions:
     feet = {node: footprint(attrs) for node, attrs in net.nodes(data=True)}
     needs = _edge_lengths(net, feet)
     connected = [_part_layout(_induced(simple, part), feet, needs) for part in parts if len(part) > 1]
-    placed, width, bottom = _pack(connected, feet)
     loners = sorted((p[0] for p in parts if len(p) == 1), key=lambda n: _group_key(net.nodes[n], n))
-    placed.update(_rows(loners, feet, max(width, _MIN_ROW_WIDTH), bottom))
+    boxes = [_box(box, feet) for box in connected]
+    return max(
+        (_arrange(connected, boxes, loners, feet, width) for width in _row_widths(boxes, loners, feet)),
+        key=_fill,
+    )
+
+
+def _row_widths(boxes: list[Box], loners: list[str], feet: dict[str, Footprint]) -> list[float]:
+    """Widths of rows to try, from a square's to three times it: the one the window shows largest is kept."""
+    area = sum(w * h for _, _, w, h in boxes) + sum(
+        (2 * feet[n].half_width + 2 * _MARGIN) * (feet[n].above + feet[n].below + 2 * _MARGIN) for n in loners
+    )
+    widest = max([w for _, _, w, _ in boxes] + [_MIN_ROW_WIDTH])
+    square = max(math.sqrt(area), widest)
+    return sorted({round(square * (1 + step / 4), 1) for step in range(9)} | {widest})
+
+
+def _arrange(
+    parts: list[Positions], boxes: list[Box], loners: list[str], feet: dict[str, Footprint], width: float
+) -> Positions:
+    """The parts packed in rows ``width`` wide, the unconnected nodes in rows under them."""
+    placed, bottom = _pack(parts, boxes, width)
+    placed.update(_rows(loners, feet, width, bottom))
     return placed
+
+
+def _fill(positions: Positions) -> tuple[float, float]:
+    """How large the whole is drawn in a window of :data:`_WINDOW_ASPECT`: larger is better, then narrower."""
+    xs, ys = [p[0] for p in positions.values()], [p[1] for p in positions.values()]
+    width, height = max(xs) - min(xs) + 2 * _SPACING, max(ys) - min(ys) + 2 * _SPACING
+    return min(_WINDOW_ASPECT / width, 1 / height), -width
 
 
 def largest_part_centre(net: nx.MultiDiGraph, positions: Positions) -> tuple[float, float] | None:
@@ -121,19 +162,73 @@ def _induced(graph: nx.Graph, nodes: list[str]) -> nx.Graph:
     return part
 
 
-def _part_layout(
-    part: nx.Graph, feet: dict[str, Footprint], needs: dict[tuple[str, str], float]
-) -> Positions:
-    """One connected part, laid out around 0,0, in pixels, its labels clear of each other."""
-    if len(part) < _DENSE_LAYOUT_LIMIT or find_spec("scipy") is not None:
-        positions = _spring(part)
+def _part_layout(part: nx.Graph, feet: dict[str, Footprint], needs: dict[tuple[str, str], Edge]) -> Positions:
+    """One connected part, laid out around 0,0, in pixels, its labels clear of each other.
+
+    The nodes with one link (a speaker's quotes, mostly) are left out of the
+    spring layout and fanned out around the node they hang on: the spring
+    layout knows nothing of their long labels, and crowded them round it.
+    """
+    fans = _leaves(part)
+    hanging = {leaf for leaves in fans.values() for leaf in leaves}
+    core = _induced(part, [n for n in part if n not in hanging])
+    if len(core) == 1:
+        positions = {next(iter(core)): (0.0, 0.0)}
+    elif len(core) < _DENSE_LAYOUT_LIMIT or find_spec("scipy") is not None:
+        positions = _spring(core)
     else:
-        positions = _core_and_periphery(part)
-    scale = _SPACING * math.sqrt(len(part)) * 0.75
+        positions = _core_and_periphery(core)
+    core_edges = [needs[(min(u, v), max(u, v))] for u, v in core.edges()]
+    scale = _SPACING * math.sqrt(len(core)) * 0.75
+    if core_edges:
+        scale = max(scale, _EDGE_SCALE * _stretch_needed(positions, core_edges))
     scaled = {n: (x * scale, y * scale) for n, (x, y) in sorted(positions.items())}
-    if len(part) > _SPREAD_LIMIT:
-        return scaled
+    scaled.update(_fan_out(scaled, fans, feet, needs))
     return spread(scaled, feet, [needs[(min(u, v), max(u, v))] for u, v in part.edges()])
+
+
+def _leaves(part: nx.Graph) -> dict[str, list[str]]:
+    """The nodes with one link, by the node (itself with more) they hang on."""
+    fans: dict[str, list[str]] = {}
+    for node in sorted(part):
+        if part.degree(node) == 1:
+            hub = next(iter(part[node]))
+            if part.degree(hub) > 1:
+                fans.setdefault(hub, []).append(node)
+    return fans
+
+
+def _fan_out(
+    placed: Positions,
+    fans: dict[str, list[str]],
+    feet: dict[str, Footprint],
+    needs: dict[tuple[str, str], Edge],
+) -> Positions:
+    """Each hub's leaves on an arc around it, turned away from the part's middle, far enough for labels."""
+    middle = (
+        sum(x for x, _ in placed.values()) / len(placed),
+        sum(y for _, y in placed.values()) / len(placed),
+    )
+    out: Positions = {}
+    for hub, leaves in sorted(fans.items()):
+        x, y = placed[hub]
+        arc = 2 * math.pi if len(placed) == 1 else 1.5 * math.pi
+        away = math.atan2(y - middle[1], x - middle[0]) if (x, y) != middle else 0.0
+        high = max(feet[leaf].above + feet[leaf].below for leaf in leaves) + _MARGIN
+        reach = max(needs[(min(hub, leaf), max(hub, leaf))].length for leaf in leaves)
+        radius = max(reach, 1.5 * len(leaves) * high / arc)
+        for i, leaf in enumerate(leaves):
+            angle = away - arc / 2 + (i + 0.5) * arc / len(leaves)
+            out[leaf] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
+    return out
+
+
+def _stretch_needed(positions: Positions, edges: list[Edge]) -> float:
+    """The scale at which the median edge is as long as it needs: the shape is kept, spread moves less."""
+    ratios = sorted(
+        edge.length / max(math.dist(positions[edge.source], positions[edge.target]), 1e-6) for edge in edges
+    )
+    return ratios[len(ratios) // 2]
 
 
 def spread(positions: Positions, feet: dict[str, Footprint], edges: list[Edge]) -> Positions:
@@ -144,13 +239,18 @@ def spread(positions: Positions, feet: dict[str, Footprint], edges: list[Edge]) 
     overlapping pair apart by half their overlap, along the axis where it is
     smaller (labels are wide and low: side by side labels move up or down),
     and both ends of every short edge apart along it. It stops when nothing
-    overlaps or after :data:`_SPREAD_ROUNDS`. Plain arithmetic on sorted
-    nodes: the same input gives the same positions.
+    overlaps or after :data:`_SPREAD_ROUNDS` (fewer for many boxes: see
+    :data:`_SPREAD_WORK`). Plain arithmetic on sorted nodes: the same input
+    gives the same positions.
     """
+    labelled = [edge for edge in edges if edge.label_width > 0]
+    count = len(positions) + len(labelled)
+    rounds = min(_SPREAD_ROUNDS, _SPREAD_WORK // count**2)
+    if count > _SPREAD_LIMIT or rounds == 0:
+        return positions
     nodes = sorted(positions)
     index = {n: i for i, n in enumerate(nodes)}
     xy = np.array([positions[n] for n in nodes], dtype=float)
-    labelled = [edge for edge in edges if edge.label_width > 0]
     # Each box sits at a node, or halfway along an edge: boxes = where @ xy.
     where = np.zeros((len(nodes) + len(labelled), len(nodes)))
     where[np.arange(len(nodes)), np.arange(len(nodes))] = 1.0
@@ -171,7 +271,7 @@ def spread(positions: Positions, feet: dict[str, Footprint], edges: list[Edge]) 
     need = np.array([e.length for e in edges], dtype=float)
     order = np.arange(len(half_w))
     tie = np.where(order[:, None] < order[None, :], -1.0, 1.0)  # which way two boxes at one point part
-    for _ in range(_SPREAD_ROUNDS):
+    for _ in range(rounds):
         boxes = where @ xy
         dx = boxes[:, None, 0] - boxes[None, :, 0]
         dy = (boxes[:, 1] + shift)[:, None] - (boxes[:, 1] + shift)[None, :]
@@ -239,15 +339,8 @@ def _core_and_periphery(part: nx.Graph) -> Positions:
     return positions
 
 
-def _pack(boxes: list[Positions], feet: dict[str, Footprint]) -> tuple[Positions, float, float]:
-    """The parts side by side in rows about as wide as the whole is tall, rounded to tenths of a pixel.
-
-    Also how wide the rows are and where they end, for the unconnected nodes under them.
-    """
-    if not boxes:
-        return {}, 0.0, 0.0
-    sizes = [_box(box, feet) for box in boxes]
-    width = max(math.sqrt(sum(w * h for _, _, w, h in sizes)) * 1.2, max(w for _, _, w, _ in sizes))
+def _pack(boxes: list[Positions], sizes: list[Box], width: float) -> tuple[Positions, float]:
+    """The parts side by side in rows ``width`` wide, rounded to tenths of a pixel; and where the rows end."""
     placed: Positions = {}
     x = y = row = 0.0
     for box, (left, top, w, h) in zip(boxes, sizes, strict=True):
@@ -256,10 +349,10 @@ def _pack(boxes: list[Positions], feet: dict[str, Footprint]) -> tuple[Positions
         for node, (nx_, ny) in box.items():
             placed[node] = (round(x + nx_ - left, 1), round(y + ny - top, 1))
         x, row = x + w, max(row, h)
-    return placed, width, y + row
+    return placed, y + row
 
 
-def _box(positions: Positions, feet: dict[str, Footprint]) -> tuple[float, float, float, float]:
+def _box(positions: Positions, feet: dict[str, Footprint]) -> Box:
     """Left, top, width and height of a part with its labels, and a margin."""
     left = min(x - feet[n].half_width for n, (x, _) in positions.items()) - _MARGIN
     right = max(x + feet[n].half_width for n, (x, _) in positions.items()) + _MARGIN
