@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import random
 import sys
 import time
 from collections.abc import Callable
@@ -58,6 +59,17 @@ def run_of(mark: str) -> Callable[[int], str]:
     return text
 
 
+#: Twenty words, of which the names of ``few_word_name`` are made.
+FEW_WORDS = "Arc Bay Cove Dale Elm Fen Glen Holt Isle Jut Keel Loch Mere Ness Oak Pike Quay Rill Sand Tor"
+
+
+def few_word_name(n: int) -> str:
+    """Thousands of distinct names of one to four words of twenty: each word in a great many names,
+    and many names a short form of others (the worst case of an index of names by word)."""
+    words = random.Random(n).sample(FEW_WORDS.split(), random.Random(-n).randint(1, 4))
+    return f"The {' '.join(words)} Agency met."
+
+
 #: Each case: a text of about ``size`` bytes.
 CASES: dict[str, Callable[[int], str]] = {
     "news": lambda size: repeated(lambda n: NEWS, size, "\n\n"),
@@ -73,6 +85,7 @@ CASES: dict[str, Callable[[int], str]] = {
     "names-sharing-words": lambda size: repeated(
         lambda n: f"The Baltic {n} Defence Agency and the Baltic Defence Agency {n} met.", size
     ),
+    "names-from-few-words": lambda size: repeated(few_word_name, size),
     "statements-and-topics": lambda size: repeated(
         lambda n: f'"We need drones, air defence and sanctions {n}," said Mark Rutte.', size
     ),

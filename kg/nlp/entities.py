@@ -1023,16 +1023,21 @@ class LongerOrgNames:
     Group": a name with more words, the same first and last word, and every
     word of the short name in order ("National Committee" is no "Campaign
     Committee"); of several, the longest in characters, then the first given.
-    An index from each word to the names holding it means a name is compared
-    only with the names holding its rarest word, and each name is looked up
-    once: linear in the article, where sorting and scanning every name for
-    each mention was quadratic in the number of names.
+    An index from each word to the names holding it, and one from a first and
+    last word to the names with those ends, give the few names that hold all
+    the words of a name and its ends (an intersection of sets, the smallest
+    first), and each name is looked up once: linear in the article, where
+    sorting and scanning every name for each mention was quadratic in the
+    number of names.
     """
 
     names: list[str]  # in the order given, repeats and all
     _words: dict[str, list[str]] = field(init=False, default_factory=dict)  # name -> its casefolded words
     _order: dict[str, int] = field(init=False, default_factory=dict)  # name -> where it was first given
-    _holding: dict[str, list[str]] = field(init=False, default_factory=dict)  # word -> names holding it
+    _holding: dict[str, set[str]] = field(init=False, default_factory=dict)  # word -> the names holding it
+    _ending: dict[tuple[str, str], set[str]] = field(
+        init=False, default_factory=dict
+    )  # (first, last) -> names
     _found: dict[str, str | None] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -1041,8 +1046,10 @@ class LongerOrgNames:
                 continue
             self._order[name] = len(self._order)
             self._words[name] = words = name.casefold().split()
-            for word in dict.fromkeys(words):
-                self._holding.setdefault(word, []).append(name)
+            for word in words:
+                self._holding.setdefault(word, set()).add(name)
+            if words:
+                self._ending.setdefault((words[0], words[-1]), set()).add(name)
 
     def of(self, name: str) -> str | None:
         """The longer name of ``name`` among the names, or None."""
@@ -1054,10 +1061,13 @@ class LongerOrgNames:
         words = name.casefold().split()
         if not words:
             return None
-        rarest = min(words, key=lambda word: len(self._holding.get(word, ())))
-        matches = [
-            other for other in self._holding.get(rarest, ()) if _abbreviates(words, self._words[other])
-        ]
+        nothing: set[str] = set()
+        holding = [self._holding.get(word, nothing) for word in set(words)]
+        holding.append(self._ending.get((words[0], words[-1]), nothing))
+        smallest, *others = sorted(holding, key=len)
+        candidates = smallest.intersection(*others)
+        matches = [other for other in candidates if _abbreviates(words, self._words[other])]
+        # the order of a set varies from run to run: the key decides every tie
         return min(matches, key=lambda other: (-len(other), self._order[other]), default=None)
 
 
