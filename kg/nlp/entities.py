@@ -937,6 +937,7 @@ class EntityFinder:
         by_words: dict[frozenset[str], str] = {}
         for name in sorted(org_names, key=lambda n: (-len(n), n)):
             by_words.setdefault(_name_words(name), name)
+        longer_names = LongerOrgNames(org_names)
         for m in mentions:
             for inner in m.inner:
                 inner.key, inner.label = inner.known.key, inner.known.label
@@ -946,7 +947,7 @@ class EntityFinder:
             label = m.label or m.text
             if m.type == "Organization":
                 label = by_words.get(_name_words(label), label)
-                label = self._longer_org_name(label, org_names) or label
+                label = longer_names.of(label) or label
                 known = self.gaz.lookup(label)
                 if known is not None and known.type == "Organization":
                     m.known, m.key, m.label = known, known.key, known.label
@@ -1002,18 +1003,6 @@ class EntityFinder:
                 m.type, m.kind, m.known = full.type, full.kind, full.known
                 m.label = full.label or full.text
 
-    @staticmethod
-    def _longer_org_name(name: str, names: list[str]) -> str | None:
-        """ "UE-Ukraine working group" -> "UE-Ukraine Inter-Institutional Working Group"."""
-        words = name.casefold().split()
-        for other in sorted(names, key=len, reverse=True):
-            theirs = other.casefold().split()
-            if len(theirs) > len(words) and theirs[0] == words[0] and theirs[-1] == words[-1]:
-                rest = iter(theirs)  # every word of the short name, in order: "National
-                if all(word in rest for word in words):  # Committee" is no "Campaign Committee"
-                    return other
-        return None
-
     def _collect(self, mentions: list[Mention]) -> dict[str, EntityInfo]:
         entities: dict[str, EntityInfo] = {}
         for m in [*mentions, *(inner for outer in mentions for inner in outer.inner)]:
@@ -1024,6 +1013,70 @@ class EntityFinder:
             if m.text != info.label:
                 info.aliases.add(m.text)
         return entities
+
+
+@dataclass
+class LongerOrgNames:
+    """The longer name an article gives an organisation it also names shortly.
+
+    "UE-Ukraine working group" -> "UE-Ukraine Inter-Institutional Working
+    Group": a name with more words, the same first and last word, and every
+    word of the short name in order ("National Committee" is no "Campaign
+    Committee"); of several, the longest in characters, then the first given.
+    An index from each word to the names holding it, and one from a first and
+    last word to the names with those ends, give the few names that hold all
+    the words of a name and its ends (an intersection of sets, the smallest
+    first), and each name is looked up once: linear in the article, where
+    sorting and scanning every name for each mention was quadratic in the
+    number of names.
+    """
+
+    names: list[str]  # in the order given, repeats and all
+    _words: dict[str, list[str]] = field(init=False, default_factory=dict)  # name -> its casefolded words
+    _order: dict[str, int] = field(init=False, default_factory=dict)  # name -> where it was first given
+    _holding: dict[str, set[str]] = field(init=False, default_factory=dict)  # word -> the names holding it
+    _ending: dict[tuple[str, str], set[str]] = field(
+        init=False, default_factory=dict
+    )  # (first, last) -> names
+    _found: dict[str, str | None] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in self.names:
+            if name in self._order:
+                continue
+            self._order[name] = len(self._order)
+            self._words[name] = words = name.casefold().split()
+            for word in words:
+                self._holding.setdefault(word, set()).add(name)
+            if words:
+                self._ending.setdefault((words[0], words[-1]), set()).add(name)
+
+    def of(self, name: str) -> str | None:
+        """The longer name of ``name`` among the names, or None."""
+        if name not in self._found:
+            self._found[name] = self._find(name)
+        return self._found[name]
+
+    def _find(self, name: str) -> str | None:
+        words = name.casefold().split()
+        if not words:
+            return None
+        nothing: set[str] = set()
+        holding = [self._holding.get(word, nothing) for word in set(words)]
+        holding.append(self._ending.get((words[0], words[-1]), nothing))
+        smallest, *others = sorted(holding, key=len)
+        candidates = smallest.intersection(*others)
+        matches = [other for other in candidates if _abbreviates(words, self._words[other])]
+        # the order of a set varies from run to run: the key decides every tie
+        return min(matches, key=lambda other: (-len(other), self._order[other]), default=None)
+
+
+def _abbreviates(words: list[str], theirs: list[str]) -> bool:
+    """Whether a name of ``words`` is a short form of one of ``theirs`` (see LongerOrgNames)."""
+    if len(theirs) <= len(words) or theirs[0] != words[0] or theirs[-1] != words[-1]:
+        return False
+    rest = iter(theirs)
+    return all(word in rest for word in words)
 
 
 def _name_words(name: str) -> frozenset[str]:
