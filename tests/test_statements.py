@@ -384,6 +384,18 @@ def test_next_quotation_of_another_speaker_is_not_merged(extract):
     ]
 
 
+def test_long_lead_in_before_a_colon_and_quotation_is_no_statement(extract):
+    """ "In response to ..., X said: “...”": the quotation is what was said; the lead-in, however
+    long, is its setting."""
+    facts = extract(
+        "In response to Kalle Tamm's call for all member states of the alliance to spend 5% of their "
+        "GDP on defence, Aino Virtanen said: 'First, Finland already spends more than its neighbours.'"
+    )
+    assert [(s.speaker, s.text, s.direct) for s in said_by(facts, VIRTANEN)] == [
+        (VIRTANEN, "First, Finland already spends more than its neighbours", True)
+    ]
+
+
 def test_typewriter_double_apostrophe_quotes(extract):
     facts = extract(
         "Estonian Defence Minister Kalle Tamm visited the depot. ''Our stocks are running low,'' he said."

@@ -843,10 +843,23 @@ class StatementFinder:
                     k += 1
                 i = k
         i = self._skip_time(i, end)
+        i = self._skip_setting_before_that(i, end)
         if i < end and self.lower[i] in {"that", ":"}:
             i += 1
         if i < end and self.lower[i] in {"for", "on", "upon"} and self.lower[v] in CALLING:
             i += 1  # "called for ...", "called on allies to ..."
+        return i
+
+    def _skip_setting_before_that(self, i: int, end: int) -> int:
+        """ "said during a rally in Michigan that ...": over a setting up to the "that" of the content."""
+        if i >= end or self.lower[i] not in {"during", "at", "in", "on", "after", "before", "while"}:
+            return i
+        for k in range(i + 1, min(end, i + 1 + self.limits.max_setting)):
+            word = self.lower[k]
+            if word == "that":
+                return k
+            if self.state.is_punct[k] or self.state.in_quote[k] or word in self.verbs:
+                break
         return i
 
     def _pronoun_after_audience(self, i: int, end: int) -> int | None:
@@ -1223,7 +1236,12 @@ class StatementFinder:
         quote_after = self.quote_open.get(rest[0]) if not nothing_after else None
         if quote_after is not None and not self._ends_at(quote_after, limit):
             quote_after = None
-        before_is_setting = quote_before is None and self._setting(s.start, k)
+        before_is_setting = quote_before is None and (
+            self._setting(s.start, k)
+            # "In response to ...'s call for ..., Merz said: '...'": with what was said after the
+            # colon, what leads up to the attribution is its setting, however long
+            or (not inverted and not nothing_after and self.text[after - 1] == ":")
+        )
         if act and not comma_before:
             self.add(
                 speakers, self._verb_group_start(v, subj_start), limit, s, v, act=True
