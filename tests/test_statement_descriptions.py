@@ -56,3 +56,27 @@ def test_setting_between_the_verb_and_that(extract):
         "ready by 2027."
     )
     assert statements(facts) == [(VIRTANEN, "that the brigade would be ready by 2027")]
+
+
+def test_the_one_urged_is_part_of_what_was_asked(extract):
+    """ "urged the allies to ...": who is urged belongs to the request, as with "called on"."""
+    facts = extract("Kalle Tamm urged the allies to send more air defence before winter.")
+    assert statements(facts) == [(TAMM, "the allies to send more air defence before winter")]
+
+
+def test_told_aides_to(extract):
+    facts = extract("Aino Virtanen told her aides to prepare a new tender for the howitzers.")
+    assert statements(facts) == [(VIRTANEN, "her aides to prepare a new tender for the howitzers")]
+
+
+def test_about_before_a_number_is_what_was_said(extract):
+    facts = extract(
+        "Estonian Defence Minister Kalle Tamm has said about 20 people have shown an interest in the post."
+    )
+    assert statements(facts) == [(TAMM, "about 20 people have shown an interest in the post")]
+
+
+def test_the_one_asked_says_nothing(extract):
+    """ "X was once asked how ...": a passive speech verb makes X the one spoken to."""
+    facts = extract("Estonian Defence Minister Kalle Tamm was once asked how the war would end.")
+    assert facts.statements == []

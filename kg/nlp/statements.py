@@ -59,6 +59,8 @@ SPEAKER_TYPES = {"Person", "Organization", "Country"}
 PERSON_PRONOUNS = {"he", "she"}
 OBJECT_PRONOUNS = {"him", "her"}  # "according to him"
 THING_PRONOUNS = {"it"}
+#: "said about 20 people ...", "said about a dozen ...".
+NUMBER_WORDS = lexicon.table("number_words.tsv").keys() | {"a", "half"}
 #: Subjects that open a reported clause without "that" ("told reporters he would ...").
 CLAUSE_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 PRONOUNS = PERSON_PRONOUNS | OBJECT_PRONOUNS | THING_PRONOUNS
@@ -112,6 +114,8 @@ AUDIENCES = {
     "voters",
 }
 CALLING = {"called", "calls", "calling", "call", "pointed"}
+#: Verbs whose passive names the one spoken to: "was asked", "were told", "was urged".
+PASSIVE_AUDIENCE = {"asked", "told", "urged", "warned", "called"}
 AUDIENCE_END = {"that", ":", ",", "“", '"', "''", "'", "‘", "«", "„", "to"}
 POSSESSIVE = {"'s", "’s"}
 #: Words before a noun, never before a verb: "his claims", "the accused", "Russia's demands".
@@ -830,8 +834,9 @@ class StatementFinder:
                 if self.lower[v] in {"told", "tells", "tell", "telling"}:
                     # "told reporters on Friday he would ...": the content's subject ends the audience
                     return self._pronoun_after_audience(i, end) or end  # "..., Tusk told journalists."
-            elif self.lower[k] != "to" or self.lower[v] in {"urged", "urges", "urging", "told", "tells"}:
-                i = k  # "urged allies to ...": the content starts at "to"
+            elif self.lower[k] != "to":
+                i = k  # "told reporters that ...": the content starts after the audience
+            # "urged allies to ...", "told his aides to ...": the one urged is part of what was asked
         if i + 1 < end and self.lower[i] == "to" and not self.state.in_quote[i + 1]:
             if i + 1 in self.mention_at:
                 i = self.mention_at[i + 1].end  # "said to Reuters"
@@ -966,6 +971,10 @@ class StatementFinder:
             i for i in marks if i not in paired and (self.text[i] in DOUBLE_MARKS or self._is_mark(i))
         )
 
+    def _approximates(self, i: int) -> bool:
+        """ "about 20 people": "about" before a number is an approximation, not a topic."""
+        return i < len(self.text) and (self.text[i][:1].isdigit() or self.lower[i] in NUMBER_WORDS)
+
     def _with_complementizer(self, start: int, floor: int) -> int:
         """Reported content keeps the "that" that opens it ("said that the brigade ...").
 
@@ -1002,8 +1011,8 @@ class StatementFinder:
         start, end = self._trim(start, min(end, start + self.limits.max_content))
         if end - start < self.limits.min_content or not speakers:
             return None
-        if not act and self.lower[start] in {"on", "upon", "about"}:
-            return None  # "remarked upon a story": a topic, not what was said
+        if not act and self.lower[start] in {"on", "upon", "about"} and not self._approximates(start + 1):
+            return None  # "remarked upon a story": a topic, not what was said ("said about 20 ..." is)
         quote = None if act else self._quote_covering(start, end)
         direct = quote is not None
         if quote is not None:
@@ -1040,6 +1049,8 @@ class StatementFinder:
                 continue
             if lower[i] == "pointed" and not (i + 1 < len(lower) and lower[i + 1] in {"to", "out"}):
                 continue
+            if lower[i] in PASSIVE_AUDIENCE and self._after_be(i, sentence.start):
+                continue  # "Reagan was once asked how ...": the subject is the one asked
             if (
                 i > sentence.start
                 and not self._went_on_to(i)
@@ -1048,6 +1059,15 @@ class StatementFinder:
                 continue  # "the accused", "his claims", "to say", "in writing": no finite verb
             found.append(i)
         return found
+
+    def _after_be(self, v: int, floor: int) -> bool:
+        """Verb v is a passive participle: a form of "be" before it, over adverbs ("was once asked")."""
+        j = v - 1
+        while (
+            j >= floor and j > v - 3 and (self.lower[j].endswith("ly") or self.lower[j] in {"once", "also"})
+        ):
+            j -= 1
+        return j >= floor and self.lower[j] in {"was", "were", "is", "are", "been", "being", "be"}
 
     def _quote_follows(self, v: int, end: int) -> bool:
         """A quotation after verb v in its sentence, or "for" ("called for ...")."""
