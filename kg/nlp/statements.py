@@ -60,7 +60,7 @@ PERSON_PRONOUNS = {"he", "she"}
 OBJECT_PRONOUNS = {"him", "her"}  # "according to him"
 THING_PRONOUNS = {"it"}
 #: "said about 20 people ...", "said about a dozen ...".
-NUMBER_WORDS = lexicon.table("number_words.tsv").keys() | {"a", "half"}
+NUMBER_WORDS = lexicon.table("number_words.tsv").keys() - {"a"}
 #: Subjects that open a reported clause without "that" ("told reporters he would ...").
 CLAUSE_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 PRONOUNS = PERSON_PRONOUNS | OBJECT_PRONOUNS | THING_PRONOUNS
@@ -972,8 +972,13 @@ class StatementFinder:
         )
 
     def _approximates(self, i: int) -> bool:
-        """ "about 20 people": "about" before a number is an approximation, not a topic."""
-        return i < len(self.text) and (self.text[i][:1].isdigit() or self.lower[i] in NUMBER_WORDS)
+        """ "about 20 people": "about" (word i) before a number is an approximation, not a topic."""
+        nxt = i + 1
+        return (
+            self.lower[i] == "about"
+            and nxt < len(self.text)
+            and (self.text[nxt][:1].isdigit() or self.lower[nxt] in NUMBER_WORDS)
+        )
 
     def _with_complementizer(self, start: int, floor: int) -> int:
         """Reported content keeps the "that" that opens it ("said that the brigade ...").
@@ -1011,7 +1016,7 @@ class StatementFinder:
         start, end = self._trim(start, min(end, start + self.limits.max_content))
         if end - start < self.limits.min_content or not speakers:
             return None
-        if not act and self.lower[start] in {"on", "upon", "about"} and not self._approximates(start + 1):
+        if not act and self.lower[start] in {"on", "upon", "about"} and not self._approximates(start):
             return None  # "remarked upon a story": a topic, not what was said ("said about 20 ..." is)
         quote = None if act else self._quote_covering(start, end)
         direct = quote is not None
