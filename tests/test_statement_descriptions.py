@@ -80,3 +80,14 @@ def test_the_one_asked_says_nothing(extract):
     """ "X was once asked how ...": a passive speech verb makes X the one spoken to."""
     facts = extract("Estonian Defence Minister Kalle Tamm was once asked how the war would end.")
     assert facts.statements == []
+
+
+def test_what_someone_calls_stays_inside_the_content(extract):
+    """ "... through what she calls ...": a speech verb in a relative clause of the content does
+    not end the content."""
+    facts = extract(
+        "Kalle Tamm says he admired Aino Virtanen's courage through what she calls a war of unpleasant words."
+    )
+    assert (TAMM, "he admired Aino Virtanen's courage through what she calls a war of unpleasant words") in (
+        statements(facts)
+    )

@@ -1106,7 +1106,10 @@ class StatementFinder:
             later = plans[n + 1 : n + 2 + self.limits.max_nested]
             for depth, (w, _, other_start, _) in enumerate(later):
                 first = w if other_start < 0 else min(w, other_start)
-                nested = other_start >= 0 and self._after_verb(v, s.end) >= other_start
+                nested = other_start >= 0 and (
+                    self._after_verb(v, s.end) >= other_start
+                    or self.lower[other_start - 1] in {"what", "which"}  # "... what she calls ..."
+                )
                 if nested and depth < self.limits.max_nested:
                     continue  # "X said Y warned that ...": Y's attribution is inside X's content
                 limit = min(limit, first)
