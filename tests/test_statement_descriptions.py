@@ -83,11 +83,13 @@ def test_the_one_asked_says_nothing(extract):
 
 
 def test_what_someone_calls_stays_inside_the_content(extract):
-    """ "... through what she calls ...": a speech verb in a relative clause of the content does
-    not end the content."""
+    """ "... through what she calls “...”": a speech verb in a relative clause of the content does
+    not end the content; the words she is quoted with are still hers."""
     facts = extract(
-        "Kalle Tamm says he admired Aino Virtanen's courage through what she calls a war of unpleasant words."
+        "Kalle Tamm says he admired Aino Virtanen's courage through what she calls a "
+        "“war of unpleasant words.”"
     )
-    assert (TAMM, "he admired Aino Virtanen's courage through what she calls a war of unpleasant words") in (
-        statements(facts)
-    )
+    assert statements(facts) == [
+        (TAMM, "he admired Aino Virtanen's courage through what she calls a “war of unpleasant words”"),
+        (VIRTANEN, "a “war of unpleasant words”"),
+    ]
