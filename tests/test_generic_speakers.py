@@ -59,7 +59,7 @@ def test_generic_speaker_keeps_the_named_one_after_it(extract):
         (
             "Aino Virtanen warned that the stocks of interceptors were running low.",
             "person/aino-virtanen",
-            "the stocks of interceptors were running low",
+            "that the stocks of interceptors were running low",
         ),
         (
             "Tamm said the army needs more armoured vehicles.",

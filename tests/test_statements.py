@@ -103,9 +103,11 @@ def test_quote_with_apostrophes_inside_straight_single_quotes(extract):
 
 
 def test_two_quotes_around_a_full_stop_attribution(extract):
+    """ "“A,” X said. “B.”": one run of quoted words around its attribution, one statement with
+    the attribution left out, as PARC and PolNeAR mark it (one attribution, both quotations)."""
     facts = extract("“We will buy more drones,” Kalle Tamm said. “And we will build them at home.”")
     texts = [s.text for s in said_by(facts, TAMM)]
-    assert texts == ["We will buy more drones", "And we will build them at home"]
+    assert texts == ["We will buy more drones, And we will build them at home"]
     assert all(s.direct for s in facts.statements)
 
 
@@ -167,11 +169,29 @@ def test_according_to_an_unknown_name(extract):
 
 
 def test_told_reporters_that(extract):
+    """The reported content keeps its complementizer: "that" opens the complement clause of the
+    speech verb, and attribution corpora (PARC, PolNeAR) mark the content with it."""
     statement = only(
         extract("Mart Kuusk told reporters in Tallinn on Friday that the new brigade will be ready by 2027.")
     )
     assert (statement.speaker, statement.direct) == (KUUSK, False)
-    assert statement.text == "the new brigade will be ready by 2027"
+    assert statement.text == "that the new brigade will be ready by 2027"
+
+
+def test_that_before_an_inserted_clause_is_kept(extract):
+    """ "said that, if ..., ...": the complementizer stays even with a comma after it."""
+    statement = only(
+        extract("Mart Kuusk said that, if the budget passes, the brigade will be ready by 2027.")
+    )
+    assert (statement.speaker, statement.direct) == (KUUSK, False)
+    assert statement.text == "that, if the budget passes, the brigade will be ready by 2027"
+
+
+def test_that_before_a_quotation_is_not_part_of_it(extract):
+    """ "said that “...”": the quoted words are the statement, direct, without the "that"."""
+    statement = only(extract("Mart Kuusk said that “the brigade will be ready by 2027.”"))
+    assert (statement.speaker, statement.direct) == (KUUSK, True)
+    assert statement.text == "the brigade will be ready by 2027"
 
 
 def test_told_journalists_with_a_quote(extract):
@@ -181,11 +201,12 @@ def test_told_journalists_with_a_quote(extract):
 
 
 def test_reported_speech_with_warned_that(extract):
+    """ "warned that ...": the content is the whole complement clause, its "that" included."""
     statement = only(
         extract("Mart Kuusk warned that Russia could test NATO's eastern flank within five years.")
     )
     assert (statement.speaker, statement.direct) == (KUUSK, False)
-    assert statement.text == "Russia could test NATO's eastern flank within five years"
+    assert statement.text == "that Russia could test NATO's eastern flank within five years"
 
 
 def test_reported_speech_after_the_content(extract):
@@ -220,7 +241,7 @@ def test_parenthetical_attribution_with_a_pronoun(extract):
 def test_coordinated_speakers_give_one_statement_each(extract):
     facts = extract("Mart Kuusk and Aino Virtanen argued that the Baltic states need more air defence.")
     assert sorted(s.speaker for s in facts.statements) == [VIRTANEN, KUUSK]
-    assert {s.text for s in facts.statements} == {"the Baltic states need more air defence"}
+    assert {s.text for s in facts.statements} == {"that the Baltic states need more air defence"}
 
 
 def test_organisation_as_speaker(extract):
@@ -229,7 +250,7 @@ def test_organisation_as_speaker(extract):
     )
     statement = only(facts)
     assert statement.speaker == "organization/baltic-ammunition-agency"
-    assert statement.text == "it had signed contracts for 90,000 shells"
+    assert statement.text == "that it had signed contracts for 90,000 shells"
 
 
 def test_organisation_with_its_acronym_as_speaker(extract):
@@ -238,7 +259,7 @@ def test_organisation_with_its_acronym_as_speaker(extract):
     )
     statement = only(facts)
     assert statement.speaker == "organization/baltic-ammunition-agency"
-    assert statement.text == "it had signed contracts for 90,000 shells"
+    assert statement.text == "that it had signed contracts for 90,000 shells"
 
 
 # --- pronouns and unattributed quotations --------------------------------------------
@@ -323,8 +344,55 @@ def test_straight_quote_after_another_sentence_of_the_paragraph(extract):
         '"And we will build them at home."'
     )
     assert [(s.text, s.direct) for s in said_by(facts, TAMM)] == [
-        ("We will buy more drones", True),
-        ("And we will build them at home", True),
+        ("We will buy more drones, And we will build them at home", True),
+    ]
+
+
+def test_quotation_left_open_runs_on_over_paragraphs_as_one_statement(extract):
+    """A quotation left open at the end of its paragraph goes on in the next: one statement."""
+    facts = extract(
+        "Kalle Tamm said: “The brigade is almost ready.\n\n“The last howitzers arrive in May.\n\n"
+        "“Then the training starts.”\n\n“We also need more trucks,” Aino Virtanen said."
+    )
+    assert [(s.speaker, s.text, s.direct) for s in facts.statements] == [
+        (
+            TAMM,
+            "The brigade is almost ready. The last howitzers arrive in May. Then the training starts",
+            True,
+        ),
+        (VIRTANEN, "We also need more trucks", True),
+    ]
+
+
+def test_closed_quotation_in_the_next_paragraph_stays_apart(extract):
+    """A paragraph whose quotation was closed ends the run: the next quotation is a statement of
+    its own, still the same speaker's."""
+    facts = extract("“The brigade is almost ready,” Kalle Tamm said.\n\n“The last howitzers arrive in May.”")
+    assert [(s.speaker, s.text) for s in facts.statements] == [
+        (TAMM, "The brigade is almost ready"),
+        (TAMM, "The last howitzers arrive in May"),
+    ]
+
+
+def test_next_quotation_of_another_speaker_is_not_merged(extract):
+    facts = extract(
+        "“The brigade is almost ready,” Kalle Tamm said. “We also need more trucks,” Aino Virtanen said."
+    )
+    assert [(s.speaker, s.text) for s in facts.statements] == [
+        (TAMM, "The brigade is almost ready"),
+        (VIRTANEN, "We also need more trucks"),
+    ]
+
+
+def test_long_lead_in_before_a_colon_and_quotation_is_no_statement(extract):
+    """ "In response to ..., X said: “...”": the quotation is what was said; the lead-in, however
+    long, is its setting."""
+    facts = extract(
+        "In response to Kalle Tamm's call for all member states of the alliance to spend 5% of their "
+        "GDP on defence, Aino Virtanen said: 'First, Finland already spends more than its neighbours.'"
+    )
+    assert [(s.speaker, s.text, s.direct) for s in said_by(facts, VIRTANEN)] == [
+        (VIRTANEN, "First, Finland already spends more than its neighbours", True)
     ]
 
 
@@ -345,7 +413,7 @@ def test_stray_opening_mark_does_not_swallow_the_paragraph(extract):
         'Kalle Tamm said "the plant is ready. Finnish Defence Minister Aino Virtanen said that '
         "the order for 40 howitzers was placed."
     )
-    assert [s.text for s in said_by(facts, VIRTANEN)] == ["the order for 40 howitzers was placed"]
+    assert [s.text for s in said_by(facts, VIRTANEN)] == ["that the order for 40 howitzers was placed"]
     for s in facts.statements:
         assert_clean(s.text)
 
@@ -441,7 +509,7 @@ def test_description_then_name_in_commas_before_the_verb(extract):
     )
     statement = only(facts)
     assert statement.speaker == KUUSK
-    assert statement.text == "the two leaders also discussed the air defence of the Baltic states"
+    assert statement.text == "that the two leaders also discussed the air defence of the Baltic states"
 
 
 def test_long_apposition_with_a_relative_clause_before_the_verb(extract):
@@ -466,7 +534,7 @@ def test_time_between_the_speaker_and_told(extract):
     )
     statement = only(facts)
     assert statement.speaker == VIRTANEN
-    assert statement.text == "Finland had won the support it sought"
+    assert statement.text == "that Finland had won the support it sought"
 
 
 # --- according to, this, quoted as saying -------------------------------------------------
@@ -525,7 +593,7 @@ def test_outlet_quoted_a_person_as_saying(extract):
         "would be ready by 2027."
     )
     statement = only(facts)
-    assert (statement.speaker, statement.text) == (TAMM, "the brigade would be ready by 2027")
+    assert (statement.speaker, statement.text) == (TAMM, "that the brigade would be ready by 2027")
 
 
 def test_outlet_quoted_an_unnamed_statement_as_saying(extract):
@@ -784,7 +852,7 @@ def test_a_suggestion_by_someone_that(extract):
             TAMM,
             "rejected a suggestion by Finnish Defence Minister Aino Virtanen that the border could be closed",
         ),
-        (VIRTANEN, "the border could be closed"),
+        (VIRTANEN, "that the border could be closed"),
     ]
 
 
@@ -895,7 +963,7 @@ def test_orphan_quote_goes_to_the_speaker_before_it_not_after(extract):
         f"“Shell number {n} is ready,” Finnish Defence Minister Aino Virtanen said." for n in range(12)
     ]
     facts = extract("\n\n".join(paragraphs))
-    assert [s.text for s in said_by(facts, TAMM)] == ["We are ready", "And the plant runs day and night"]
+    assert [s.text for s in said_by(facts, TAMM)] == ["We are ready, And the plant runs day and night"]
 
 
 def test_an_elided_century_is_no_quote_mark(extract):

@@ -35,7 +35,7 @@ def found_text(state, found) -> str:
         return " ".join(state.span_text(found.start, found.end).split())
     text, space_after = state.text, state.space_after
     words = [
-        (" " if space_after[i] or space_after[i - 1] else "")
+        (" " if space_after[i] or space_after[i - 1] or text[i].isspace() else "")
         if i in skip
         else TYPEWRITER_QUOTES.get(text[i], text[i]) + (" " if space_after[i] else "")
         for i in range(found.start, found.end)

@@ -59,6 +59,10 @@ SPEAKER_TYPES = {"Person", "Organization", "Country"}
 PERSON_PRONOUNS = {"he", "she"}
 OBJECT_PRONOUNS = {"him", "her"}  # "according to him"
 THING_PRONOUNS = {"it"}
+#: "said about 20 people ...", "said about a dozen ...".
+NUMBER_WORDS = lexicon.table("number_words.tsv").keys() - {"a"}
+#: Subjects that open a reported clause without "that" ("told reporters he would ...").
+CLAUSE_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 PRONOUNS = PERSON_PRONOUNS | OBJECT_PRONOUNS | THING_PRONOUNS
 SKIP_BEFORE_VERB = lexicon.words("adverbs_before_speech.txt")
 TIME_WORDS = lexicon.words("time_words.txt")
@@ -110,6 +114,8 @@ AUDIENCES = {
     "voters",
 }
 CALLING = {"called", "calls", "calling", "call", "pointed"}
+#: Verbs whose passive names the one spoken to: "was asked", "were told", "was urged".
+PASSIVE_AUDIENCE = {"asked", "told", "urged", "warned", "called"}
 AUDIENCE_END = {"that", ":", ",", "“", '"', "''", "'", "‘", "«", "„", "to"}
 POSSESSIVE = {"'s", "’s"}
 #: Words before a noun, never before a verb: "his claims", "the accused", "Russia's demands".
@@ -226,6 +232,12 @@ QUOTING_VERBS = lexicon.words("quoting_verbs.txt")
 TITLE_WORDS = lexicon.words("titles.txt") | lexicon.words("role_modifiers.txt")
 # Nouns of a description that points back to a person ("the minister", "the NATO chief").
 ROLE_NOUNS = lexicon.words("role_nouns.txt")
+# Words before such a noun besides the title words ("the Republican presidential nominee").
+DESCRIPTION_WORDS = lexicon.words("description_words.txt")
+# "Gov." before a name is the post "governor" that a later "the governor" names.
+TITLE_ABBREVIATIONS = {
+    short: frozenset(row[0].split()) for short, row in lexicon.table("title_abbreviations.tsv").items()
+}
 # Of those, the posts: they point to someone named with that post, never to anyone who spoke last.
 POSTS = frozenset(w for w in lexicon.words("titles.txt") if " " not in w)
 # Posts that name no particular office ("the NATO chief"): they fit any post of the body they name.
@@ -306,7 +318,9 @@ class Found:
     evidence: tuple[int, int]  # char offsets
     cut: tuple[int, int] | None = None  # tokens left out: a parenthetical ", he added,"
     about: list[str] = field(default_factory=list)  # topic keys, set by kg_topics
-    drop: tuple[int, ...] = ()  # quote marks inside the content, left out of its text
+    #: Tokens left out of its text: stray quote marks inside the content, and the attribution
+    #: between the quotations of one run ("“...,” he said. “...”").
+    drop: tuple[int, ...] = ()
 
 
 @dataclass
@@ -372,6 +386,8 @@ class SpeakerIndex:
                     break
                 words.update(f.word_keys(k))
                 k += 1
+        for short in words & TITLE_ABBREVIATIONS.keys():
+            words |= TITLE_ABBREVIATIONS[short]
         return frozenset(words)
 
     def body_nouns(self, m: Mention, kind_nouns: dict[str, list[str]]) -> set[str]:
@@ -576,7 +592,7 @@ class StatementFinder:
             if word in POSSESSIVE and i - 1 >= floor and self._speaker_mention(i - 1):
                 owner = self.mention_at[i - 1]  # "Poland's foreign minister"
                 return Description(noun, owner.start, frozenset(words), frozenset(keys | {owner.key}))
-            if not self.title_like(i) or word in {",", "of", "to"}:
+            if not (self.title_like(i) or self._describes(i)) or word in {",", "of", "to"}:
                 break
             found = self.word_keys(i)
             (keys if any("/" in k for k in found) else words).update(found)
@@ -584,6 +600,14 @@ class StatementFinder:
         if bare and i + 1 <= j:
             return Description(noun, i + 1, frozenset(words), frozenset(keys))
         return None
+
+    def _describes(self, i: int) -> bool:
+        """A word that narrows a description without being a title: "the Republican nominee",
+        "the Vermont senator" (a capitalised word that names no person)."""
+        if self.lower[i] in DESCRIPTION_WORDS:
+            return True
+        m = self.mention_at.get(i)
+        return m is None and self.text[i][:1].isupper() and self.text[i].isalpha()
 
     def resolve_description(self, d: Description, at: int, forward: bool = False) -> str | None:
         """Who ``d`` points back to (or, in a headline, ``forward`` to): someone named with its
@@ -808,9 +832,11 @@ class StatementFinder:
                 k += 1
             if k >= end or k - i > self.limits.max_audience:
                 if self.lower[v] in {"told", "tells", "tell", "telling"}:
-                    return end  # "..., Tusk told journalists on Friday."
-            elif self.lower[k] != "to" or self.lower[v] in {"urged", "urges", "urging", "told", "tells"}:
-                i = k  # "urged allies to ...": the content starts at "to"
+                    # "told reporters on Friday he would ...": the content's subject ends the audience
+                    return self._pronoun_after_audience(i, end) or end  # "..., Tusk told journalists."
+            elif self.lower[k] != "to":
+                i = k  # "told reporters that ...": the content starts after the audience
+            # "urged allies to ...", "told his aides to ...": the one urged is part of what was asked
         if i + 1 < end and self.lower[i] == "to" and not self.state.in_quote[i + 1]:
             if i + 1 in self.mention_at:
                 i = self.mention_at[i + 1].end  # "said to Reuters"
@@ -822,11 +848,33 @@ class StatementFinder:
                     k += 1
                 i = k
         i = self._skip_time(i, end)
+        i = self._skip_setting_before_that(i, end)
         if i < end and self.lower[i] in {"that", ":"}:
             i += 1
         if i < end and self.lower[i] in {"for", "on", "upon"} and self.lower[v] in CALLING:
             i += 1  # "called for ...", "called on allies to ..."
         return i
+
+    def _skip_setting_before_that(self, i: int, end: int) -> int:
+        """ "said during a rally in Michigan that ...": over a setting up to the "that" of the content."""
+        if i >= end or self.lower[i] not in {"during", "at", "in", "on", "after", "before", "while"}:
+            return i
+        for k in range(i + 1, min(end, i + 1 + self.limits.max_setting)):
+            word = self.lower[k]
+            if word == "that":
+                return k
+            if self.state.is_punct[k] or self.state.in_quote[k] or word in self.verbs:
+                break
+        return i
+
+    def _pronoun_after_audience(self, i: int, end: int) -> int | None:
+        """Where a clause without "that" opens after "told AUDIENCE": at its subject pronoun."""
+        for k in range(i + 1, min(end - 1, i + 1 + self.limits.max_audience)):
+            if self.state.in_quote[k] or self.text[k] in {",", ";", ":", "."}:
+                return None
+            if self.lower[k] in CLAUSE_PRONOUNS:
+                return k
+        return None
 
     def _skip_time(self, i: int, end: int) -> int:
         """Over "on Feb 14", "Friday", "in a statement", "at a news conference in Brussels"."""
@@ -923,6 +971,28 @@ class StatementFinder:
             i for i in marks if i not in paired and (self.text[i] in DOUBLE_MARKS or self._is_mark(i))
         )
 
+    def _approximates(self, i: int) -> bool:
+        """ "about 20 people": "about" (word i) before a number is an approximation, not a topic."""
+        nxt = i + 1
+        return (
+            self.lower[i] == "about"
+            and nxt < len(self.text)
+            and (self.text[nxt][:1].isdigit() or self.lower[nxt] in NUMBER_WORDS)
+        )
+
+    def _with_complementizer(self, start: int, floor: int) -> int:
+        """Reported content keeps the "that" that opens it ("said that the brigade ...").
+
+        The complement clause of a speech verb includes its complementizer; attribution corpora
+        (PARC, PolNeAR) mark the content that way, so the text reads as the clause it is.
+        """
+        i = start - 1
+        if i > floor and self.text[i] == "," and self.lower[i - 1] == "that":
+            i -= 1  # "said that, if elected, he would ..."
+        if i >= floor and self.lower[i] == "that" and not self.state.in_quote[i]:
+            return i
+        return start
+
     def _bare(self, start: int, end: int) -> bool:
         """ "revealed the details", "said the opposite": a determiner and a word are no claim."""
         words = [i for i in range(start, end) if not self.state.is_punct[i]]
@@ -946,8 +1016,8 @@ class StatementFinder:
         start, end = self._trim(start, min(end, start + self.limits.max_content))
         if end - start < self.limits.min_content or not speakers:
             return None
-        if not act and self.lower[start] in {"on", "upon", "about"}:
-            return None  # "remarked upon a story": a topic, not what was said
+        if not act and self.lower[start] in {"on", "upon", "about"} and not self._approximates(start):
+            return None  # "remarked upon a story": a topic, not what was said ("said about 20 ..." is)
         quote = None if act else self._quote_covering(start, end)
         direct = quote is not None
         if quote is not None:
@@ -956,6 +1026,8 @@ class StatementFinder:
                 cut = None
         if not direct and not act and self._bare(start, end):
             return None
+        if not direct and not act:
+            start = self._with_complementizer(start, sentence.start)
         drop = self._marks_inside(start, end)
         if end - start >= 3 and self.text[end - 1] in CLOSE_MARKS and self.text[end - 2] in {".", ","}:
             drop += (end - 2,)  # '... as a “central task.”': the full stop is the sentence's
@@ -982,6 +1054,8 @@ class StatementFinder:
                 continue
             if lower[i] == "pointed" and not (i + 1 < len(lower) and lower[i + 1] in {"to", "out"}):
                 continue
+            if lower[i] in PASSIVE_AUDIENCE and self._after_be(i, sentence.start):
+                continue  # "Reagan was once asked how ...": the subject is the one asked
             if (
                 i > sentence.start
                 and not self._went_on_to(i)
@@ -990,6 +1064,15 @@ class StatementFinder:
                 continue  # "the accused", "his claims", "to say", "in writing": no finite verb
             found.append(i)
         return found
+
+    def _after_be(self, v: int, floor: int) -> bool:
+        """Verb v is a passive participle: a form of "be" before it, over adverbs ("was once asked")."""
+        j = v - 1
+        while (
+            j >= floor and j > v - 3 and (self.lower[j].endswith("ly") or self.lower[j] in {"once", "also"})
+        ):
+            j -= 1
+        return j >= floor and self.lower[j] in {"was", "were", "is", "are", "been", "being", "be"}
 
     def _quote_follows(self, v: int, end: int) -> bool:
         """A quotation after verb v in its sentence, or "for" ("called for ...")."""
@@ -1023,7 +1106,10 @@ class StatementFinder:
             later = plans[n + 1 : n + 2 + self.limits.max_nested]
             for depth, (w, _, other_start, _) in enumerate(later):
                 first = w if other_start < 0 else min(w, other_start)
-                nested = other_start >= 0 and self._after_verb(v, s.end) >= other_start
+                nested = other_start >= 0 and (
+                    self._after_verb(v, s.end) >= other_start
+                    or self.lower[other_start - 1] in {"what", "which"}  # "... what she calls ..."
+                )
                 if nested and depth < self.limits.max_nested:
                     continue  # "X said Y warned that ...": Y's attribution is inside X's content
                 limit = min(limit, first)
@@ -1178,7 +1264,12 @@ class StatementFinder:
         quote_after = self.quote_open.get(rest[0]) if not nothing_after else None
         if quote_after is not None and not self._ends_at(quote_after, limit):
             quote_after = None
-        before_is_setting = quote_before is None and self._setting(s.start, k)
+        before_is_setting = quote_before is None and (
+            self._setting(s.start, k)
+            # "In response to ...'s call for ..., Merz said: '...'": with what was said after the
+            # colon, what leads up to the attribution is its setting, however long
+            or (not inverted and not nothing_after and self.text[after - 1] == ":")
+        )
         if act and not comma_before:
             self.add(
                 speakers, self._verb_group_start(v, subj_start), limit, s, v, act=True
@@ -1247,9 +1338,7 @@ class StatementFinder:
         return self.state.sentences[n - 1] if n > 0 else None
 
     def _sentence_number(self, s: Span) -> int:
-        if not hasattr(self, "_sentence_starts"):
-            self._sentence_starts = [x.start for x in self.state.sentences]
-        return bisect_left(self._sentence_starts, s.start)
+        return bisect_left(self._sentence_starts_list(), s.start)
 
     def _clause_end(self, v: int, limit: int, end: int) -> int:
         """Content stops before ", adding ..." or ", he said" that starts a new attribution."""
@@ -1607,6 +1696,8 @@ class StatementFinder:
             speaker = runs_on.get(nxt.open_mark) or (f.speaker if f is not None else None)
             if speaker:
                 runs_on[q.open_mark] = speaker
+        ends = sorted((f.end, k) for k, f in enumerate(self.found))
+        last: Found | None = None  # the last orphan, kept or merged
         for q in orphans:
             speaker = runs_on.get(q.open_mark) or self._last_speaker(SPEAKER_TYPES, q.start)
             n = bisect_left(sentence_starts, q.start + 1) - 1
@@ -1615,9 +1706,59 @@ class StatementFinder:
                 start, end = self._trim(q.start, q.end, loose=False)
                 if end - start >= self.limits.min_content:
                     drop = self._marks_inside(start, end)
-                    self.found.append(
-                        Found(speaker, start, end, True, (sent.start_char, sent.end_char), drop=drop)
-                    )
+                    k = bisect_right(ends, (start, len(self.found))) - 1
+                    before = self.found[ends[k][1]] if k >= 0 else None
+                    if last is not None and (before is None or last.end > before.end):
+                        before = last
+                    if before is not None and self._continues_quote(before, speaker, start, n):
+                        gap = range(self._closing_punct_end(before.end, start), start)
+                        before.end, before.drop = end, (*before.drop, *gap, *drop)
+                        before.evidence = (before.evidence[0], sent.end_char)
+                        last = before
+                        continue
+                    last = Found(speaker, start, end, True, (sent.start_char, sent.end_char), drop=drop)
+                    self.found.append(last)
+
+    def _continues_quote(self, f: Found, speaker: str, start: int, n: int) -> bool:
+        """Quotation words at ``start`` (sentence n) go on with the quotation of ``f``: the same
+        speaker's, in the next sentence after only its attribution ("“...,” he said. “...”"), or
+        in the next paragraph when its quotation was left open there.
+
+        PARC and PolNeAR mark such a run as one attribution; the words are one statement.
+        """
+        if not f.direct or f.speaker != speaker or f.end > start:
+            return False
+        sentences = self.state.sentences
+        m = bisect_right(self._sentence_starts_list(), f.end - 1) - 1
+        if m < 0 or n != m + 1 or sentences[n].start != self._trim(sentences[n].start, start)[0]:
+            return False  # not the next sentence, or the quotation does not open it
+        between = range(f.end, sentences[n].start)
+        if any(i in self.quote_open for i in between):
+            return False  # another quotation in between
+        breaks = any("\n" in self.text[i] for i in between)
+        if not breaks:
+            return True
+        q = self._quote_at(f.end - 1)  # the quotation of f's last words: left open?
+        return q is not None and q.close_mark is None
+
+    def _closing_punct_end(self, i: int, limit: int) -> int:
+        """After the full stop or comma that closes a quotation's words ("... home." / "... drones,")."""
+        while i < limit and self.text[i] in {".", ",", "!", "?", ";", "…"}:
+            i += 1
+        return i
+
+    def _quote_at(self, i: int):
+        """The quotation whose words hold token i (the last to open before it), if any."""
+        if not hasattr(self, "_quote_starts"):
+            self._quote_starts = [q.start for q in self.state.quotes]
+        k = bisect_right(self._quote_starts, i) - 1
+        q = self.state.quotes[k] if k >= 0 else None
+        return q if q is not None and q.start <= i < q.end else None
+
+    def _sentence_starts_list(self) -> list[int]:
+        if not hasattr(self, "_sentence_starts"):
+            self._sentence_starts = [x.start for x in self.state.sentences]
+        return self._sentence_starts
 
     def _covered(self) -> list[int]:
         """Per token, how many tokens up to it lie in a claimed statement or unattributed sentence."""
