@@ -327,6 +327,26 @@ def test_topics_are_linear_in_the_statements_and_matches_of_an_article(nlp):
     assert {tuple(s.about) for s in large._.kg.statements} == {("air-defence", "drones", "sanctions")}
 
 
+def test_events_are_linear_in_the_meetings_of_an_article(nlp):
+    """Each meeting sentence looks up the events before it by forum and by kind in a dict
+    (``EventFinder.first_by_forum``, ``last_by_kind``), not by scanning every event found so far."""
+    events = nlp.get_pipe("kg_events")
+
+    def tagged(meetings: int):
+        text = "Title\n\n" + " ".join(f"The Zorvex{n} Agency met." for n in range(meetings))
+        doc = nlp.make_doc(text)
+        for name, component in nlp.pipeline:
+            if name == "kg_events":
+                return doc
+            doc = component(doc)
+        raise AssertionError("no kg_events in the pipeline")
+
+    small, large = tagged(2000), tagged(16000)
+    ratio = cpu_seconds_ratio(lambda: events(small), lambda: events(large), repeat=3)
+    assert ratio < 14, f"8 times the meetings took {ratio:.0f} times as long (the scan: about 25)"
+    assert len(events(large)._.kg.events) == 16000
+
+
 def test_thousands_of_organisation_names_are_linear(nlp):
     """Each organisation name is compared with the few that share its rarest word, not with every other
     name (``kg.nlp.entities.LongerOrgNames``): sorting every name for each mention was quadratic."""

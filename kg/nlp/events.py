@@ -103,6 +103,10 @@ class EventFinder:
         self.reported_starts = [start for start, _, _ in self.reported]
         self.events: list[FoundEvent] = []
         self.by_phrase: dict[str, FoundEvent] = {}  # "nato summit" -> the event first named so
+        # indexes over self.events, so that each sentence costs the same however many came before
+        self.first_by_forum: dict[str, FoundEvent] = {}
+        self.last_by_kind: dict[str, FoundEvent] = {}
+        self.last_with_forum: FoundEvent | None = None
 
     def _mentions(self, s: Span) -> list[Mention]:
         return [m for m in self.sentence_mentions[s.start] if not self.state.in_quote[m.start]]
@@ -166,9 +170,9 @@ class EventFinder:
         )
         if not definite:
             return None
-        same = next((e for e in reversed(self.events) if e.kind == kind), None)
+        same = self.last_by_kind.get(kind)
         if same is None and kind == "forum":  # "gathered for the X Forum ... at the same forum"
-            same = next((e for e in reversed(self.events) if e.forum is not None), None)
+            same = self.last_with_forum
         return same
 
     def _label(self, i: int, kind: str, forum: Mention | None, place: Mention | None) -> str:
@@ -292,9 +296,8 @@ class EventFinder:
         place = place or (places[0] if places and forum is None else None)
         date = DATE.search(self.state.span_text(s.start, s.end))
         earlier = self._refers_back(i, kind) if forum is None else None
-        earlier = earlier or next(
-            (e for e in self.events if forum is not None and e.forum == forum.key), None
-        )
+        if earlier is None and forum is not None:
+            earlier = self.first_by_forum.get(forum.key)
         phrase = self._label(i, kind, None, None)
         label = phrase if forum is None and place is None else self._label(i, kind, forum, place)
         phrase = phrase.casefold()
@@ -318,6 +321,10 @@ class EventFinder:
             )
         )
         self.by_phrase.setdefault(phrase, event)
+        self.last_by_kind[kind] = event
+        if event.forum is not None:
+            self.first_by_forum.setdefault(event.forum, event)
+            self.last_with_forum = event
 
     def run(self) -> list[FoundEvent]:
         for s in self.state.sentences:
