@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
+import threading
 from dataclasses import dataclass
 
 from pyparsing import ParseBaseException
@@ -71,10 +72,16 @@ def check_query(text: str) -> Parsed:
     return parsed
 
 
+#: rdflib's grammar is a pyparsing parser, whose packrat cache is shared and not thread-safe: two
+#: threads parsing at once made a good query fail to parse (and the failure was cached).
+_PARSING = threading.Lock()
+
+
 @functools.lru_cache(maxsize=4096)
 def _verdict(text: str) -> tuple[str | None, Parsed]:
     try:
-        return None, _check_query(text)
+        with _PARSING:
+            return None, _check_query(text)
     except Refused as refused:
         return str(refused), Parsed(understood=True)
 
