@@ -152,6 +152,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=2.0, help="the server's time limit per query")
     parser.add_argument("--workers", type=int, default=None, help="the server's --workers")
     parser.add_argument("--memory-mb", type=int, default=512, help="the server's --memory-mb")
+    parser.add_argument(
+        "--quick-ms", type=float, default=None, help="the server's --quick-ms (0: no quick lane)"
+    )
     parser.add_argument("--p99-ms", type=float, default=100.0)
     args = parser.parse_args()
 
@@ -164,6 +167,7 @@ def main() -> int:
         command = [KG, "serve", graph, "--port", str(port), "--timeout", str(args.timeout)]
         command += ["--memory-mb", str(args.memory_mb)]
         command += ["--workers", str(args.workers)] if args.workers else []
+        command += ["--quick-ms", str(args.quick_ms)] if args.quick_ms is not None else []
         server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             for _ in range(200):

@@ -23,8 +23,9 @@ import rdflib
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from kg.sparql.endpoint import Endpoint, in_worker, negotiate, text
 from kg.sparql.query import open_graph, run, saved_queries
-from kg.sparql.serve import Endpoint, in_worker, make_server, negotiate, text
+from kg.sparql.serve import make_server
 
 TIMEOUT = 2.0
 MAX_ROWS = 200
