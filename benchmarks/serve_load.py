@@ -71,13 +71,14 @@ def client(plan: Plan, number: int, out: list) -> None:
         try:
             connection.request("GET", path, headers={"Host": "localhost"})
             response = connection.getresponse()
-            response.read()
+            body = response.read()
             status, retry = response.status, response.getheader("Retry-After")
-        except (OSError, http.client.HTTPException):
-            status, retry = 0, None
+            reason = "" if status == 200 else body.decode("utf-8", "replace").strip()[:60]
+        except (OSError, http.client.HTTPException) as error:
+            status, retry, reason = 0, None, type(error).__name__
             connection.close()
             connection = http.client.HTTPConnection("127.0.0.1", plan.port, timeout=60)
-        out.append(("heavy" if heavy else "cheap", status, time.monotonic() - started))
+        out.append(("heavy" if heavy else "cheap", status, time.monotonic() - started, reason))
         sent += 1
         time.sleep(float(retry) if retry else plan.think)  # a polite client; a user reading the answer
     connection.close()
@@ -126,14 +127,18 @@ def summary(results: list, seconds: float, peak: int, rss_start: int) -> dict:
         mine = [r for r in results if r[0] == kind]
         latencies = [r[2] for r in mine if r[1] == 200]
         statuses: dict[str, int] = {}
-        for _, status, _ in mine:
+        reasons: dict[str, int] = {}
+        for _, status, _, reason in mine:
             statuses[str(status)] = statuses.get(str(status), 0) + 1
+            if reason:
+                reasons[reason] = reasons.get(reason, 0) + 1
         report[kind] = {
             "requests": len(mine),
             "statuses": dict(sorted(statuses.items())),
             "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
             "p99_ms": round(percentile(latencies, 0.99) * 1000, 1) if latencies else None,
             "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
+            "refusals": dict(sorted(reasons.items())),
         }
     report["server_rss_start_mb"] = round(rss_start / 2**20)
     report["server_rss_peak_mb"] = round(peak / 2**20)

@@ -37,10 +37,10 @@ What keeps it safe:
 * **A quick lane.** The graph is read-only, so a query costs the same every
   time it runs with the same parameters. One that took under ``quick_ms`` of
   CPU in a worker (and was understood by the SERVICE check) runs in the server
-  itself next time, on one of ``quick_threads`` threads: no message to a
-  worker, no process to wake. Under 200 clients this took the cheap queries'
-  p99 from ... (benchmarks/README.md). A quick query that turns out slower
-  is sent back to the workers.
+  itself next time (:meth:`Endpoint.answer_if_quick`; kg serve: on its event
+  loop): no thread, no message to a worker, no process to wake
+  (benchmarks/README.md measures it). A quick query that turns out slower is
+  sent back to the workers.
 * **A row limit.** At most ``max_rows`` rows (or triples) are read; a cut answer
   says so in the ``X-Kg-Truncated`` header.
 * **Loopback by default,** and requests naming another host are refused, so a
@@ -72,7 +72,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from kg.sparql.guard import Refused, check_query, leave_network
+from kg.sparql.guard import Parsed, Refused, check_query, leave_network
 from kg.sparql.query import (
     QueryError,
     QueryRefused,
@@ -427,8 +427,29 @@ class WorkerPool:
 
 #: Queries that ran under this much CPU in a worker (ms) run in the server next time (0: never).
 QUICK_MS = 10.0
-#: Queries remembered as quick (text, parameters, format, graphs).
+#: Requests remembered as quick (query, parameters, Accept, format, graphs).
 QUICK_QUERIES = 4096
+
+
+def request_key(
+    query: SavedQuery,
+    params: dict[str, str],
+    accept: str | None,
+    format_values: list[str],
+    default_graph: list[str],
+    named_graphs: list[str],
+) -> tuple:
+    """What a request asks, as a key: two requests with the same key get the same answer (the graph is
+    read-only)."""
+    return (
+        query.name,
+        query.text,
+        tuple(sorted(params.items())),
+        accept,
+        tuple(format_values),
+        tuple(default_graph),
+        tuple(named_graphs),
+    )
 
 
 @dataclass
@@ -444,21 +465,19 @@ class Endpoint:
     queue: int = 64
     memory_mb: int | None = MEMORY_MB
     long_workers: int | None = None  # default: as many as ``workers``
-    #: The quick lane: CPU a query may have taken in a worker to run here next time, and threads for it.
+    #: The quick lane: CPU a query may have taken in a worker to run here next time.
     quick_ms: float = QUICK_MS
-    quick_threads: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
 
     def __post_init__(self) -> None:
         self.pool = WorkerPool(self.workers, self.queue, wait=self.timeout, long_workers=self.long_workers)
-        self.workers_ = Workers(self.execute, self.memory_mb)
+        self.workers_ = Workers(self.execute, self.memory_mb, spare=self.workers)
         self.long_queries: OrderedDict[tuple, None] = OrderedDict()
         self.quick_queries: OrderedDict[tuple, None] = OrderedDict()
-        self.quick_lane = threading.BoundedSemaphore(self.quick_threads)
 
     @property
     def capacity(self) -> int:
-        """Requests that may be in hand at once: every worker query admitted, and the quick lane's."""
-        return self.pool.capacity + self.quick_threads
+        """Queries that may be in hand at once: running in a worker or waiting for one."""
+        return self.pool.capacity
 
     def close(self) -> None:
         """Stop the idle query workers."""
@@ -474,30 +493,13 @@ class Endpoint:
         named_graphs: list[str],
     ) -> Response:
         """The answer to one query; blocks until it is known (call it from a thread of its own)."""
-        try:
-            parsed = check_query(query.text)
-            query_form = check(query.text, allow_service=False)
-        except (Refused, QueryRefused) as exc:
-            return text(HTTPStatus.FORBIDDEN, str(exc))
-        if query_form is None:
-            return text(
-                HTTPStatus.BAD_REQUEST, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE"
-            )
-        fmt = choose_format(query_form, accept, format_values)
-        if fmt is None:
-            kinds = GRAPH_TYPES if query_form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
-            return text(HTTPStatus.NOT_ACCEPTABLE, f"{query_form} answers are {', '.join(kinds)}")
-
-        job = (query, params, fmt, default_graph, named_graphs)
-        quick_key = (
-            query.text,
-            tuple(sorted(params.items())),
-            fmt,
-            tuple(default_graph),
-            tuple(named_graphs),
-        )
-        if quick_key in self.quick_queries:
-            return self._run_quick(job, quick_key)
+        request = (query, params, accept, format_values, default_graph, named_graphs)
+        if (quick := self.answer_if_quick(*request)) is not None:
+            return quick
+        prepared = self._prepare(query, params, accept, format_values, default_graph, named_graphs)
+        if isinstance(prepared, Response):
+            return prepared
+        job, parsed = prepared
         limits = WorkerLimits(self.timeout, self.memory_mb, offline=not parsed.understood)
         key = (query.text, tuple(sorted(params.items())))
         try:
@@ -511,20 +513,63 @@ class Endpoint:
             return busy("every query worker is busy: try again shortly")
         self._remember(key, outcome.kind in ("timeout", "memory"))
         quick = outcome.kind == "ok" and parsed.understood and outcome.cpu is not None
-        self._remember_quick(quick_key, quick and outcome.cpu * 1000 < self.quick_ms)  # type: ignore[operator]
+        self._remember_quick(request_key(*request), quick and outcome.cpu * 1000 < self.quick_ms)  # type: ignore[operator]
         return self._worker_answer(outcome, limits)
 
-    def _run_quick(self, job: tuple, key: tuple) -> Response:
-        """A query known to be quick, run here; sent back to the workers next time if it was not."""
-        with self.quick_lane:
-            started = time.thread_time()
-            try:
-                response = self.execute(*job)
-            except Exception:  # noqa: BLE001 - logged here, never sent
-                log.exception("quick query failed")
-                response = text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
-            self._remember_quick(key, (time.thread_time() - started) * 1000 < self.quick_ms)
+    def answer_if_quick(
+        self,
+        query: SavedQuery,
+        params: dict[str, str],
+        accept: str | None,
+        format_values: list[str],
+        default_graph: list[str],
+        named_graphs: list[str],
+    ) -> Response | None:
+        """The answer, run in the calling thread, when this very request proved quick in a worker; else None.
+
+        Cheap to call for any request: it only looks the request up. kg serve
+        calls it on its event loop, so a quick query costs no thread and no
+        worker. It is sent back to the workers when it took ``quick_ms`` or more.
+        """
+        key = request_key(query, params, accept, format_values, default_graph, named_graphs)
+        if not self.quick_ms or key not in self.quick_queries:
+            return None
+        prepared = self._prepare(query, params, accept, format_values, default_graph, named_graphs)
+        if isinstance(prepared, Response):
+            return prepared
+        started = time.thread_time()
+        try:
+            response = self.execute(*prepared[0])
+        except Exception:  # noqa: BLE001 - logged here, never sent
+            log.exception("quick query failed")
+            response = text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
+        self._remember_quick(key, (time.thread_time() - started) * 1000 < self.quick_ms)
         return response
+
+    def _prepare(
+        self,
+        query: SavedQuery,
+        params: dict[str, str],
+        accept: str | None,
+        format_values: list[str],
+        default_graph: list[str],
+        named_graphs: list[str],
+    ) -> Response | tuple[tuple, Parsed]:
+        """The job for a worker and what the SERVICE check made of the query; or the answer refusing it."""
+        try:
+            parsed = check_query(query.text)
+            query_form = check(query.text, allow_service=False)
+        except (Refused, QueryRefused) as exc:
+            return text(HTTPStatus.FORBIDDEN, str(exc))
+        if query_form is None:
+            return text(
+                HTTPStatus.BAD_REQUEST, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE"
+            )
+        fmt = choose_format(query_form, accept, format_values)
+        if fmt is None:
+            kinds = GRAPH_TYPES if query_form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
+            return text(HTTPStatus.NOT_ACCEPTABLE, f"{query_form} answers are {', '.join(kinds)}")
+        return (query, params, fmt, default_graph, named_graphs), parsed
 
     def _remember(self, key: tuple, long: bool) -> None:
         """Keep the last :data:`LONG_QUERIES` queries cut for time or memory: they skip the short lane."""

@@ -23,6 +23,10 @@ What this module adds to uvicorn:
   request head; the body must arrive within the same time once the head is in.
 * **Strict bodies.** A body over :data:`MAX_BODY` is 413 and a chunked one
   411, neither read; the connection is then closed.
+* **Quick queries on the loop.** A request that proved quick in a query
+  worker is answered on the event loop itself
+  (:meth:`Endpoint.answer_if_quick`); the first of identical requests
+  arriving together goes first and the others learn from it.
 * **Bounded work.** At most :attr:`Endpoint.capacity` requests are in hand;
   past that (and past the endpoint's own queue) a query gets 503 with
   ``Retry-After``.
@@ -56,6 +60,7 @@ from kg.sparql.endpoint import (
     Response,
     busy,
     page,
+    request_key,
     text,
 )
 from kg.sparql.query import SavedQuery, open_graph
@@ -92,6 +97,11 @@ class Handler(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        # Headers and body go out in two writes: with Nagle's algorithm the body waits for the client's
+        # delayed ACK, 40 ms a request (asyncio sets TCP_NODELAY only on sockets it made itself).
+        if (sock := transport.get_extra_info("socket")) is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._wait_for_a_head()
 
     def data_received(self, data: bytes) -> None:
@@ -176,6 +186,8 @@ class App:
         self.limit = endpoint.capacity
         self.executor = ThreadPoolExecutor(self.limit, thread_name_prefix="kg-query")
         self.in_hand = 0
+        #: Requests being answered, by what they ask: those that come in meanwhile wait for the first.
+        self.under_way: dict[tuple, asyncio.Future[None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -262,17 +274,44 @@ class App:
             return Response(HTTPStatus.OK, page(endpoint.saved).encode("utf-8"), CONTENT_TYPES["html"])
         return await self.answer(SavedQuery("", "", "", (), queries[0]), {}, accept, format_values, *graphs)
 
-    async def answer(self, query: SavedQuery, params: dict[str, str], *rest: Any) -> Response:
-        """:meth:`Endpoint.answer` on a thread of the pool; 503 busy when every thread is taken."""
+    async def answer(
+        self,
+        query: SavedQuery,
+        params: dict[str, str],
+        accept: str | None,
+        format_values: list[str],
+        default_graph: list[str],
+        named_graphs: list[str],
+    ) -> Response:
+        """:meth:`Endpoint.answer` on a thread of the pool, once the same request already under way is done.
+
+        The first of identical requests arriving together goes first: what it
+        teaches the endpoint (this query is quick, or long) decides how the
+        others run. Without this, 190 clients sending three cheap queries at
+        once all waited for query workers, since none was known to be quick
+        yet, and a full queue turned some away.
+        """
+        request = (query, params, accept, format_values, default_graph, named_graphs)
+        if (quick := self.endpoint.answer_if_quick(*request)) is not None:
+            return quick
+        key = request_key(*request)
+        if (first := self.under_way.get(key)) is not None:
+            await asyncio.shield(first)
+            if (quick := self.endpoint.answer_if_quick(*request)) is not None:
+                return quick
         if self.in_hand >= self.limit:
             return busy("every query worker is busy: try again shortly")
+        done = self.under_way.setdefault(key, asyncio.get_running_loop().create_future())
         self.in_hand += 1
         try:
             loop = asyncio.get_running_loop()
-            work = functools.partial(self.endpoint.answer, query, params, *rest)
+            work = functools.partial(self.endpoint.answer, *request)
             return await loop.run_in_executor(self.executor, work)
         finally:
             self.in_hand -= 1
+            if self.under_way.get(key) is done:
+                del self.under_way[key]
+                done.set_result(None)
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
