@@ -6,6 +6,7 @@ counts the requests it gets, raw sockets for malformed requests.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -256,3 +257,68 @@ def test_idle_connections_are_closed(base, monkeypatch) -> None:
         started = time.monotonic()
         assert sock.recv(1) == b""  # closed by the server, having sent nothing
         assert time.monotonic() - started < 5
+
+
+def test_a_client_sending_its_request_a_byte_at_a_time_is_cut(base, monkeypatch) -> None:
+    """Slowloris: each byte came before the socket's timeout, so http.server waited for ever."""
+    import kg.sparql.serve  # noqa: PLC0415
+
+    monkeypatch.setattr(kg.sparql.serve.Handler, "timeout", 0.5)
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+    head = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"x" * 200
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        started = time.monotonic()
+        closed = False
+        for byte in head:
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:  # reset: cut by the server
+                closed = True
+                break
+            time.sleep(0.1)
+            if time.monotonic() - started > 8:
+                break
+        if not closed:
+            sock.settimeout(5)
+            with contextlib.suppress(OSError):
+                closed = sock.recv(1) == b""
+        assert closed
+        assert time.monotonic() - started < 8  # cut after its 0.5 s, not after the 20 s the head takes
+
+
+def test_a_body_sent_too_slowly_is_408_and_closed(base, monkeypatch) -> None:
+    import kg.sparql.serve  # noqa: PLC0415
+
+    monkeypatch.setattr(kg.sparql.serve.Handler, "timeout", 0.5)
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(post_head("100") + b"ASK")  # 3 bytes of the 100 announced, then nothing
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 408")
+
+
+def test_only_queries_that_proved_quick_in_a_worker_run_in_the_server(seeds_file) -> None:
+    """The quick lane: a query runs in the server only after it ran under quick_ms of CPU in a worker,
+    was understood by the SERVICE check, and with the same request; a heavy one never does."""
+    from kg.sparql.endpoint import Endpoint  # noqa: PLC0415
+    from kg.sparql.query import SavedQuery, open_graph  # noqa: PLC0415
+
+    endpoint = Endpoint(open_graph(seeds_file), timeout=1.0, workers=2, queue=2)
+    try:
+        cheap = SavedQuery("", "", "", (), CHEAP)
+        heavy = SavedQuery("", "", "", (), CARTESIAN)
+        request = (cheap, {}, None, ["json"], [], [])
+        assert endpoint.answer_if_quick(*request) is None  # never seen: a worker's
+        first = endpoint.answer(*request)
+        assert first.status == 200
+        second = endpoint.answer_if_quick(*request)
+        assert second is not None and second.body == first.body
+        assert endpoint.answer_if_quick(cheap, {}, None, ["xml"], [], []) is None  # another request
+        assert endpoint.answer(heavy, {}, None, ["json"], [], []).status == 503
+        assert endpoint.answer_if_quick(heavy, {}, None, ["json"], [], []) is None
+        endpoint.quick_ms = 0  # the lane closed: every query goes to a worker
+        assert endpoint.answer_if_quick(*request) is None
+    finally:
+        endpoint.close()

@@ -334,13 +334,15 @@ def _out_of_memory(limits: WorkerLimits) -> Response:
 
 
 def _reap(pid: int) -> int | None:
-    """Collect the exit of a child; the signal that ended it, if it is known by now."""
+    """Collect the exit of a child; the signal that ended it.
+
+    Waited for: the child has closed its pipe and is exiting, or was killed.
+    (Reaped later by a thread, an aborted child was often not reaped yet and
+    its answer was a 500 where its memory cap meant a 503.)
+    """
     try:
-        done, status = os.waitpid(pid, os.WNOHANG)
+        _, status = os.waitpid(pid, 0)
     except ChildProcessError:
-        return None
-    if done == 0:
-        threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()
         return None
     return os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
 
