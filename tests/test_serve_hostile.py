@@ -318,6 +318,10 @@ def test_only_queries_that_proved_quick_in_a_worker_run_in_the_server(seeds_file
         assert endpoint.answer_if_quick(cheap, {}, None, ["xml"], [], []) is None  # another request
         assert endpoint.answer(heavy, {}, None, ["json"], [], []).status == 503
         assert endpoint.answer_if_quick(heavy, {}, None, ["json"], [], []) is None
+        # a query that could name SERVICE in any way stays in the workers' empty network namespace
+        wordy = SavedQuery("", "", "", (), r'SELECT ?x WHERE { BIND("a \u0053ervice" AS ?x) }')
+        assert endpoint.answer(wordy, {}, None, ["json"], [], []).status == 200
+        assert endpoint.answer_if_quick(wordy, {}, None, ["json"], [], []) is None
         endpoint.quick_ms = 0  # the lane closed: every query goes to a worker
         assert endpoint.answer_if_quick(*request) is None
     finally:

@@ -36,7 +36,8 @@ What keeps it safe:
   (benchmarks/README.md); :func:`in_worker` still does that, for one-off work.
 * **A quick lane.** The graph is read-only, so a query costs the same every
   time it runs with the same parameters. One that took under ``quick_ms`` of
-  CPU in a worker (and was understood by the SERVICE check) runs in the server
+  CPU in a worker (was understood by the SERVICE check, and cannot name
+  SERVICE at all: :func:`kg.sparql.guard.may_name_service`) runs in the server
   itself next time (:meth:`Endpoint.answer_if_quick`; kg serve: on its event
   loop): no thread, no message to a worker, no process to wake
   (benchmarks/README.md measures it). A quick query that turns out slower is
@@ -72,7 +73,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from kg.sparql.guard import Parsed, Refused, check_query, leave_network
+from kg.sparql.guard import Parsed, Refused, check_query, leave_network, may_name_service
 from kg.sparql.query import (
     QueryError,
     QueryRefused,
@@ -523,7 +524,8 @@ class Endpoint:
         except Busy:
             return busy("every query worker is busy: try again shortly")
         self._remember(key, outcome.kind in ("timeout", "memory"))
-        quick = outcome.kind == "ok" and parsed.understood and outcome.cpu is not None
+        quick = outcome.kind == "ok" and parsed.understood and not may_name_service(query.text)
+        quick = quick and outcome.cpu is not None
         self._remember_quick(request_key(*request), quick and outcome.cpu * 1000 < self.quick_ms)  # type: ignore[operator]
         return self._worker_answer(outcome, limits)
 
