@@ -182,6 +182,7 @@ def main() -> int:
     parser.add_argument(
         "--quick-ms", type=float, default=None, help="the server's --quick-ms (0: no quick lane)"
     )
+    parser.add_argument("--fronts", type=int, default=None, help="the server's --fronts")
     parser.add_argument("--p99-ms", type=float, default=100.0)
     parser.add_argument(
         "--warm-up", type=float, default=2.0, help="seconds whose queries p99_after_warm_up_ms leaves out"
@@ -198,6 +199,7 @@ def main() -> int:
         command += ["--memory-mb", str(args.memory_mb)]
         command += ["--workers", str(args.workers)] if args.workers else []
         command += ["--quick-ms", str(args.quick_ms)] if args.quick_ms is not None else []
+        command += ["--fronts", str(args.fronts)] if args.fronts else []
         server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             for _ in range(200):

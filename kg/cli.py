@@ -595,6 +595,13 @@ def query_command(
     help="Memory one query may take, in MB; past it the query gets a 503.",
 )
 @click.option(
+    "--fronts",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes answering HTTP, each with its share of the workers.",
+)
+@click.option(
     "--quick-ms",
     default=10.0,
     show_default=True,
@@ -609,6 +616,7 @@ def serve_command(
     max_rows: int,
     workers: int | None,
     memory_mb: int,
+    fronts: int,
     quick_ms: float,
 ) -> None:
     """Serve graph files or a store as a read-only SPARQL 1.1 endpoint, with a query page at /.
@@ -621,7 +629,7 @@ def serve_command(
 
     try:
         limits = {"memory_mb": memory_mb, "quick_ms": quick_ms} | ({"workers": workers} if workers else {})
-        serve(list(graphs), host=host, port=port, timeout=timeout, max_rows=max_rows, **limits)
+        serve(list(graphs), host=host, port=port, fronts=fronts, timeout=timeout, max_rows=max_rows, **limits)
     except QueryError as exc:
         raise BadUsage(str(exc)) from None
     except OSError as exc:

@@ -371,3 +371,42 @@ def test_worker_errors_are_logged_not_sent(caplog) -> None:
     response = in_worker(broken, 5)
     assert response.status == 500 and b"secret" not in response.body and b"Traceback" not in response.body
     assert "secret detail" in caplog.text
+
+
+def test_kg_serve_with_two_fronts_answers_and_stops_whole(seeds_file) -> None:
+    """``kg serve --fronts 2``: two processes on one socket; SIGTERM stops both and their workers."""
+    import signal  # noqa: PLC0415
+    import socket  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    kg = str(Path(sys.executable).parent / "kg")
+    server = subprocess.Popen([kg, "serve", str(seeds_file), "--port", str(port), "--fronts", "2"])
+    try:
+        for _ in range(300):
+            try:
+                status, _, body = get(f"http://127.0.0.1:{port}", query=POSTS, format="csv")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert status == 200 and b"Boris Pistorius" in body
+        with open(f"/proc/{server.pid}/task/{server.pid}/children", encoding="ascii") as children:
+            fronts_and_workers = [int(pid) for pid in children.read().split()]
+        assert len(fronts_and_workers) >= 2
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(30) == 0
+    time.sleep(1)
+    assert not [pid for pid in fronts_and_workers if alive(pid)]  # the other front and every worker too
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -464,12 +464,17 @@ class Endpoint:
     max_rows: int = 10_000
     saved: dict[str, SavedQuery] = field(default_factory=saved_queries)
     #: Queries run at once (each in a worker process), and queries waiting for one.
-    workers: int = field(default_factory=lambda: 2 * max(2, os.cpu_count() or 2))
+    workers: int = field(default_factory=lambda: Endpoint.default_workers())
     queue: int = 64
     memory_mb: int | None = MEMORY_MB
     long_workers: int | None = None  # default: as many as ``workers``
     #: The quick lane: CPU a query may have taken in a worker to run here next time.
     quick_ms: float = QUICK_MS
+
+    @staticmethod
+    def default_workers() -> int:
+        """Queries run at once by default: twice the CPUs, at least 4."""
+        return 2 * max(2, os.cpu_count() or 2)
 
     def __post_init__(self) -> None:
         self.pool = WorkerPool(self.workers, self.queue, wait=self.timeout, long_workers=self.long_workers)

@@ -41,6 +41,8 @@ import contextlib
 import functools
 import gc
 import logging
+import os
+import signal
 import socket
 import threading
 import time
@@ -352,10 +354,15 @@ class Server:
     ``shutdown()`` from another, then ``server_close()``.
     """
 
-    def __init__(self, address: tuple[str, int], endpoint: Endpoint, quiet: bool = False) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        endpoint: Endpoint,
+        quiet: bool = False,
+        listening: socket.socket | None = None,
+    ) -> None:
         host, port = address
-        family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
-        self.socket = socket.create_server((host.strip("[]"), port), family=family, backlog=BACKLOG)
+        self.socket = listening if listening is not None else listen(host, port)
         self.server_address = self.socket.getsockname()
         self.endpoint = endpoint
         self.app = App(endpoint, host)
@@ -396,6 +403,26 @@ class Server:
         self.app.close()
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` with a deep backlog."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    return socket.create_server((host.strip("[]"), port), family=family, backlog=BACKLOG)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port``, not listening yet: uvicorn listens once a front is ready to
+    answer, so that no client connects to a server still forking its workers."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def make_server(
     graphs: object,
     host: str = "127.0.0.1",
@@ -414,15 +441,30 @@ def make_server(
     return Server((host, port), endpoint, quiet=quiet)
 
 
-def serve(graphs: object, host: str = "127.0.0.1", port: int = 7878, **options: Any) -> None:
-    """``kg serve``: answer queries until interrupted."""
+def serve(
+    graphs: object,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    *,
+    fronts: int = 1,
+    timeout: float = 10.0,
+    max_rows: int = 10_000,
+    quiet: bool = False,
+    **limits: Any,
+) -> None:
+    """``kg serve``: answer queries until interrupted, in ``fronts`` processes.
+
+    Each front process is an event loop with its own query workers (the
+    ``workers`` are shared out among them) on one listening socket; the graph
+    is loaded once, before the fronts are forked, and shared copy-on-write.
+    Why more than one: on a busy machine a single event loop thread gets a
+    small share of a CPU, and every connection waits when it is not running
+    (benchmarks/README.md).
+    """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    server = make_server(graphs, host, port, **options)
-    # What is loaded now stays: kept out of the collector's full passes (33 ms each, pauses every
-    # connection), and left untouched in the pages the query workers share copy-on-write.
-    gc.collect()
-    gc.freeze()
-    bound_host, bound_port = server.server_address[:2]
+    store = open_graph(graphs)
+    listening = bind(host, port)
+    bound_host, bound_port = listening.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
     log.info(
         "SPARQL endpoint on http://%s:%d/sparql (query page: http://%s:%d/)",
@@ -431,6 +473,54 @@ def serve(graphs: object, host: str = "127.0.0.1", port: int = 7878, **options: 
         shown,
         bound_port,
     )
+    if fronts > 1 and "workers" in limits:
+        limits["workers"] = max(1, -(-limits["workers"] // fronts))
+    elif fronts > 1:
+        limits["workers"] = max(1, Endpoint.default_workers() // fronts)
+    # What is loaded now stays: kept out of the collector's full passes (33 ms each, pauses every
+    # connection), and left untouched in the pages the fronts and query workers share copy-on-write.
+    gc.collect()
+    gc.freeze()
+    # uvicorn answers SIGTERM by stopping gracefully and then raising it again for the handler it found:
+    # the default one would end the process before its clean-up (the other fronts, the idle workers).
+    signal.signal(signal.SIGTERM, _after_uvicorn_stopped)
+    children: list[int] = []
+    for _ in range(fronts - 1):
+        if (pid := os.fork()) == 0:  # a forked front: serve, then leave without the parent's clean-up
+            status = 0
+            try:
+                _run_front(store, (host, port), listening, timeout, max_rows, quiet, limits)
+            except BaseException:  # noqa: BLE001 - a front that fails ends alone
+                status = 1
+            finally:
+                os._exit(status)
+        children.append(pid)
+    try:
+        _run_front(store, (host, port), listening, timeout, max_rows, quiet, limits)
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _after_uvicorn_stopped(signum: int, frame: object) -> None:
+    """SIGTERM once uvicorn has stopped serving: nothing more to do, the clean-up follows."""
+
+
+def _run_front(
+    store: object,
+    address: tuple[str, int],
+    listening: socket.socket,
+    timeout: float,
+    max_rows: int,
+    quiet: bool,
+    limits: dict[str, Any],
+) -> None:
+    endpoint = Endpoint(store, timeout=timeout, max_rows=max_rows, **limits)  # type: ignore[arg-type]
+    server = Server(address, endpoint, quiet=quiet, listening=listening)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
