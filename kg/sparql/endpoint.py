@@ -20,7 +20,10 @@ What keeps it safe:
   of its own with no interface up, so a SERVICE the parse missed reaches
   nothing. A query rdflib cannot parse runs only in such a worker.
 * **Bounded work.** At most ``workers`` queries run at once and ``queue`` more
-  wait; past that a query gets 503 with ``Retry-After``. Each worker may grow
+  wait; past that a query gets 503 with ``Retry-After``. A query whose
+  worker has used :data:`LONG_CPU` of CPU moves to a lane of long queries
+  (niced), or is stopped with a 503 when that is full (:class:`WorkerPool`).
+  Each worker may grow
   by ``memory_mb`` of address space (``RLIMIT_AS``): a query that needs more
   is stopped with a 503 that says so.
 * **Strict requests.** A ``Content-Length`` that is not a number is 400, a body
