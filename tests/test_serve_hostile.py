@@ -326,3 +326,19 @@ def test_only_queries_that_proved_quick_in_a_worker_run_in_the_server(seeds_file
         assert endpoint.answer_if_quick(*request) is None
     finally:
         endpoint.close()
+
+
+def test_a_query_worker_does_not_hold_the_servers_connections_open() -> None:
+    """A worker forked while a client was connected must not keep that connection open after the
+    server closes it (the client would wait for an end that never comes)."""
+    from kg.sparql.workers import spawn  # noqa: PLC0415
+
+    server_end, client_end = socket.socketpair()
+    worker = spawn(lambda *job: "answer", None)
+    try:
+        server_end.close()
+        client_end.settimeout(5)
+        assert client_end.recv(1) == b""  # closed, though the worker has a copy of it
+    finally:
+        worker.stop()
+        client_end.close()

@@ -93,17 +93,26 @@ def _read_exactly(sock: socket.socket, size: int) -> bytes | None:
 
 
 def _close_other_sockets(keep: int) -> None:
-    """Close every socket this process inherited but ``keep``: the server's listener and its clients."""
+    """Close every socket this process inherited but ``keep``: the server's listener and its clients.
+
+    Each is replaced by /dev/null rather than closed: a socket object of the
+    server's still in this process's memory may close its number one day,
+    and that must not be a file the store has opened since.
+    """
     try:
         descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
     except OSError:  # no /proc: nothing to find them by
         return
-    for fd in descriptors:
-        if fd == keep:
-            continue
-        with contextlib.suppress(OSError):
-            if stat.S_ISSOCK(os.fstat(fd).st_mode):
-                os.close(fd)
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in descriptors:
+            if fd in (keep, null):
+                continue
+            with contextlib.suppress(OSError):
+                if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    os.dup2(null, fd)
+    finally:
+        os.close(null)
 
 
 def _serve_queries(
