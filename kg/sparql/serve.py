@@ -486,8 +486,6 @@ def serve(
     # connection), and left untouched in the pages the fronts and query workers share copy-on-write.
     gc.collect()
     gc.freeze()
-    # uvicorn answers SIGTERM by stopping gracefully and then raising it again for the handler it found:
-    # the default one would end the process before its clean-up (the other fronts, the idle workers).
     signal.signal(signal.SIGTERM, _after_uvicorn_stopped)
     children: list[int] = []
     for _ in range(fronts - 1):
@@ -511,8 +509,22 @@ def serve(
                 os.waitpid(pid, 0)
 
 
+#: The front this process runs, and whether it was asked to stop: a SIGTERM may come before uvicorn
+#: has put its own handler in place (while the workers are forked), or after it stopped.
+_front: list[Server] = []
+_stopping = threading.Event()
+
+
 def _after_uvicorn_stopped(signum: int, frame: object) -> None:
-    """SIGTERM once uvicorn has stopped serving: nothing more to do, the clean-up follows."""
+    """SIGTERM outside uvicorn's own handling: stop the front if it runs, and do not start one.
+
+    uvicorn answers SIGTERM by stopping gracefully and then raising it again
+    for the handler it found; the default one would end the process before
+    its clean-up (the other fronts, the idle workers).
+    """
+    _stopping.set()
+    for server in _front:
+        server.uvicorn.should_exit = True
 
 
 def _run_front(
@@ -526,8 +538,10 @@ def _run_front(
 ) -> None:
     endpoint = Endpoint(store, timeout=timeout, max_rows=max_rows, **limits)  # type: ignore[arg-type]
     server = Server(address, endpoint, quiet=quiet, listening=listening)
+    _front.append(server)
     try:
-        server.serve_forever()
+        if not _stopping.is_set():
+            server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
