@@ -594,6 +594,20 @@ def query_command(
     type=click.IntRange(16),
     help="Memory one query may take, in MB; past it the query gets a 503.",
 )
+@click.option(
+    "--fronts",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes answering HTTP, each with its share of the workers.",
+)
+@click.option(
+    "--quick-ms",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="A query that took under this CPU time in a worker runs in the server next time; 0: never.",
+)
 def serve_command(
     graphs: tuple[str, ...],
     host: str,
@@ -602,6 +616,8 @@ def serve_command(
     max_rows: int,
     workers: int | None,
     memory_mb: int,
+    fronts: int,
+    quick_ms: float,
 ) -> None:
     """Serve graph files or a store as a read-only SPARQL 1.1 endpoint, with a query page at /.
 
@@ -612,8 +628,8 @@ def serve_command(
     from kg.sparql.serve import serve  # noqa: PLC0415
 
     try:
-        limits = {"memory_mb": memory_mb} | ({"workers": workers} if workers else {})
-        serve(list(graphs), host=host, port=port, timeout=timeout, max_rows=max_rows, **limits)
+        limits = {"memory_mb": memory_mb, "quick_ms": quick_ms} | ({"workers": workers} if workers else {})
+        serve(list(graphs), host=host, port=port, fronts=fronts, timeout=timeout, max_rows=max_rows, **limits)
     except QueryError as exc:
         raise BadUsage(str(exc)) from None
     except OSError as exc:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
+import re
+import threading
 from dataclasses import dataclass
 
 from pyparsing import ParseBaseException
@@ -71,10 +73,16 @@ def check_query(text: str) -> Parsed:
     return parsed
 
 
+#: rdflib's grammar is a pyparsing parser, whose packrat cache is shared and not thread-safe: two
+#: threads parsing at once made a good query fail to parse (and the failure was cached).
+_PARSING = threading.Lock()
+
+
 @functools.lru_cache(maxsize=4096)
 def _verdict(text: str) -> tuple[str | None, Parsed]:
     try:
-        return None, _check_query(text)
+        with _PARSING:
+            return None, _check_query(text)
     except Refused as refused:
         return str(refused), Parsed(understood=True)
 
@@ -95,6 +103,28 @@ def _check_query(text: str) -> Parsed:
     if "Load" in _names(update, set()):
         raise Refused("LOAD is refused: the graph is read-only and this endpoint sends no requests")
     raise Refused("updates are refused: the graph is read-only")
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def may_name_service(text: str) -> bool:
+    """Whether the word SERVICE could be anywhere in the query, in any case, escaped or not, even in a
+    string or a comment.
+
+    A query this says no to cannot reach another host whatever a parser makes
+    of it: such a query may run outside the workers' empty network namespace
+    (the quick lane of :class:`kg.sparql.endpoint.Endpoint`). A query that ran
+    in a worker without fault proves nothing by itself: ``SERVICE SILENT``
+    fails quietly where there is no network.
+    """
+
+    def expand(match: re.Match) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else ""
+
+    expanded = _ESCAPE.sub(expand, text)
+    return "service" in expanded.casefold() or "service" in expanded.lower()
 
 
 def leave_network() -> bool:

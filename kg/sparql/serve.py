@@ -1,742 +1,153 @@
-"""``kg serve``: a read-only SPARQL 1.1 Protocol endpoint, safe to leave running.
+"""``kg serve``: the HTTP front of the read-only SPARQL endpoint, an ASGI app on uvicorn.
 
-Requests (https://www.w3.org/TR/sparql11-protocol/): ``GET /sparql?query=``,
-``POST`` form-encoded ``query=`` or a raw ``application/sparql-query`` body, with
-``default-graph-uri`` / ``named-graph-uri``. Answers are negotiated from
-``Accept`` (SPARQL results JSON, XML, CSV, TSV; Turtle, N-Triples, RDF/XML or
-JSON-LD for CONSTRUCT and DESCRIBE; HTML for a browser), or chosen with
-``format=``. ``GET /`` is a small query page; ``GET /queries/NAME?param=value``
-runs a saved query.
+What a request means and how it is answered (the protocol, negotiation, the
+query workers and their limits) is :mod:`kg.sparql.endpoint`. This module
+reads requests and writes answers.
 
-What keeps it safe:
+Why uvicorn: ``http.server`` ran a thread per connection, so 1,100 idle
+connections were 1,100 threads and 200 busy clients fought over the GIL
+with the server's own work; its cheap queries' p99 was 212 ms under the
+load test, with 389 cheap queries turned away (benchmarks/README.md).
+uvicorn reads every connection on one asyncio event loop (h11 parses,
+strictly: a ``Content-Length`` that is not digits is a 400 and the
+connection is closed, so an unread body is never read as a request); a
+query proven quick is answered on the loop, any other on a bounded pool of
+threads, each waiting for its query worker. Under the same load test the
+cheap queries all succeeded, p99 39 ms at load 6 (150-330 ms at load
+10-12, the server's own share 3-15 ms): benchmarks/README.md.
 
-* **Read-only.** Updates (``update=``, ``application/sparql-update``) answer
-  403 and never reach the engine, which only ever gets ``Store.query``.
-* **No requests elsewhere.** ``SERVICE``, ``LOAD`` and every update are
-  refused (403) from the query parsed by rdflib's SPARQL grammar
-  (:mod:`kg.sparql.guard`), and each query worker runs in a network namespace
-  of its own with no interface up, so a SERVICE the parse missed reaches
-  nothing. A query rdflib cannot parse runs only in such a worker.
-* **Bounded work.** At most ``workers`` queries run at once and ``queue`` more
-  wait; past that a query gets 503 with ``Retry-After``. Each worker may grow
-  by ``memory_mb`` of address space (``RLIMIT_AS``): a query that needs more
-  is stopped with a 503 that says so.
-* **Strict requests.** A ``Content-Length`` that is not a number is 400, a body
-  over 1 MB is 413 (not read); either closes the connection. Idle and slow
-  clients are cut after ``CLIENT_TIMEOUT`` seconds; the listen backlog is 1024.
-* **A time limit.** Oxigraph cannot be interrupted from another thread, so
-  queries run in worker processes forked from the server (the store is
-  shared copy-on-write, nothing is reloaded) and reused
-  (:mod:`kg.sparql.workers`); a worker whose query runs out of time is killed
-  (the client gets a 503) and replaced. Forking a worker per query cost
-  13-17 ms and capped the server near 30 queries a second under load
-  (benchmarks/README.md); :func:`in_worker` still does that, for one-off work.
-* **A row limit.** At most ``max_rows`` rows (or triples) are read; a cut answer
-  says so in the ``X-Kg-Truncated`` header.
-* **Loopback by default,** and requests naming another host are refused, so a
-  web page cannot reach the endpoint through DNS rebinding.
-* **No stack traces.** A bad query answers 400 with Oxigraph's one-line reason
-  and position; anything unexpected is logged here and answers a bare 500.
+What this module adds to uvicorn:
+
+* **Idle and slow clients are cut.** uvicorn times out a keep-alive
+  connection between requests only once a request was answered, and any
+  byte received restarts its clock. :class:`Handler` gives a connection
+  ``timeout`` seconds, from its opening or its last answer, to send a whole
+  request head; the body must arrive within the same time once the head is in.
+* **Strict bodies.** A body over :data:`MAX_BODY` is 413 and a chunked one
+  411, neither read; the connection is then closed.
+* **Quick queries on the loop.** A request that proved quick in a query
+  worker is answered on the event loop itself
+  (:meth:`Endpoint.answer_if_quick`); the first of identical requests
+  arriving together goes first and the others learn from it.
+* **Bounded work.** At most :attr:`Endpoint.capacity` requests are in hand;
+  past that (and past the endpoint's own queue) a query gets 503 with
+  ``Retry-After``.
+* **Front processes.** ``serve(fronts=N)`` forks N event loops onto one
+  socket after the graph is loaded (each with its share of the workers);
+  the socket listens only once a front is ready.
+* **Loopback by name.** On a loopback address, a request naming another host
+  is refused (no DNS rebinding).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import faulthandler
-import html
+import functools
+import gc
 import logging
 import os
-import pickle
-import resource
-import selectors
 import signal
+import socket
 import threading
 import time
-import traceback
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TypeVar
-from urllib.parse import parse_qs, quote, urlsplit
+from typing import Any
+from urllib.parse import parse_qs
 
-import pyoxigraph as ox
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from kg.sparql.guard import Refused, check_query, leave_network
-from kg.sparql.query import (
-    QueryError,
-    QueryRefused,
-    SavedQuery,
-    check,
-    open_graph,
-    run,
-    saved_queries,
+from kg.sparql.endpoint import (
+    CONTENT_TYPES,
+    MAX_BODY,
+    PROTOCOL_PARAMS,
+    Endpoint,
+    Response,
+    busy,
+    page,
+    request_key,
+    text,
 )
-from kg.sparql.results import Result, display
-from kg.sparql.workers import Workers
+from kg.sparql.query import SavedQuery, open_graph
 
 log = logging.getLogger("kg.sparql.serve")
 
-MAX_BODY = 1 << 20  # bytes of a POST body
 #: Seconds a client may stay idle between requests, or take to send one.
 CLIENT_TIMEOUT = 15.0
-#: Extra address space a query worker may take (MB), beyond what it inherits from the server.
-MEMORY_MB = 1024
+#: Connections the kernel keeps waiting to be accepted.
+BACKLOG = 1024
+#: Longest request head read (the request line holds a GET query): as ``http.server``'s 64 kB line.
+MAX_HEAD = 96 * 1024
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
 
-#: What a SELECT or ASK answer can be written as: media type -> format name.
-RESULT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "text/html": "html",
-}
-#: What a CONSTRUCT or DESCRIBE answer can be written as.
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "rdf-xml",
-    "application/ld+json": "json-ld",
-    "text/html": "html",
-}
-#: The Content-Type each format is sent with.
-CONTENT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
-    "rdf-xml": "application/rdf+xml",
-    "json-ld": "application/ld+json",
-    "html": "text/html; charset=utf-8",
-}
-#: ``format=`` values (and SPARQLWrapper's ``output=``) -> format, for results and for graphs.
-FORMAT_NAMES = {
-    "json": ("json", "json-ld"),
-    "xml": ("xml", "rdf-xml"),
-    "csv": ("csv", None),
-    "tsv": ("tsv", None),
-    "html": ("html", "html"),
-    "turtle": (None, "turtle"),
-    "ttl": (None, "turtle"),
-    "n3": (None, "turtle"),
-    "nt": (None, "nt"),
-    "ntriples": (None, "nt"),
-    "n-triples": (None, "nt"),
-    "rdf+xml": (None, "rdf-xml"),
-    "rdfxml": (None, "rdf-xml"),
-    "json-ld": (None, "json-ld"),
-    "jsonld": (None, "json-ld"),
-}
-#: URL parameters of the protocol, not parameters of a saved query.
-PROTOCOL_PARAMS = {"query", "update", "format", "output", "results", "default-graph-uri", "named-graph-uri"}
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-@dataclass
-class Response:
-    status: int
-    body: bytes
-    content_type: str = "text/plain; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
+class Handler(H11Protocol):
+    """uvicorn's h11 connection, plus a deadline for each request head.
 
-
-def text(status: int, message: str) -> Response:
-    """A short plain-text answer: the reason, on one line."""
-    return Response(status, (message.rstrip("\n") + "\n").encode("utf-8"))
-
-
-# --- Content negotiation -------------------------------------------------------------
-
-
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """``Accept`` as (media range, quality) pairs; no header accepts anything."""
-    if not header:
-        return [("*/*", 1.0)]
-    ranges = []
-    for part in header.split(","):
-        media, *options = (piece.strip() for piece in part.split(";"))
-        if not media:
-            continue
-        quality = 1.0
-        for option in options:
-            name, _, value = option.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((media.lower(), quality))
-    return ranges
-
-
-def negotiate(accept: str | None, offered: dict[str, str]) -> str | None:
-    """The format of the offered media type the client prefers; ties go to the first offered."""
-    ranges = parse_accept(accept)
-    best, best_quality = None, 0.0
-    for media, name in offered.items():
-        kind = media.split("/")[0]
-        quality, precision = 0.0, -1
-        for pattern, q in ranges:
-            level = 2 if pattern == media else 1 if pattern == f"{kind}/*" else 0 if pattern == "*/*" else -1
-            if level > precision:
-                quality, precision = q, level
-        if precision >= 0 and quality > best_quality:
-            best, best_quality = name, quality
-    return best
-
-
-def choose_format(query_form: str, accept: str | None, format_values: list[str]) -> str | None:
-    """``format=`` when it names a format this form can be written as; else ``Accept``."""
-    graph = query_form in ("CONSTRUCT", "DESCRIBE")
-    offered = GRAPH_TYPES if graph else RESULT_TYPES
-    for value in format_values:
-        value = value.strip().lower()
-        if value in offered:
-            return offered[value]
-        if value in FORMAT_NAMES and (name := FORMAT_NAMES[value][1 if graph else 0]):
-            return name
-    if format_values and any(v.strip() for v in format_values):
-        return None
-    return negotiate(accept, offered)
-
-
-# --- Running a query with a time limit ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WorkerLimits:
-    """What a query worker may use: seconds, extra address space, and whether it must be off the network."""
-
-    timeout: float = 10.0
-    memory_mb: int | None = MEMORY_MB
-    offline: bool = False  # required: a worker that cannot leave the network refuses the query
-
-
-def _address_space() -> int:
-    """This process's virtual memory size in bytes (``/proc/self/statm``), 0 where unknown."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _limit_child(limits: WorkerLimits) -> Response | None:
-    """In the forked worker: leave the network, cap the memory; a Response when the query must not run."""
-    faulthandler.disable()  # a worker stopped for its memory aborts: no dump of the server's threads
-    if limits.offline and not leave_network():
-        return text(HTTPStatus.FORBIDDEN, "this query cannot be checked for SERVICE here: refused")
-    if limits.memory_mb is not None and (current := _address_space()):
-        cap = current + limits.memory_mb * (1 << 20)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    return None
-
-
-def in_worker(
-    work: Callable[[], Response],
-    timeout: float | WorkerLimits,
-    make_long: Callable[[int], bool] | None = None,
-) -> Response:
-    """``work()`` in a forked child, off the network, memory-capped, killed after its time limit.
-
-    The child inherits the store (copy-on-write), answers through a pipe and
-    exits without running any of the parent's clean-up. It never logs: a lock
-    another thread held at the fork could be held forever in the child. Where
-    there is no fork (Windows) the work runs here, without limits.
-
-    ``make_long(pid)`` is called once the child has run :data:`LONG_AFTER`
-    seconds (see :class:`WorkerPool`); when it says no, the child is stopped
-    and the answer is a 503 busy.
-    """
-    # A bare number: a time limit alone, as before (a fork and nothing else costs least).
-    limits = timeout if isinstance(timeout, WorkerLimits) else WorkerLimits(timeout, None, offline=False)
-    if not hasattr(os, "fork"):
-        return work()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        status = 0
-        try:
-            os.close(read_end)
-            try:
-                refused = _limit_child(limits)
-                answer: tuple = ("ok", refused if refused is not None else work())
-            except MemoryError:
-                answer = ("memory", "")
-            except BaseException:  # noqa: BLE001 - reported to the parent, which logs it
-                answer = ("error", traceback.format_exc())
-            data = pickle.dumps(answer)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write_end, view) :]
-            os.close(write_end)  # the answer is complete before the child is torn down
-        except BaseException:  # noqa: BLE001
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    chunks: list[bytes] = []
-    started = time.monotonic()
-    deadline, long_at = started + limits.timeout, started + LONG_AFTER if make_long else float("inf")
-    died_of: int | None = None
-    with selectors.DefaultSelector() as selector:  # poll/epoll: no FD_SETSIZE limit, unlike select()
-        selector.register(read_end, selectors.EVENT_READ)
-        try:
-            while True:
-                now = time.monotonic()
-                if now >= deadline:
-                    os.kill(pid, signal.SIGKILL)
-                    return text(HTTPStatus.SERVICE_UNAVAILABLE, f"query timed out after {limits.timeout:g} s")
-                if now >= long_at:
-                    long_at = float("inf")
-                    if make_long is not None and not make_long(pid):
-                        os.kill(pid, signal.SIGKILL)
-                        return busy("every worker for long queries is busy: try again shortly")
-                if selector.select(min(deadline, long_at) - now):
-                    chunk = os.read(read_end, 1 << 16)
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-        finally:
-            os.close(read_end)
-            died_of = _reap(pid)
-    try:
-        kind, value = pickle.loads(b"".join(chunks))
-    except Exception:  # noqa: BLE001 - the child died before answering (killed, out of memory)
-        if died_of == signal.SIGABRT and limits.memory_mb is not None:  # Rust aborts when allocation fails
-            return _out_of_memory(limits)
-        log.error("query worker %d died without answering (signal %s)", pid, died_of)
-        return text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error: the query worker died")
-    if kind == "memory":
-        return _out_of_memory(limits)
-    if kind == "error":
-        log.error("query failed:\n%s", value)
-        return text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
-    return value
-
-
-def _out_of_memory(limits: WorkerLimits) -> Response:
-    return text(
-        HTTPStatus.SERVICE_UNAVAILABLE,
-        f"query stopped: it needed more than its {limits.memory_mb} MB of memory",
-    )
-
-
-def _reap(pid: int) -> int | None:
-    """Collect the exit of a child; the signal that ended it, if it is known by now."""
-    try:
-        done, status = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return None
-    if done == 0:
-        threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()
-        return None
-    return os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-
-
-def busy(message: str) -> Response:
-    """A 503 that tells the client when to come back."""
-    response = text(HTTPStatus.SERVICE_UNAVAILABLE, message)
-    response.headers["Retry-After"] = "1"
-    return response
-
-
-class Busy(Exception):
-    """Every query worker is busy and the queue is full."""
-
-
-#: A query still running after this many seconds is a long one: it moves to the long lane, niced.
-LONG_AFTER = 0.05
-#: Queries remembered as long (text and parameters), sent straight to the long lane next time.
-LONG_QUERIES = 1024
-T = TypeVar("T")
-
-
-class WorkerPool:
-    """Two lanes of query workers, so that long queries cannot starve short ones.
-
-    Every query starts in the short lane (``workers`` at once, ``queue`` more
-    waiting). One still running after :data:`LONG_AFTER` seconds moves to the
-    long lane (``long_workers`` at once) and is reniced to 19, so the short
-    queries that follow get the CPU and a free short slot; when the long lane
-    is full it stays, niced, in its short slot. A query that ran out of time or
-    memory is remembered (:data:`LONG_QUERIES`): next time it goes straight
-    to the long lane, or gets a 503 at once when that is full. At most
-    ``workers + long_workers`` workers exist, each capped in memory.
+    uvicorn starts its keep-alive timer only after an answer and restarts it
+    with every byte, so a connection that never sends a request, or sends its
+    head a byte at a time, would stay forever (1,100 of them broke the old
+    server). Here a connection gets ``timeout`` seconds from its opening, and
+    again from each answer, to send a complete request head; then it is
+    closed without a word.
     """
 
-    def __init__(self, workers: int, queue: int, wait: float, long_workers: int | None = None) -> None:
-        self.short = threading.BoundedSemaphore(workers)
-        self.long = threading.BoundedSemaphore(long_workers or workers)
-        self.capacity, self.wait = workers + queue, wait
-        self.lock = threading.Lock()
-        self.admitted = 0
+    timeout: float = CLIENT_TIMEOUT
+    head_deadline: asyncio.TimerHandle | None = None
 
-    def run(self, work: Callable[[Callable[[int], bool], float], T], known_long: bool = False) -> T:
-        """``work(make_long, long_after)`` in a short slot; :class:`Busy` when the queue is full or the wait
-        too long. A query ``known_long`` (it ran long lately) goes straight to the long lane or is Busy."""
-        with self.lock:
-            if self.admitted >= self.capacity:
-                raise Busy
-            self.admitted += 1
-        held = [self.long if known_long else self.short]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        # Headers and body go out in two writes: with Nagle's algorithm the body waits for the client's
+        # delayed ACK, 40 ms a request (asyncio sets TCP_NODELAY only on sockets it made itself).
+        if (sock := transport.get_extra_info("socket")) is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._wait_for_a_head()
 
-        def make_long(pid: int) -> bool:
-            if held[0] is self.short and self.long.acquire(blocking=False):
-                held[0].release()
-                held[0] = self.long
-            # With the long lane full it stays where it is, niced: a query slowed down by a busy
-            # machine is not stopped for it. Queries that timed out come back known long.
-            with contextlib.suppress(OSError):  # a worker that has just exited
-                os.setpriority(os.PRIO_PROCESS, pid, 19)
-            return True
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is not h11.IDLE:  # the head is in (or the connection is done)
+            self._stop_waiting()
 
-        try:
-            if not held[0].acquire(blocking=not known_long, timeout=None if known_long else self.wait):
-                raise Busy
-            try:
-                return work(make_long, 0.0 if known_long else LONG_AFTER)
-            finally:
-                held[0].release()
-        finally:
-            with self.lock:
-                self.admitted -= 1
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+            self._wait_for_a_head()
 
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_waiting()
+        super().connection_lost(exc)
 
-# --- The endpoint ------------------------------------------------------------------------------
+    def _wait_for_a_head(self) -> None:
+        self._stop_waiting()
+        self.head_deadline = self.loop.call_later(type(self).timeout, self._too_slow)
 
+    def _stop_waiting(self) -> None:
+        if self.head_deadline is not None:
+            self.head_deadline.cancel()
+            self.head_deadline = None
 
-@dataclass
-class Endpoint:
-    """The graph and the limits: everything a request needs, and how it is answered."""
-
-    store: ox.Store
-    timeout: float = 10.0
-    max_rows: int = 10_000
-    saved: dict[str, SavedQuery] = field(default_factory=saved_queries)
-    #: Queries run at once (each in a worker process), and queries waiting for one.
-    workers: int = field(default_factory=lambda: 2 * max(2, os.cpu_count() or 2))
-    queue: int = 64
-    memory_mb: int | None = MEMORY_MB
-    long_workers: int | None = None  # default: as many as ``workers``
-
-    def __post_init__(self) -> None:
-        self.pool = WorkerPool(self.workers, self.queue, wait=self.timeout, long_workers=self.long_workers)
-        self.workers_ = Workers(self.execute, self.memory_mb)
-        self.long_queries: OrderedDict[tuple, None] = OrderedDict()
-
-    def answer(
-        self,
-        query: SavedQuery,
-        params: dict[str, str],
-        accept: str | None,
-        format_values: list[str],
-        default_graph: list[str],
-        named_graphs: list[str],
-    ) -> Response:
-        try:
-            parsed = check_query(query.text)
-            query_form = check(query.text, allow_service=False)
-        except (Refused, QueryRefused) as exc:
-            return text(HTTPStatus.FORBIDDEN, str(exc))
-        if query_form is None:
-            return text(
-                HTTPStatus.BAD_REQUEST, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE"
-            )
-        fmt = choose_format(query_form, accept, format_values)
-        if fmt is None:
-            kinds = GRAPH_TYPES if query_form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
-            return text(HTTPStatus.NOT_ACCEPTABLE, f"{query_form} answers are {', '.join(kinds)}")
-
-        limits = WorkerLimits(self.timeout, self.memory_mb, offline=not parsed.understood)
-        job = (query, params, fmt, default_graph, named_graphs)
-        key = (query.text, tuple(sorted(params.items())))
-        try:
-            kind, value, long = self.pool.run(
-                lambda make_long, long_after: self.workers_.ask(
-                    job, limits.timeout, limits.offline, long_after, make_long
-                ),
-                known_long=key in self.long_queries,
-            )
-        except Busy:
-            return busy("every query worker is busy: try again shortly")
-        self._remember(key, kind in ("timeout", "memory"))
-        return self._worker_answer(kind, value, limits)
-
-    def _remember(self, key: tuple, long: bool) -> None:
-        """Keep the last :data:`LONG_QUERIES` queries cut for time or memory: they skip the short lane."""
-        with self.pool.lock:
-            if long:
-                self.long_queries[key] = None
-                self.long_queries.move_to_end(key)
-                while len(self.long_queries) > LONG_QUERIES:
-                    self.long_queries.popitem(last=False)
-            else:
-                self.long_queries.pop(key, None)
-
-    def _worker_answer(self, kind: str, value: object, limits: WorkerLimits) -> Response:
-        """What a worker's outcome (:meth:`kg.sparql.workers.Workers.ask`) tells the client."""
-        if kind == "ok":
-            return value  # type: ignore[return-value]
-        if kind == "timeout":
-            return text(HTTPStatus.SERVICE_UNAVAILABLE, f"query timed out after {limits.timeout:g} s")
-        if kind == "busy":
-            return busy("every worker for long queries is busy: try again shortly")
-        if kind == "memory":
-            return _out_of_memory(limits)
-        if kind == "online":
-            return text(HTTPStatus.FORBIDDEN, "this query cannot be checked for SERVICE here: refused")
-        if kind == "error":
-            log.error("query failed:\n%s", value)
-            return text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
-        log.error("a query worker died without answering")
-        return text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error: the query worker died")
-
-    def execute(
-        self,
-        query: SavedQuery,
-        params: dict[str, str],
-        fmt: str,
-        default_graph: list[str],
-        named_graphs: list[str],
-    ) -> Response:
-        """Run the query and write its answer: in a query worker (:mod:`kg.sparql.workers`)."""
-        try:
-            result = run(
-                self.store,
-                query,
-                params,
-                limit=self.max_rows,
-                allow_service=False,
-                default_graph=default_graph or None,
-                named_graphs=named_graphs or None,
-            )
-        except QueryError as exc:
-            status = HTTPStatus.FORBIDDEN if isinstance(exc, QueryRefused) else HTTPStatus.BAD_REQUEST
-            if fmt == "html":
-                body = page(self.saved, query, params, error=str(exc)).encode("utf-8")
-                return Response(status, body, CONTENT_TYPES["html"])
-            return text(status, str(exc))
-        if fmt == "html":
-            body = page(self.saved, query, params, result).encode("utf-8")
-        else:
-            body = result.serialize(fmt)
-        headers = {"X-Kg-Row-Limit": str(self.max_rows)}
-        if result.truncated:
-            headers["X-Kg-Truncated"] = "true"
-        return Response(HTTPStatus.OK, body, CONTENT_TYPES[fmt], headers)
+    def _too_slow(self) -> None:
+        self.head_deadline = None
+        if not self.transport.is_closing():
+            self.transport.close()
 
 
-# --- The HTML page ---------------------------------------------------------------------------------
+class BodyRefused(Exception):
+    """The request body cannot be read: the answer says why, and the connection is closed."""
 
-STYLE = """
-body { font: 15px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 78rem; padding: 0 1rem }
-textarea { width: 100%; font: 13px/1.4 ui-monospace, monospace; box-sizing: border-box }
-table { border-collapse: collapse; font-size: 13px; margin-top: .5rem }
-th, td { border: 1px solid #ccc; padding: .2rem .4rem; text-align: left; vertical-align: top }
-th { background: #f2f2f2 } li { margin: .3rem 0 } .meta, .desc { color: #666; font-size: 13px }
-form.params input { font-size: 13px; width: 11rem } .error { color: #a00; white-space: pre-wrap }
-"""
-
-
-def _escape(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def results_html(result: Result) -> str:
-    """The answer as an HTML table (or true/false, or Turtle); every cell escaped."""
-    if result.kind == "ask":
-        return f"<p><strong>{'true' if result.boolean else 'false'}</strong></p>"
-    if result.kind == "graph":
-        turtle = result.serialize("turtle").decode("utf-8")
-        return f"<pre>{_escape(turtle)}</pre><p class=meta>{_escape(result.count_line())}</p>"
-    shown = [i for i, v in enumerate(result.variables) if v not in result.params]
-    head = "".join(f"<th>{_escape(result.variables[i])}</th>" for i in shown)
-    rows = []
-    for row in result.rows:
-        cells = []
-        for i in shown:
-            term = row[i]
-            title = f' title="{_escape(term.value)}"' if isinstance(term, ox.NamedNode) else ""
-            cells.append(f"<td{title}>{_escape(display(term))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f"<p class=meta>{_escape(result.count_line())}</p>"
-    )
-
-
-def saved_list(saved: dict[str, SavedQuery]) -> str:
-    """Each saved query as a link with its title, and a small form for its parameters."""
-    items = []
-    for name, query in saved.items():
-        link = f"/queries/{quote(name)}?format=html"
-        item = f'<li><a href="{_escape(link)}">{_escape(query.title)}</a>'
-        item += f" <span class=meta>({_escape(name)})</span>"
-        item += f"<div class=desc>{_escape(query.description)}</div>"
-        if query.params:
-            inputs = "".join(
-                f'<input name="{_escape(p.name)}" placeholder="{_escape(p.name)}" title="{_escape(p.help)}"> '
-                for p in query.params
-            )
-            item += (
-                f'<form class=params method=get action="/queries/{_escape(quote(name))}">{inputs}'
-                "<input type=hidden name=format value=html><button type=submit>run</button></form>"
-            )
-        items.append(item + "</li>")
-    return "<ul>" + "".join(items) + "</ul>"
-
-
-def page(
-    saved: dict[str, SavedQuery],
-    query: SavedQuery | None = None,
-    params: dict[str, str] | None = None,
-    result: Result | None = None,
-    error: str | None = None,
-) -> str:
-    """The query page: a query box, the answer if there is one, the saved queries. No scripts, no CDN."""
-    text_in_box = (query.sparql if query and query.name else query.text) if query else ""
-    heading = ""
-    if query and query.name:
-        given = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
-        heading = f"<h2>{_escape(query.title)}{' — ' + _escape(given) if given else ''}</h2>"
-    answer = results_html(result) if result is not None else ""
-    if error:
-        answer = f"<p class=error>{_escape(error)}</p>"
-    return f"""<!doctype html>
-<html lang=en><head><meta charset=utf-8><title>kg SPARQL endpoint</title>
-<meta name=viewport content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
-<body><h1>kg SPARQL endpoint</h1>
-<form method=post action="/sparql">
-<textarea name=query rows=12 spellcheck=false>{_escape(text_in_box)}</textarea>
-<input type=hidden name=format value=html><p><button type=submit>Run query</button>
-<span class=meta>Prefixes of the ontology (dkg:, r:, topic:, rdfs:, skos:, …) are bound.
-The graph is read-only.</span></p></form>
-{heading}{answer}
-<h2>Saved queries</h2>{saved_list(saved)}
-<p class=meta>SPARQL 1.1 Protocol endpoint: <code>/sparql</code>
-(GET or POST; JSON, XML, CSV, TSV, Turtle).</p>
-</body></html>
-"""
-
-
-# --- HTTP -------------------------------------------------------------------------------------------
-
-
-class Handler(BaseHTTPRequestHandler):
-    """One request: read it, hand it to the Endpoint, write the Response. Never a stack trace."""
-
-    server: Server
-    protocol_version = "HTTP/1.1"
-    timeout = CLIENT_TIMEOUT  # idle keep-alive and slow clients: the connection is closed
-    # Headers and body go out in two writes: with Nagle's algorithm the body waits for the
-    # client's delayed ACK, 40 ms per keep-alive request (measured: 48 ms p50 with, see benchmarks/README.md).
-    disable_nagle_algorithm = True
-    server_version = "kg-sparql"
-    sys_version = ""
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        self._respond(lambda: self._route("GET"))
-
-    def do_POST(self) -> None:  # noqa: N802
-        self._respond(lambda: self._route("POST"))
-
-    def _refuse_method(self) -> None:
-        response = text(
-            HTTPStatus.METHOD_NOT_ALLOWED, "only GET and POST are answered: the endpoint is read-only"
-        )
-        response.headers["Allow"] = "GET, POST"
-        self._respond(lambda: response)
-
-    do_PUT = do_DELETE = do_PATCH = _refuse_method  # noqa: N815
-
-    def _respond(self, make: Callable[[], Response]) -> None:
-        try:
-            response = make()
-        except Exception:  # noqa: BLE001 - logged here, never sent
-            log.exception("error answering %s %s", self.command, self.path)
-            response = text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        if response.content_type.startswith("text/html"):
-            self.send_header(
-                "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
-            )
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
-
-    def _host_allowed(self) -> bool:
-        """On loopback, only requests addressed to a loopback name (no DNS rebinding)."""
-        if self.server.bound_host not in LOOPBACK:
-            return True
-        host = (self.headers.get("Host") or "").strip().lower()
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        return name in LOOPBACK
-
-    def _route(self, method: str) -> Response:
-        if not self._host_allowed():
-            return text(HTTPStatus.FORBIDDEN, "this endpoint answers requests to localhost only")
-        url = urlsplit(self.path)
-        fields = parse_qs(url.query, keep_blank_values=True)
-        body_query = None
-        if method == "POST":
-            length, refused = body_length(
-                self.headers.get("Content-Length"), self.headers.get("Transfer-Encoding")
-            )
-            if refused is not None:
-                self.close_connection = True  # the unread body must not be read as the next request
-                return refused
-            body = self.rfile.read(length) if length else b""
-            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            if ctype == "application/sparql-update":
-                return text(HTTPStatus.FORBIDDEN, "updates are refused: the graph is read-only")
-            if ctype == "application/x-www-form-urlencoded":
-                for name, values in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
-                    fields.setdefault(name, []).extend(values)
-            elif ctype == "application/sparql-query":
-                body_query = body.decode("utf-8", "replace")
-            else:
-                return text(
-                    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                    "POST application/x-www-form-urlencoded or application/sparql-query",
-                )
-        if "update" in fields:
-            return text(HTTPStatus.FORBIDDEN, "updates are refused: the graph is read-only")
-        endpoint = self.server.endpoint
-        format_values = fields.get("format", []) + fields.get("output", [])
-        graphs = (fields.get("default-graph-uri", []), fields.get("named-graph-uri", []))
-
-        if url.path.startswith("/queries/"):
-            name = url.path.removeprefix("/queries/")
-            if name not in endpoint.saved:
-                return text(HTTPStatus.NOT_FOUND, f"no saved query {name!r}")
-            saved = endpoint.saved[name]
-            params = {k: v[-1] for k, v in fields.items() if k not in PROTOCOL_PARAMS and v and v[-1].strip()}
-            return endpoint.answer(saved, params, self.headers.get("Accept"), format_values, *graphs)
-        if url.path not in ("/", "/sparql"):
-            return text(HTTPStatus.NOT_FOUND, "not found: the endpoint is /sparql, the query page /")
-        queries = fields.get("query", []) + ([body_query] if body_query is not None else [])
-        if len(queries) > 1:
-            return text(HTTPStatus.BAD_REQUEST, "give one query")
-        if not queries:
-            return Response(HTTPStatus.OK, page(endpoint.saved).encode("utf-8"), CONTENT_TYPES["html"])
-        query = SavedQuery("", "", "", (), queries[0])
-        return endpoint.answer(query, {}, self.headers.get("Accept"), format_values, *graphs)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
-        if not self.server.quiet:
-            log.info("%s - %s", self.address_string(), format % args)
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.body)
+        self.response = response
 
 
 def body_length(content_length: str | None, transfer_encoding: str | None) -> tuple[int, Response | None]:
@@ -753,21 +164,268 @@ def body_length(content_length: str | None, transfer_encoding: str | None) -> tu
     return int(value), None
 
 
-class Server(ThreadingHTTPServer):
-    """A ThreadingHTTPServer that knows its Endpoint; a deep backlog, idle clients cut."""
+async def read_body(receive: Receive, length: int, seconds: float) -> bytes:
+    """The body, ``length`` bytes at most, within ``seconds``; :class:`BodyRefused` for a slow client."""
+    chunks: list[bytes] = []
+    size = 0
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        try:
+            message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+        except asyncio.TimeoutError:
+            raise BodyRefused(text(HTTPStatus.REQUEST_TIMEOUT, f"the body took over {seconds:g} s")) from None
+        if message["type"] == "http.disconnect":
+            raise BodyRefused(text(HTTPStatus.BAD_REQUEST, "the client went away"))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > length:
+            raise BodyRefused(text(HTTPStatus.BAD_REQUEST, "the body is longer than its Content-Length"))
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
-    daemon_threads = True
-    request_queue_size = 1024
+
+class App:
+    """The ASGI app: a request in, a :class:`Response` out; never a stack trace."""
+
+    def __init__(self, endpoint: Endpoint, bound_host: str) -> None:
+        self.endpoint, self.bound_host = endpoint, bound_host
+        # Every thread either waits for its query worker or runs a quick query: as many as may be in hand.
+        self.limit = endpoint.capacity
+        self.executor = ThreadPoolExecutor(self.limit, thread_name_prefix="kg-query")
+        self.in_hand = 0
+        #: Requests being answered, by what they ask: those that come in meanwhile wait for the first.
+        self.under_way: dict[tuple, asyncio.Future[None]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        close = False
+        started = time.perf_counter()
+        try:
+            response = await self.route(scope, receive)
+        except BodyRefused as refused:
+            response, close = refused.response, True  # the unread body must not be read as a request
+        except Exception:  # noqa: BLE001 - logged here, never sent
+            log.exception("error answering %s %s", scope.get("method"), scope.get("path"))
+            response = text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
+        # How long the answer took here, from the request read to the answer written (the load test
+        # tells the server's time from the machine's): https://www.w3.org/TR/server-timing/
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": int(response.status),
+                "headers": headers(response, close),
+            }
+        )
+        await send({"type": "http.response.body", "body": response.body})
+
+    def _host_allowed(self, host: str) -> bool:
+        """On loopback, only requests addressed to a loopback name (no DNS rebinding)."""
+        if self.bound_host not in LOOPBACK:
+            return True
+        host = host.strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name in LOOPBACK
+
+    async def route(self, scope: Scope, receive: Receive) -> Response:
+        method = scope["method"]
+        if method not in ("GET", "POST"):
+            response = text(
+                HTTPStatus.METHOD_NOT_ALLOWED, "only GET and POST are answered: the endpoint is read-only"
+            )
+            response.headers["Allow"] = "GET, POST"
+            return response
+        head = request_headers(scope)
+        if not self._host_allowed(head.get("host", "")):
+            return text(HTTPStatus.FORBIDDEN, "this endpoint answers requests to localhost only")
+        fields = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        body_query = None
+        if method == "POST":
+            length, refused = body_length(head.get("content-length"), head.get("transfer-encoding"))
+            if refused is not None:
+                raise BodyRefused(refused)
+            body = await read_body(receive, length, Handler.timeout) if length else b""
+            ctype = head.get("content-type", "").split(";")[0].strip().lower()
+            if ctype == "application/sparql-update":
+                return text(HTTPStatus.FORBIDDEN, "updates are refused: the graph is read-only")
+            if ctype == "application/x-www-form-urlencoded":
+                for name, values in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+                    fields.setdefault(name, []).extend(values)
+            elif ctype == "application/sparql-query":
+                body_query = body.decode("utf-8", "replace")
+            else:
+                return text(
+                    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "POST application/x-www-form-urlencoded or application/sparql-query",
+                )
+        if "update" in fields:
+            return text(HTTPStatus.FORBIDDEN, "updates are refused: the graph is read-only")
+        return await self.dispatch(scope["path"], fields, body_query, head.get("accept"))
+
+    async def dispatch(
+        self, path: str, fields: dict[str, list[str]], body_query: str | None, accept: str | None
+    ) -> Response:
+        """The query the path and fields name, answered on a thread; the page; or 404."""
+        endpoint = self.endpoint
+        format_values = fields.get("format", []) + fields.get("output", [])
+        graphs = (fields.get("default-graph-uri", []), fields.get("named-graph-uri", []))
+        if path.startswith("/queries/"):
+            name = path.removeprefix("/queries/")
+            if name not in endpoint.saved:
+                return text(HTTPStatus.NOT_FOUND, f"no saved query {name!r}")
+            params = {k: v[-1] for k, v in fields.items() if k not in PROTOCOL_PARAMS and v and v[-1].strip()}
+            return await self.answer(endpoint.saved[name], params, accept, format_values, *graphs)
+        if path not in ("/", "/sparql"):
+            return text(HTTPStatus.NOT_FOUND, "not found: the endpoint is /sparql, the query page /")
+        queries = fields.get("query", []) + ([body_query] if body_query is not None else [])
+        if len(queries) > 1:
+            return text(HTTPStatus.BAD_REQUEST, "give one query")
+        if not queries:
+            return Response(HTTPStatus.OK, page(endpoint.saved).encode("utf-8"), CONTENT_TYPES["html"])
+        return await self.answer(SavedQuery("", "", "", (), queries[0]), {}, accept, format_values, *graphs)
+
+    async def answer(
+        self,
+        query: SavedQuery,
+        params: dict[str, str],
+        accept: str | None,
+        format_values: list[str],
+        default_graph: list[str],
+        named_graphs: list[str],
+    ) -> Response:
+        """:meth:`Endpoint.answer` on a thread of the pool, once the same request already under way is done.
+
+        The first of identical requests arriving together goes first: what it
+        teaches the endpoint (this query is quick, or long) decides how the
+        others run. Without this, 190 clients sending three cheap queries at
+        once all waited for query workers, since none was known to be quick
+        yet, and a full queue turned some away.
+        """
+        request = (query, params, accept, format_values, default_graph, named_graphs)
+        if (quick := self.endpoint.answer_if_quick(*request)) is not None:
+            return quick
+        key = request_key(*request)
+        if (first := self.under_way.get(key)) is not None:
+            await asyncio.shield(first)
+            if (quick := self.endpoint.answer_if_quick(*request)) is not None:
+                return quick
+        if self.in_hand >= self.limit:
+            return busy("every query worker is busy: try again shortly")
+        done = self.under_way.setdefault(key, asyncio.get_running_loop().create_future())
+        self.in_hand += 1
+        try:
+            loop = asyncio.get_running_loop()
+            work = functools.partial(self.endpoint.answer, *request)
+            return await loop.run_in_executor(self.executor, work)
+        finally:
+            self.in_hand -= 1
+            if self.under_way.get(key) is done:
+                del self.under_way[key]
+                done.set_result(None)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.endpoint.close()
+
+
+def request_headers(scope: Scope) -> dict[str, str]:
+    """The request's headers by lower-case name (the last of a repeated one)."""
+    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
+
+
+def headers(response: Response, close: bool) -> list[tuple[bytes, bytes]]:
+    """The answer's headers: type, length, no sniffing, a CSP for HTML, its own, and close when asked."""
+    out = [
+        ("Content-Type", response.content_type),
+        ("Content-Length", str(len(response.body))),
+        ("X-Content-Type-Options", "nosniff"),
+    ]
+    if response.content_type.startswith("text/html"):
+        out.append(("Content-Security-Policy", CSP))
+    out += list(response.headers.items())
+    if close:
+        out.append(("Connection", "close"))
+    return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in out]
+
+
+class Server:
+    """uvicorn serving :class:`App` on a socket bound here (port 0: any free port), with a deep backlog.
+
+    The interface of ``socketserver``'s servers, which the tests and ``kg
+    serve`` use: ``server_address``, ``serve_forever()`` (in any thread),
+    ``shutdown()`` from another, then ``server_close()``.
+    """
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        endpoint: Endpoint,
+        quiet: bool = False,
+        listening: socket.socket | None = None,
+    ) -> None:
+        host, port = address
+        self.socket = listening if listening is not None else listen(host, port)
+        self.server_address = self.socket.getsockname()
+        self.endpoint = endpoint
+        self.app = App(endpoint, host)
+        config = uvicorn.Config(
+            self.app,
+            http=Handler,
+            ws="none",
+            lifespan="off",
+            interface="asgi3",
+            backlog=BACKLOG,
+            timeout_keep_alive=int(CLIENT_TIMEOUT),
+            timeout_graceful_shutdown=5,
+            h11_max_incomplete_event_size=MAX_HEAD,
+            server_header=False,
+            access_log=not quiet,
+            log_config=None,
+            log_level="warning" if quiet else "info",
+        )
+        self.uvicorn = uvicorn.Server(config)
+        self.stopped = threading.Event()
+
+    def serve_forever(self) -> None:
+        """Answer requests until :meth:`shutdown` (or, in the main thread, Ctrl-C or SIGTERM)."""
+        self.stopped.clear()
+        try:
+            self.uvicorn.run(sockets=[self.socket])
+        finally:
+            self.stopped.set()
+
+    def shutdown(self) -> None:
+        """Stop :meth:`serve_forever` and wait for it (answers under way get a few seconds)."""
+        self.uvicorn.should_exit = True
+        self.stopped.wait(30)
 
     def server_close(self) -> None:
-        super().server_close()
-        self.endpoint.workers_.close()
+        with contextlib.suppress(OSError):
+            self.socket.close()
+        self.app.close()
 
-    def __init__(self, address: tuple[str, int], endpoint: Endpoint, quiet: bool = False):
-        self.endpoint = endpoint
-        self.quiet = quiet
-        self.bound_host = address[0]
-        super().__init__(address, Handler)
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` with a deep backlog."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    return socket.create_server((host.strip("[]"), port), family=family, backlog=BACKLOG)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port``, not listening yet: uvicorn listens once a front is ready to
+    answer, so that no client connects to a server still forking its workers."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def make_server(
@@ -778,21 +436,40 @@ def make_server(
     timeout: float = 10.0,
     max_rows: int = 10_000,
     quiet: bool = False,
-    **limits: int | None,
+    **limits: Any,
 ) -> Server:
     """A server on ``host:port`` (port 0: any free port) for ``graphs`` (paths, a store, an rdflib graph).
 
-    ``limits``: ``workers``, ``queue`` and ``memory_mb`` of the :class:`Endpoint`.
+    ``limits``: ``workers``, ``queue``, ``memory_mb`` and ``quick_ms`` of the :class:`Endpoint`.
     """
-    endpoint = Endpoint(open_graph(graphs), timeout=timeout, max_rows=max_rows, **limits)  # type: ignore[arg-type]
+    endpoint = Endpoint(open_graph(graphs), timeout=timeout, max_rows=max_rows, **limits)
     return Server((host, port), endpoint, quiet=quiet)
 
 
-def serve(graphs: object, host: str = "127.0.0.1", port: int = 7878, **options) -> None:
-    """``kg serve``: answer queries until interrupted."""
+def serve(
+    graphs: object,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    *,
+    fronts: int = 1,
+    timeout: float = 10.0,
+    max_rows: int = 10_000,
+    quiet: bool = False,
+    **limits: Any,
+) -> None:
+    """``kg serve``: answer queries until interrupted, in ``fronts`` processes.
+
+    Each front process is an event loop with its own query workers (the
+    ``workers`` are shared out among them) on one listening socket; the graph
+    is loaded once, before the fronts are forked, and shared copy-on-write.
+    Why more than one: on a busy machine a single event loop thread gets a
+    small share of a CPU, and every connection waits when it is not running
+    (benchmarks/README.md).
+    """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    server = make_server(graphs, host, port, **options)
-    bound_host, bound_port = server.server_address[:2]
+    store = open_graph(graphs)
+    listening = bind(host, port)
+    bound_host, bound_port = listening.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
     log.info(
         "SPARQL endpoint on http://%s:%d/sparql (query page: http://%s:%d/)",
@@ -801,8 +478,70 @@ def serve(graphs: object, host: str = "127.0.0.1", port: int = 7878, **options) 
         shown,
         bound_port,
     )
+    if fronts > 1 and "workers" in limits:
+        limits["workers"] = max(1, -(-limits["workers"] // fronts))
+    elif fronts > 1:
+        limits["workers"] = max(1, Endpoint.default_workers() // fronts)
+    # What is loaded now stays: kept out of the collector's full passes (33 ms each, pauses every
+    # connection), and left untouched in the pages the fronts and query workers share copy-on-write.
+    gc.collect()
+    gc.freeze()
+    signal.signal(signal.SIGTERM, _after_uvicorn_stopped)
+    children: list[int] = []
+    for _ in range(fronts - 1):
+        if (pid := os.fork()) == 0:  # a forked front: serve, then leave without the parent's clean-up
+            status = 0
+            try:
+                _run_front(store, (host, port), listening, timeout, max_rows, quiet, limits)
+            except BaseException:  # noqa: BLE001 - a front that fails ends alone
+                status = 1
+            finally:
+                os._exit(status)
+        children.append(pid)
     try:
-        server.serve_forever()
+        _run_front(store, (host, port), listening, timeout, max_rows, quiet, limits)
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+#: The front this process runs, and whether it was asked to stop: a SIGTERM may come before uvicorn
+#: has put its own handler in place (while the workers are forked), or after it stopped.
+_front: list[Server] = []
+_stopping = threading.Event()
+
+
+def _after_uvicorn_stopped(signum: int, frame: object) -> None:
+    """SIGTERM outside uvicorn's own handling: stop the front if it runs, and do not start one.
+
+    uvicorn answers SIGTERM by stopping gracefully and then raising it again
+    for the handler it found; the default one would end the process before
+    its clean-up (the other fronts, the idle workers).
+    """
+    _stopping.set()
+    for server in _front:
+        server.uvicorn.should_exit = True
+
+
+def _run_front(
+    store: object,
+    address: tuple[str, int],
+    listening: socket.socket,
+    timeout: float,
+    max_rows: int,
+    quiet: bool,
+    limits: dict[str, Any],
+) -> None:
+    endpoint = Endpoint(store, timeout=timeout, max_rows=max_rows, **limits)  # type: ignore[arg-type]
+    server = Server(address, endpoint, quiet=quiet, listening=listening)
+    _front.append(server)
+    try:
+        if not _stopping.is_set():
+            server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
