@@ -425,8 +425,11 @@ def one_per_post(found: list[FoundRole]) -> list[FoundRole]:
     kept = []
     for roles in groups.values():
         bodies = list(dict.fromkeys(r.named_body for r in roles if r.named_body))
-        for body in [None, *bodies] if len(bodies) > 1 else bodies[:1] or [None]:
-            own = [r for r in roles if r.named_body == body] if len(bodies) > 1 else roles
+        if len(bodies) > 1:  # two bodies: one post each, and the titles naming none apart
+            posts = [(body, [r for r in roles if r.named_body == body]) for body in [None, *bodies]]
+        else:  # "Foreign Minister" and "Estonian Foreign Minister": Estonia's
+            posts = [(bodies[0] if bodies else None, roles)]
+        for body, own in posts:
             if own:
                 best = _fullest(own)
                 organization = next((r.organization for r in own if r.organization), None)
