@@ -612,3 +612,21 @@ def test_a_bank_that_signs_a_loan_agreement_lends(extract):
         "organization/european-investment-bank",
         "organization/kestrel-dynamics",
     )
+
+
+# --- a person named as the recipient (issue 22: a recipient is a programme, an organisation or a state)
+
+
+def test_money_to_a_titled_minister_goes_to_the_state_his_title_names(extract):
+    facts = extract("Norway transferred 5 million euros to Ukrainian Defence Minister Kalle Tamm for drones.")
+    funding = only(facts)
+    assert (funding.funder, funding.recipient) == ("country/norway", "country/ukraine")
+
+
+def test_money_toward_a_persons_campaign_funds_nobody(extract):
+    """ "which gave $2 million toward Tamm's campaign": a person is no recipient."""
+    facts = extract(
+        "Kalle Tamm, the mayor of Tartu, flew to Riga on Monday. He will speak at a meeting of the "
+        "European People's Party, which gave about $2 million toward Tamm’s 2023 election campaign."
+    )
+    assert [f for f in facts.fundings if f.recipient.startswith("person/")] == []

@@ -128,7 +128,7 @@ PARAMS = {
     "sources": [
         {},
         {"entity": "r:person/oleksandr-kamyshin"},
-        {"fact": "r:role/boris-pistorius/defence-minister"},
+        {"fact": "r:role/boris-pistorius/germany-defence-minister"},
     ],
 }
 CASES = [(name, params) for name in SAVED for params in PARAMS.get(name, [{}])]

@@ -369,3 +369,21 @@ def test_bracketed_people_are_not_members(extract):
 def test_bracketed_acronym_is_not_a_membership(extract):
     facts = extract("The Baltic Ammunition Agency (BAA) signed contracts with Poland and Estonia.")
     assert facts.memberships == []
+
+
+# --- the body a title names is part of the post (issue 22) ----------------------------------
+
+
+def test_country_adjective_owns_a_post_to_an_alliance_even_where_unnamed(extract):
+    """ "Estonian Ambassador to NATO" is Estonia's post, never NATO's, even where Estonia is not named."""
+    role = one_role(extract("Kalle Tamm, Estonian Ambassador to NATO, said the alliance was ready."), TAMM)
+    assert role.organization is None
+    assert role.post == "estonia ambassador"
+
+
+def test_the_body_a_title_names_is_part_of_the_post(extract):
+    named = one_role(extract("Kalle Tamm, chief executive of Saab, said the order was welcome."), TAMM)
+    other = one_role(extract("Kalle Tamm, chief executive of Rheinmetall, said the plant would open."), TAMM)
+    bare = one_role(extract("Chief executive Kalle Tamm said the plant would open."), TAMM)
+    assert (named.organization, other.organization) == ("organization/saab", "organization/rheinmetall")
+    assert len({named.post, other.post, bare.post}) == 3

@@ -5,7 +5,10 @@ A post is one node however many articles name it and however they word it
 Defence" and "defence chief" are one post, see :func:`kg.nlp.roles.post_key`),
 so each sentence that names it is a ``dkg:Reading`` pairing that sentence
 with its article: in a graph of many articles the post's sources and
-sentences would not pair up otherwise.
+sentences would not pair up otherwise. The body its title names is part of
+the post (``r:role/boris-pistorius/germany-defence-minister``, see
+:func:`kg.nlp.roles.post_of_body`): a node gets its ``dkg:roleOf`` from every
+article that names the post, and the shapes allow it one.
 """
 
 from __future__ import annotations

@@ -28,9 +28,11 @@ Coordinated names ("Finland, Estonia and Portugal") and lists ("Belgium (€200
 million), Norway (€140 million)") give each funder its own funding, and "€4
 million to X and €2 million to Y" pairs amounts and recipients in order. A
 minister stands for the state his title names ("German Defense Minister Boris
-Pistorius"), a capital for its state, "the ministry" for the state of the
-article's funders. No funding word inside a name, a compound ("fund-raiser",
-"finance minister") or after a negation ("refused to pay").
+Pistorius"), as funder or recipient (a person whose title names none is no
+recipient: money goes to a programme, an organisation or a state), a capital
+for its state, "the ministry" for the state of the article's funders. No
+funding word inside a name, a compound ("fund-raiser", "finance minister") or
+after a negation ("refused to pay").
 
 An end the clause does not name comes from the sentence's other clauses, then
 from the article (a story about one donor and one recipient names them once):
@@ -733,6 +735,20 @@ class FundingFinder:
             keys.append(frame.funder_key)
         return keys
 
+    def _recipient_keys(self, group: list[Mention], s: Span) -> list[str]:
+        """The recipients a group names: a person stands for the body his title names, else for none.
+
+        Money goes to a programme, an organisation or a state: "$5 million toward
+        Kalle Tamm's campaign" funds nobody the graph can name, "€2 million to
+        Ukrainian Defence Minister X" funds Ukraine.
+        """
+        keys = []
+        for m in group:
+            key = self._person_body(m, s) if m.type == "Person" else m.key
+            if key and key not in keys:
+                keys.append(key)
+        return keys
+
     def _as_actor(self, m: Mention) -> Mention:
         """A capital stands for its state: "$15 billion in assistance to Kyiv"."""
         if m.type != "Place" or m.known is None or not m.known.stands_for:
@@ -862,7 +878,7 @@ class FundingFinder:
         if not recipients and previous is not None and not frame.other_recipient:
             recipients = previous.recipients
             frame.other_recipient = previous.other_recipient and not recipients
-        groups = [(pos, [m.key for m in group if m.key]) for pos, group in recipients]
+        groups = [(pos, self._recipient_keys(group, s)) for pos, group in recipients]
         if named_funder and (amounts or frame.strong):
             self._remember_funder(funders[0])
         if not funders and frame.kind in {"buy", "sell"}:

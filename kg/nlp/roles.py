@@ -21,6 +21,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.ids import slugify
 from kg.nlp import lexicon
 from kg.nlp.entities import Mention, mentions_by_sentence
 from kg.nlp.segments import DocState, doc_state, within
@@ -55,6 +56,9 @@ class FoundRole:
     organization: str | None
     evidence: tuple[int, int]
     post: str = ""  # the post the title names, in one wording ("defence minister"): see post_key
+    #: The body the title names, an entity of the article or not ("Estonian" names Estonia
+    #: even where the article never names it); the post's node is that body's (see one_per_post).
+    named_body: str | None = None
 
 
 @dataclass
@@ -263,24 +267,28 @@ class RoleFinder:
         if body is None:
             return None
         title = f"{noun[0]} of {self.state.span_text(i + 3, body.end)}"
-        return FoundRole(m.key, title, body.key, (s.start_char, s.end_char), self._post([noun[0]], body))
+        post = self._post([noun[0]], body)
+        return FoundRole(m.key, title, body.key, (s.start_char, s.end_char), post, body.key)
 
     def role(self, person: Mention, span: tuple[int, int], s: Span) -> FoundRole:
         start, end = span
-        organization = None
+        organization = named = None
         start = self._after_owner(start, end)
         for i in range(start, end):
             m = self.mention_at.get(i)
             if m is not None and m.type in {"Country", "Organization"}:
-                organization = m.key
+                organization = named = m.key
                 if i + 1 < end and self.lower[m.end] in POSSESSIVE and m.start == start:
                     start = m.end + 1  # "the European Union's diplomatic chief" -> "diplomatic chief"
                 break
             adjective = self.gaz.by_adjective.get(self.text[i])
-            if adjective is not None and adjective.type == "Country" and adjective.key in self.state.entities:
-                # "German Chancellor" is a post of Germany when the article names Germany;
-                # an adjective alone does not make the country an entity of the article.
-                organization = adjective.key
+            if adjective is not None and adjective.type == "Country":
+                # "German Chancellor" is a post of Germany, but Germany is its dkg:roleOf only
+                # when the article names Germany: an adjective alone makes no entity. The first
+                # body the title names owns the post either way: "Lithuanian Ambassador to NATO"
+                # is Lithuania's, never NATO's, whether the article names Lithuania or not.
+                named = adjective.key
+                organization = named if named in self.state.entities else None
                 break
         title = self.state.span_text(start, end).strip()
         words = [
@@ -290,7 +298,7 @@ class RoleFinder:
         ]
         body = self.mention_at.get(next((i for i in range(start, end) if i in self.mention_at), -1))
         post = self._post(words, body if body is not None and body.key == organization else None)
-        return FoundRole(person.key, title, organization, (s.start_char, s.end_char), post)
+        return FoundRole(person.key, title, organization, (s.start_char, s.end_char), post, named)
 
     def _post(self, words: list[str], body: Mention | None) -> str:
         key = post_key(words)
@@ -400,29 +408,47 @@ class RoleFinder:
 
 
 def one_per_post(found: list[FoundRole]) -> list[FoundRole]:
-    """One role per person and post, in the order first read.
+    """One role per person, post and body, in the order first read.
 
     "Foreign Minister Kalle Tamm" and "Estonian Foreign Minister Kalle Tamm"
     name one post: it keeps the fullest title, and the body one of them
     names. A post read with two different bodies stays two roles.
+
+    The body a title names is part of the post's node (:func:`post_of_body`):
+    articles are read one by one, and the union of two that give one person's
+    post two bodies ("chief executive" of two companies, "president of" two
+    bodies) would otherwise hold one node with two dkg:roleOf.
     """
     groups: dict[tuple[str, str], list[FoundRole]] = {}
     for role in found:
         groups.setdefault((role.person, role.post or role.title.casefold()), []).append(role)
     kept = []
     for roles in groups.values():
-        bodies = list(dict.fromkeys(r.organization for r in roles if r.organization))
-        if len(bodies) > 1:
-            for body in [None, *bodies]:  # two bodies: one post each, and their IRIs apart
-                own = [r for r in roles if r.organization == body]
-                if own:
-                    best = _fullest(own)
-                    suffix = f" {body.rsplit('/', 1)[-1]}" if body else ""
-                    kept.append(FoundRole(best.person, best.title, body, best.evidence, best.post + suffix))
-            continue
-        best, body = _fullest(roles), bodies[0] if bodies else None
-        kept.append(FoundRole(best.person, best.title, body, best.evidence, best.post))
+        bodies = list(dict.fromkeys(r.named_body for r in roles if r.named_body))
+        if len(bodies) > 1:  # two bodies: one post each, and the titles naming none apart
+            posts = [(body, [r for r in roles if r.named_body == body]) for body in [None, *bodies]]
+        else:  # "Foreign Minister" and "Estonian Foreign Minister": Estonia's
+            posts = [(bodies[0] if bodies else None, roles)]
+        for body, own in posts:
+            if own:
+                best = _fullest(own)
+                organization = next((r.organization for r in own if r.organization), None)
+                post = post_of_body(best.post, body)
+                kept.append(FoundRole(best.person, best.title, organization, best.evidence, post, body))
     return kept
+
+
+def post_of_body(post: str, body: str | None) -> str:
+    """The post a role's node is named by: the body its title names, then its wording.
+
+    "German Defence Minister" -> "germany defence minister" (the body first,
+    so that a long post cut short in its IRI keeps its body); a post worded
+    by its body alone ("NATO" in "NATO's Kalle Tamm") keeps its one word.
+    """
+    if not post or body is None:
+        return post
+    head = body.rsplit("/", 1)[-1]
+    return post if slugify(post) == head or slugify(post).startswith(head + "-") else f"{head} {post}"
 
 
 def _fullest(roles: list[FoundRole]) -> FoundRole:
