@@ -7,6 +7,8 @@ skips or takes from the cache, the result must be the one a cold build gives.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,31 @@ def test_a_corrupt_or_missing_entry_is_a_miss(extract, tmp_path: Path) -> None:
     cache.put(key, facts)
     next((tmp_path / "cache").rglob("*.json")).write_text('{"entities": [', encoding="utf-8")
     assert cache.get(key, facts.document) is None
+
+
+def test_editing_a_rule_changes_the_pipeline_version(tmp_path: Path) -> None:
+    """A checkout whose rules changed must not be served the facts the old rules found, although
+    kg's version number did not move: the extraction code is part of the pipeline version.
+    A copy of the package is edited, and each version is read in a fresh interpreter."""
+    package = Path(kg.builder.local.__file__).parents[1]
+    shutil.copytree(package, tmp_path / "kg", ignore=shutil.ignore_patterns("__pycache__"))
+
+    def version() -> str:
+        code = "from kg.builder.cache import pipeline_version; print(pipeline_version())"
+        run = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+        )
+        return run.stdout.strip()
+
+    before = version()
+    assert version() == before
+    with (tmp_path / "kg" / "nlp" / "roles.py").open("a", encoding="utf-8") as rules:
+        rules.write("\n# a rule changed\n")
+    edited = version()
+    assert edited != before
+    with (tmp_path / "kg" / "rdf" / "export.py").open("a", encoding="utf-8") as writer:
+        writer.write("\n# the writer changed: the cache holds facts, not triples\n")
+    assert version() == edited
 
 
 def test_the_key_changes_with_the_text_the_metadata_and_the_pipeline() -> None:

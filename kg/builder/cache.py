@@ -8,8 +8,8 @@ a key made of
   publisher), everything extraction or the graph reads; and
 * the pipeline's version (:func:`pipeline_version`): kg's version, spaCy's,
   the named spaCy pipeline's, and a digest of every word list, pattern and
-  ontology file the rules read. Editing a gazetteer changes every key, so a
-  stale fact is never served.
+  ontology file the rules read and of the extraction code itself. Editing a
+  gazetteer or a rule changes every key, so a stale fact is never served.
 
 The same key also identifies an article's build in a store (see
 :func:`kg.sparql.store.article_keys`), which is how a store rebuild skips the
@@ -63,11 +63,26 @@ def _data_digest() -> str:
 
     package = Path(__file__).parents[1]  # kg/
     files = sorted(p for p in (package / "data").rglob("*") if p.is_file())
+    files += extraction_sources(package)
     files += sorted(p for p in Path(ONTOLOGY_FOLDER).glob("*.ttl") if p.is_file())
     h = hashlib.sha256(f"kg {__version__} spacy {_spacy_version()} cache {FORMAT}".encode())
     for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def extraction_sources(package: Path) -> list[Path]:
+    """The Python files whose code decides which facts an article gives.
+
+    kg's version number moves with releases, not with every commit: a user
+    on a checkout that changed a rule would otherwise be served the facts the
+    old rule found. The RDF writers are left out: the cache holds facts, not
+    triples, and the graph is made again from them on every build.
+    """
+    sources = [package / "facts.py", package / "ids.py"]
+    for folder in ("nlp", "kinds"):
+        sources += (package / folder).rglob("*.py")
+    return sorted(p for p in sources if p.is_file())
 
 
 def _spacy_version() -> str:
