@@ -9,6 +9,8 @@ capital metonymy.
 
 from __future__ import annotations
 
+import pytest
+
 from kg.facts import ArticleFacts, Entity
 
 
@@ -482,3 +484,17 @@ def test_one_body_named_in_two_word_orders(extract):
     orgs = [e for e in facts.entities if e.type == "Organization"]
     assert [o.label for o in orgs] == ["Ministry of the Harbour"]
     assert "Harbour Ministry" in orgs[0].aliases
+
+
+@pytest.mark.parametrize("company", ["NordiQ", "AeroTeK", "VoltiX"])
+def test_a_name_never_runs_over_a_full_stop(extract, company):
+    """A company name ending in a capital keeps its full stop as one token ("NordiQ."), so
+    the run of capitalised words went on into the next sentence's speaker: one person
+    "NordiQ. Tamm". The sentence ends the name."""
+    facts = extract(
+        f"Estonia bought radars worth 40 million euros from {company}. "
+        "Tamm said in a post on the ministry's website that more were needed."
+    )
+    people = {e.label for e in facts.entities if e.type == "Person"}
+    assert people == {"Tamm"}
+    assert [s.speaker for s in facts.statements] == ["person/tamm"]

@@ -332,6 +332,8 @@ class EntityFinder:
         while i < n:
             j = i + 1
             while j < n:
+                if j in self.sentence_starts:
+                    break  # "from QinetiQ. Christodoulides said": a name never runs over a full stop
                 if cap[j] and not text[j - 1].isspace():
                     j += 1
                 elif (
