@@ -16,9 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH, XSD
 
+from kg.cli import main
 from kg.rdf.namespaces import DKG
 from kg.rdf.shacl_engine import UnsupportedShapes, compile_shapes
 from kg.rdf.validate import DKGSH, ValidationReport, load_shapes, validate, validate_file
@@ -172,3 +174,19 @@ def test_kg_validate_of_a_file_matches_pyshacl(fmt: str, tmp_path: Path) -> None
     }
     assert {v.graph for v in ours.violations} == {"<https://example.org/g>" if fmt == "nq" else ""}
     assert ours.triples == reference.triples
+
+
+def test_kg_validate_engine_option(tmp_path: Path) -> None:
+    """``kg validate --engine pyshacl`` runs the reference; both print the same violations and exit 1."""
+    graph = base()
+    BROKEN["statement with two speakers"][0](graph)
+    path = tmp_path / "g.ttl"
+    graph.serialize(path, format="turtle")
+    runner = CliRunner()
+    ours = runner.invoke(main, ["validate", "-q", str(path)])
+    reference = runner.invoke(main, ["validate", "-q", "--engine", "pyshacl", str(path)])
+    assert ours.exit_code == reference.exit_code == 1
+    assert ours.output == reference.output
+    assert "dkg:speaker" in ours.output
+    unknown = runner.invoke(main, ["validate", "--engine", "rudof", str(path)])
+    assert unknown.exit_code == 2
