@@ -25,6 +25,7 @@ SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 
 EMPTY: tuple[Term, ...] = ()
+NOTHING: dict[Term, list[Term]] = {}  # never written to
 
 
 @dataclass
@@ -62,13 +63,13 @@ class GraphIndex:
                 objects.append(o)
 
     def objects(self, subject: Term, predicate: Term) -> list[Term] | tuple[Term, ...]:
-        return self.forward.get(predicate, {}).get(subject, EMPTY)
+        return self.forward.get(predicate, NOTHING).get(subject, EMPTY)
 
     def subjects(self, predicate: Term, obj: Term) -> list[Term] | tuple[Term, ...]:
         return self.backward(predicate).get(obj, EMPTY)
 
     def subjects_of(self, predicate: Term) -> Iterable[Term]:
-        return self.forward.get(predicate, {}).keys()
+        return self.forward.get(predicate, NOTHING).keys()
 
     def objects_of(self, predicate: Term) -> Iterable[Term]:
         return self.backward(predicate).keys()
@@ -78,7 +79,7 @@ class GraphIndex:
         found = self._backward.get(predicate)
         if found is None:
             found = {}
-            for s, objects in self.forward.get(predicate, {}).items():
+            for s, objects in self.forward.get(predicate, NOTHING).items():
                 for o in objects:
                     found.setdefault(o, []).append(s)
             self._backward[predicate] = found

@@ -537,6 +537,7 @@ LANG_STRING = str(RDF.langString)
 RDFS_LITERAL = str(RDFS.Literal)
 RDFS_DATATYPE = str(RDFS.Datatype)
 INTEGER = re.compile(r"[+-]?[0-9]+\Z")
+INTEGER_SUFFIX = f'"^^<{XSD.integer}>'
 
 
 def _suffix(term: Term) -> str:
@@ -580,7 +581,10 @@ def _pattern_test(pattern: str) -> Callable[[Checker, Term], bool]:
 
 
 def _lexical(term: Term) -> str:
-    return json.loads(term[: term.rindex('"') + 1])
+    """A literal's lexical form; Oxigraph escapes as JSON does, and most literals hold no escape."""
+    end = term.rindex('"')
+    raw = term[1:end]
+    return raw if "\\" not in raw else json.loads(term[: end + 1])
 
 
 def _datatype_test(datatype: str) -> Callable[[Checker, Term], bool]:
@@ -646,6 +650,10 @@ def _pyshacl_min_inclusive(value: Literal, low: Literal) -> bool:
 
 def _less_than(value: Term, other: Term) -> bool:
     """pySHACL's ``value < other`` for sh:lessThan: strings with strings, else rdflib's order."""
+    if value.endswith(INTEGER_SUFFIX) and other.endswith(INTEGER_SUFFIX):  # the usual case, offsets
+        left_text, right_text = _lexical(value), _lexical(other)
+        if INTEGER.match(left_text) and INTEGER.match(right_text):
+            return int(left_text) < int(right_text)
     (left_is_text, left), (right_is_text, right) = _comparable(value), _comparable(other)
     if left_is_text != right_is_text:
         return False
