@@ -20,8 +20,11 @@ Why this module exists, and is shaped the way it is:
 
 from __future__ import annotations
 
+import gc
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -217,11 +220,25 @@ def validate_ntriples(
         return validate(ntriples_to_graph(ntriples, base), shapes=shapes, engine="pyshacl")
     started = time.perf_counter()
     report = ValidationReport(shapes=shapes_name(shapes))
-    index = GraphIndex.from_ntriples(ntriples, compiled.index_filter())
-    report.triples = index.triples
-    report.violations = sorted(_compiled_violations(compiled, index, shapes_graph, _names_for(base), ""))
+    with _no_garbage_collection():
+        index = GraphIndex.from_ntriples(ntriples, compiled.index_filter())
+        report.triples = index.triples
+        report.violations = sorted(_compiled_violations(compiled, index, shapes_graph, _names_for(base), ""))
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    """The index is millions of strings, lists and dicts, none in a cycle: without this, the
+    collector walks every object of the build (its union too) again and again as they are made."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _COMPILED: dict[int, tuple[Graph, CompiledShapes | None]] = {}
@@ -493,9 +510,12 @@ def validate_file(
     report = ValidationReport(shapes=shapes_name(shapes))
     shapes_graph = load_shapes(shapes)
     for graph, name in _store_graphs(store, names):
-        index = GraphIndex.from_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"")
-        report.triples += index.triples
-        report.violations.extend(_compiled_violations(compiled, index, shapes_graph, names, name))
+        with _no_garbage_collection():
+            index = GraphIndex.from_ntriples(
+                store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+            )
+            report.triples += index.triples
+            report.violations.extend(_compiled_violations(compiled, index, shapes_graph, names, name))
     report.violations.sort()
     report.seconds = time.perf_counter() - started
     return report
