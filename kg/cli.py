@@ -34,6 +34,7 @@ from kg.builder.watch import watch
 from kg.rdf.formats import FORMATS, RDF_FORMATS, format_for
 from kg.rdf.mapping import check_base
 from kg.rdf.namespaces import DEFAULT_BASE
+from kg.rdf.validate import ENGINES as SHACL_ENGINES
 from kg.rdf.validate import load_shapes
 from kg.read.documents import (
     DocumentError,
@@ -493,8 +494,17 @@ def _document_text(doc) -> str:
     type=click.Path(dir_okay=False, path_type=str),
     help="A SHACL shapes file to use instead of ontology/shapes.ttl.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(list(SHACL_ENGINES)),
+    default="compiled",
+    show_default=True,
+    help="kg's compiled SHACL engine (pySHACL for shapes it cannot run), or pySHACL, the reference.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print the violations only, no summary.")
-def validate_command(graphs: tuple[str, ...], fmt: str | None, shapes: str | None, quiet: bool) -> None:
+def validate_command(
+    graphs: tuple[str, ...], fmt: str | None, shapes: str | None, engine: str, quiet: bool
+) -> None:
     """Check graph files (Turtle, N-Triples, N-Quads, TriG, JSON-LD) against the ontology's shapes.
 
     Prints each violation on one line, then a summary per file.
@@ -510,7 +520,7 @@ def validate_command(graphs: tuple[str, ...], fmt: str | None, shapes: str | Non
     status = 0
     for path in graphs:
         try:
-            checked = validate_file(path, format=fmt, shapes=shapes)
+            checked = validate_file(path, format=fmt, shapes=shapes, engine=engine)
         except GraphReadError as exc:
             click.echo(f"error: {exc}", err=True)
             status = 2

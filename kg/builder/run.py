@@ -23,8 +23,7 @@ from kg.builder.options import BuildOptions
 from kg.builder.plan import Plan, read_plan
 from kg.builder.report import BuildReport, Stopwatch
 from kg.builder.sinks import Sinks
-from kg.rdf.export import ntriples_to_graph
-from kg.rdf.validate import validate as validate_graph
+from kg.rdf.validate import validate_ntriples
 from kg.read.documents import NoInputError, find_sources
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ def run_build(paths: Iterable[str | Path], options: BuildOptions) -> BuildReport
     report.seconds = time.perf_counter() - started
     if options.validate and sinks.file is not None:
         clock.switch("validate")
-        report.validation = validate_graph(ntriples_to_graph(ntriples, options.base), shapes=options.shapes)
+        report.validation = validate_ntriples(ntriples, base=options.base, shapes=options.shapes)
         clock.switch(None)
     report.stages = clock.seconds
     return report

@@ -20,11 +20,17 @@ Why this module exists, and is shaped the way it is:
 
 from __future__ import annotations
 
+import gc
+import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
@@ -32,9 +38,19 @@ from rdflib.term import Node
 from rdflib.util import guess_format
 
 from kg.facts import fact_kinds
-from kg.rdf.export import named_graphs
-from kg.rdf.formats import QUAD_FORMATS, rdf_from_path
+from kg.rdf.export import named_graphs, ntriples_to_graph
+from kg.rdf.formats import FORMATS, QUAD_FORMATS, by_name, rdf_from_path
 from kg.rdf.namespaces import DEFAULT_BASE, DKG, PREFIXES
+from kg.rdf.shacl_data import LABEL as GRAPH_LABEL
+from kg.rdf.shacl_data import GraphIndex
+from kg.rdf.shacl_engine import (
+    Checker,
+    CompiledShapes,
+    Result,
+    UnsupportedShapes,
+    bnode_or_rdflib,
+    compile_shapes,
+)
 from kg.rdf.vocab import SHAPES_FILE, kind_ontologies
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -169,17 +185,122 @@ def shapes_name(path: str | Path | None) -> str:
 # --- Validation -------------------------------------------------------------
 
 
-def validate(data: Graph, *, shapes: str | Path | None = None) -> ValidationReport:
+#: The engines: kg's compiled one (:mod:`kg.rdf.shacl_engine`), which falls back to
+#: pySHACL for shapes it cannot run, and pySHACL, the reference.
+ENGINES = ("compiled", "pyshacl")
+
+
+def validate(data: Graph, *, shapes: str | Path | None = None, engine: str = "compiled") -> ValidationReport:
     """Validate ``data`` (a graph, or a dataset graph by graph) against the shapes."""
     shapes_graph = load_shapes(shapes)
     started = time.perf_counter()
     report = ValidationReport(shapes=shapes_name(shapes))
+    compiled = _compiled_or_none(shapes_graph, engine)
     for graph, name in _graphs(data):
         report.triples += len(graph)
-        report.violations.extend(_validate_one(graph, shapes_graph, name, report.shapes))
+        if compiled is None:
+            report.violations.extend(_validate_one(graph, shapes_graph, name, report.shapes))
+        else:
+            index = GraphIndex.from_ntriples(_canonical_ntriples(graph), compiled.index_filter())
+            report.violations.extend(
+                _compiled_violations(compiled, index, shapes_graph, _namespaces(graph), name)
+            )
     report.violations.sort()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def validate_ntriples(
+    ntriples: bytes, *, base: str = DEFAULT_BASE, shapes: str | Path | None = None, engine: str = "compiled"
+) -> ValidationReport:
+    """Validate N-Triples as kg and Oxigraph write them (what a build wrote), without rdflib when it can."""
+    shapes_graph = load_shapes(shapes)
+    compiled = _compiled_or_none(shapes_graph, engine)
+    if compiled is None:
+        return validate(ntriples_to_graph(ntriples, base), shapes=shapes, engine="pyshacl")
+    started = time.perf_counter()
+    report = ValidationReport(shapes=shapes_name(shapes))
+    with _no_garbage_collection():
+        index = GraphIndex.from_ntriples(ntriples, compiled.index_filter())
+        report.triples = index.triples
+        report.violations = sorted(_compiled_violations(compiled, index, shapes_graph, _names_for(base), ""))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    """The index is millions of strings, lists and dicts, none in a cycle: without this, the
+    collector walks every object of the build (its union too) again and again as they are made."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_COMPILED: dict[int, tuple[Graph, CompiledShapes | None]] = {}
+
+
+def _compiled_or_none(shapes_graph: Graph, engine: str) -> CompiledShapes | None:
+    """The shapes compiled for kg's engine; None for pySHACL (asked for, or shapes it cannot run)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "pyshacl":
+        return None
+    known = _COMPILED.get(id(shapes_graph))
+    if known is None or known[0] is not shapes_graph:
+        try:
+            compiled: CompiledShapes | None = compile_shapes(shapes_graph)
+        except UnsupportedShapes:
+            compiled = None  # pySHACL runs them
+        known = _COMPILED[id(shapes_graph)] = (shapes_graph, compiled)
+    return known[1]
+
+
+def _canonical_ntriples(graph: Graph) -> bytes:
+    """An rdflib graph as Oxigraph's N-Triples, whose terms are the engine's keys."""
+    written = graph.serialize(format="nt", encoding="utf-8")
+    return (
+        ox.serialize(ox.parse(written, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES) or b""
+    )
+
+
+def _compiled_violations(
+    compiled: CompiledShapes, index: GraphIndex, shapes: Graph, names: Names, graph_name: str
+) -> set[Violation]:
+    """The engine's violations; pySHACL's when the data needs what it lacks (sh:lessThan on a blank node)."""
+    try:
+        results = Checker(compiled, index).run()
+    except UnsupportedShapes:
+        graph = ntriples_to_graph(index.ntriples(None, None), names_base(names))
+        return set(_validate_one(graph, shapes, graph_name, SHAPES_NAME))
+    return {_result_violation(r, index, shapes, names, graph_name) for r in results}
+
+
+def names_base(names: Names) -> str:
+    return next(namespace for namespace, prefix in names if prefix == "r")
+
+
+def _result_violation(
+    result: Result, data: GraphIndex, shapes: Graph, names: Names, graph_name: str
+) -> Violation:
+    focus = bnode_or_rdflib(result.focus)
+    value = bnode_or_rdflib(result.value) if result.value is not None else None
+    labels = sorted(str(bnode_or_rdflib(label)) for label in data.objects(result.focus, GRAPH_LABEL))
+    return Violation(
+        graph=graph_name,
+        focus=_compact(focus, names),
+        path=_path(shapes, result.path, names) if result.path is not None else "",
+        message=result.message,
+        value=_compact(value, names) if value is not None and value != focus else "",
+        label=labels[0] if labels else "",
+        severity=SEVERITIES.get(result.severity, str(result.severity)),
+        shape=_shape(shapes, result.shape, names),
+        component=_compact(result.component, names),
+    )
 
 
 def _graphs(data: Graph) -> list[tuple[Graph, str]]:
@@ -274,8 +395,12 @@ Names = list[tuple[str, str]]  # (namespace, prefix), longest namespace first
 
 def _namespaces(graph: Graph) -> Names:
     """The project's prefixes, "r" bound to the graph's own base, plus sh: and dkgsh:."""
+    return _names_for(str(dict(graph.namespaces()).get("r") or DEFAULT_BASE))
+
+
+def _names_for(base: str) -> Names:
     bound = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    bound["r"] = str(dict(graph.namespaces()).get("r") or DEFAULT_BASE)
+    bound["r"] = base
     bound.update(sh=str(SH), dkgsh=str(DKGSH))
     return sorted(((ns, prefix) for prefix, ns in bound.items()), key=lambda item: -len(item[0]))
 
@@ -362,10 +487,69 @@ def read_graph(path: str | Path, format: str | None = None) -> Graph:
 
 
 def validate_file(
-    path: str | Path, *, format: str | None = None, shapes: str | Path | None = None
+    path: str | Path,
+    *,
+    format: str | None = None,
+    shapes: str | Path | None = None,
+    engine: str = "compiled",
 ) -> ValidationReport:
-    """Read ``path`` and validate it; GraphReadError when it cannot be read."""
-    return validate(read_graph(path, format), shapes=shapes)
+    """Read ``path`` and validate it; GraphReadError when it cannot be read.
+
+    With the compiled engine, a file of a format Oxigraph reads is loaded into
+    an in-memory store and each graph dumped as N-Triples for the engine:
+    rdflib would take longer to parse a million triples than the check takes.
+    """
+    compiled = _compiled_or_none(load_shapes(shapes), engine)
+    parser = parser_for(path, format) if Path(path).is_file() else ""
+    known = by_name(parser).oxigraph if parser in FORMATS else None
+    if compiled is None or known is None:
+        return validate(read_graph(path, format), shapes=shapes, engine=engine)
+    started = time.perf_counter()
+    store = _oxigraph_store(Path(path), parser, known)
+    names = _names_for(_bound_base(Path(path)))
+    report = ValidationReport(shapes=shapes_name(shapes))
+    shapes_graph = load_shapes(shapes)
+    for graph, name in _store_graphs(store, names):
+        with _no_garbage_collection():
+            index = GraphIndex.from_ntriples(
+                store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+            )
+            report.triples += index.triples
+            report.violations.extend(_compiled_violations(compiled, index, shapes_graph, names, name))
+    report.violations.sort()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _oxigraph_store(path: Path, parser: str, fmt: ox.RdfFormat) -> ox.Store:
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise GraphReadError(str(path), f"cannot parse as {parser}: {_one_line(exc)}") from None
+    return store
+
+
+def _store_graphs(store: ox.Store, names: Names) -> list[tuple[Any, str]]:
+    """The non-empty graphs of a store, named as :func:`_graphs` names them."""
+    found: list[tuple[Any, str]] = []
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        found.append((ox.DefaultGraph(), ""))
+    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
+        node = URIRef(graph.value) if isinstance(graph, ox.NamedNode) else BNode(graph.value)
+        found.append((graph, _compact(node, names)))
+    return found
+
+
+_R_PREFIX = re.compile(r"(?:@prefix|PREFIX)\s+r:\s*<([^>]*)>", re.IGNORECASE)
+
+
+def _bound_base(path: Path) -> str:
+    """The namespace a Turtle or TriG file binds to ``r:`` (kg writes its base there), else kg's default."""
+    with path.open("rb") as file:
+        head = file.read(1 << 16).decode("utf-8", errors="replace")
+    found = _R_PREFIX.search(head)
+    return found.group(1) if found else DEFAULT_BASE
 
 
 def _one_line(exc: BaseException) -> str:
