@@ -498,3 +498,25 @@ def test_a_name_never_runs_over_a_full_stop(extract, company):
     people = {e.label for e in facts.entities if e.type == "Person"}
     assert people == {"Tamm"}
     assert [s.speaker for s in facts.statements] == ["person/tamm"]
+
+
+@pytest.mark.parametrize("surname", ["Smith", "Martin", "Walker"])
+def test_a_common_surname_alone_is_not_a_known_person(extract, surname):
+    """A known person shares "Smith" with very many others: an article that never names
+    Julianne Smith in full is about some other Smith (kg/data/lexicons/shared_surnames.txt)."""
+    facts = extract(f"{surname} said the regiment would receive its new radios in March.")
+    assert [e.key for e in facts.entities] == [f"person/{surname.lower()}"]
+    assert [s.speaker for s in facts.statements] == [f"person/{surname.lower()}"]
+
+
+def test_a_common_surname_is_the_known_person_the_article_names_in_full(extract):
+    facts = extract(
+        "Julianne Smith arrived in Tallinn on Monday. "
+        "Smith said the regiment would receive its new radios in March."
+    )
+    assert [s.speaker for s in facts.statements] == ["person/julianne-smith"]
+
+
+def test_a_distinctive_known_surname_alone_is_still_the_known_person(extract):
+    facts = extract("Pistorius said the regiment would receive its new radios in March.")
+    assert [s.speaker for s in facts.statements] == ["person/boris-pistorius"]

@@ -343,3 +343,22 @@ def test_programmes_resolve_by_their_common_names() -> None:
     for name in PROGRAMME_NAMES:
         entity = gaz.lookup(name)
         assert entity is not None and entity.type == "Program", name
+
+
+def test_shared_surnames_are_surnames_of_known_people() -> None:
+    """Each entry of shared_surnames.txt withholds a surname the gazetteer would otherwise
+    link: an entry that is no known person's surname is a typo or a leftover."""
+    listed = [
+        line.strip()
+        for line in (GIVEN_NAMES.parent / "shared_surnames.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    surnames = {
+        name.split()[-1]
+        for entity in gazetteer().entities.values()
+        if entity.type == "Person"
+        for name in entity.names
+        if len(name.split()) >= 2
+    }
+    assert [name for name in listed if name not in surnames] == []
+    assert not set(listed) & set(gazetteer().surnames)

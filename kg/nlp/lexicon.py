@@ -253,7 +253,13 @@ def _key(iri: str) -> str:
 
 
 def _unique_surnames(entities: dict[str, KnownEntity]) -> dict[str, KnownEntity]:
-    """Last names of known people, kept only where they point to one person."""
+    """Last names of known people, kept only where they point to one person.
+
+    Only within the list, too: "Smith" or "May" alone names someone else as
+    often as the known person, so ``shared_surnames.txt`` leaves such names to
+    the article (a person named in full there still takes the lone surname).
+    """
+    shared = words("shared_surnames.txt")
     owners: dict[str, set[str]] = {}
     for ent in entities.values():
         if ent.type != "Person":
@@ -262,4 +268,8 @@ def _unique_surnames(entities: dict[str, KnownEntity]) -> dict[str, KnownEntity]
             parts = name.split()
             if len(parts) >= 2:
                 owners.setdefault(parts[-1], set()).add(ent.key)
-    return {name: entities[next(iter(keys))] for name, keys in owners.items() if len(keys) == 1}
+    return {
+        name: entities[next(iter(keys))]
+        for name, keys in owners.items()
+        if len(keys) == 1 and name.casefold() not in shared
+    }
