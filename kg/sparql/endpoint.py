@@ -431,6 +431,33 @@ class WorkerPool:
 # --- The endpoint ------------------------------------------------------------------------------
 
 
+@dataclass
+class RecentKeys:
+    """The last ``size`` requests a query taught the endpoint something about, the oldest forgotten first.
+
+    Bounded, so that a client sending ever new queries cannot grow the
+    server; shared by the threads answering, hence the lock.
+    """
+
+    size: int
+    keys: OrderedDict[tuple, None] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def mark(self, key: tuple, present: bool) -> None:
+        """Remember ``key`` (as the newest) when ``present``, else forget it."""
+        with self.lock:
+            if present:
+                self.keys[key] = None
+                self.keys.move_to_end(key)
+                while len(self.keys) > self.size:
+                    self.keys.popitem(last=False)
+            else:
+                self.keys.pop(key, None)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys
+
+
 #: Queries that ran under this much CPU in a worker (ms) run in the server next time (0: never).
 QUICK_MS = 10.0
 #: Requests remembered as quick (query, parameters, Accept, format, graphs).
@@ -483,8 +510,10 @@ class Endpoint:
         self.pool = WorkerPool(self.workers, self.queue, wait=self.timeout, long_workers=self.long_workers)
         warm_up = (SavedQuery("", "", "", (), "ASK { ?s ?p ?o }"), {}, "json", [], [])
         self.workers_ = Workers(self.execute, self.memory_mb, spare=self.workers, warm_up=warm_up)
-        self.long_queries: OrderedDict[tuple, None] = OrderedDict()
-        self.quick_queries: OrderedDict[tuple, None] = OrderedDict()
+        # cut for time or memory: they skip the short lane
+        self.long_queries = RecentKeys(LONG_QUERIES)
+        # took under quick_ms in a worker: they run here
+        self.quick_queries = RecentKeys(QUICK_QUERIES)
         self.warm_up()
 
     def warm_up(self) -> None:
@@ -531,10 +560,10 @@ class Endpoint:
             )
         except Busy:
             return busy("every query worker is busy: try again shortly")
-        self._remember(key, outcome.kind in ("timeout", "memory"))
+        self.long_queries.mark(key, outcome.kind in ("timeout", "memory"))
         quick = outcome.kind == "ok" and parsed.understood and not may_name_service(query.text)
         quick = quick and outcome.cpu is not None
-        self._remember_quick(request_key(*request), quick and outcome.cpu * 1000 < self.quick_ms)  # type: ignore[operator]
+        self.quick_queries.mark(request_key(*request), quick and outcome.cpu * 1000 < self.quick_ms)  # type: ignore[operator]
         return self._worker_answer(outcome, limits)
 
     def answer_if_quick(
@@ -564,7 +593,7 @@ class Endpoint:
         except Exception:  # noqa: BLE001 - logged here, never sent
             log.exception("quick query failed")
             response = text(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
-        self._remember_quick(key, (time.thread_time() - started) * 1000 < self.quick_ms)
+        self.quick_queries.mark(key, (time.thread_time() - started) * 1000 < self.quick_ms)
         return response
 
     def _prepare(
@@ -591,28 +620,6 @@ class Endpoint:
             kinds = GRAPH_TYPES if query_form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
             return text(HTTPStatus.NOT_ACCEPTABLE, f"{query_form} answers are {', '.join(kinds)}")
         return (query, params, fmt, default_graph, named_graphs), parsed
-
-    def _remember(self, key: tuple, long: bool) -> None:
-        """Keep the last :data:`LONG_QUERIES` queries cut for time or memory: they skip the short lane."""
-        with self.pool.lock:
-            if long:
-                self.long_queries[key] = None
-                self.long_queries.move_to_end(key)
-                while len(self.long_queries) > LONG_QUERIES:
-                    self.long_queries.popitem(last=False)
-            else:
-                self.long_queries.pop(key, None)
-
-    def _remember_quick(self, key: tuple, quick: bool) -> None:
-        """Keep the last :data:`QUICK_QUERIES` queries that took under ``quick_ms``: they run here."""
-        with self.pool.lock:
-            if quick:
-                self.quick_queries[key] = None
-                self.quick_queries.move_to_end(key)
-                while len(self.quick_queries) > QUICK_QUERIES:
-                    self.quick_queries.popitem(last=False)
-            else:
-                self.quick_queries.pop(key, None)
 
     def _worker_answer(self, outcome: Outcome, limits: WorkerLimits) -> Response:
         """What a worker's outcome (:meth:`kg.sparql.workers.Workers.ask`) tells the client."""
